@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Data flows one way: walk -> read -> extract features -> match rules -> report.
+//   BacksightWalk   root-confined directory walk and file reading (knows nothing of ELF or rules)
+//   BacksightELF    the ELF feature model over libelf (knows nothing of rules or files on disk)
+//   BacksightRules  rule language, compiler and matcher over features (knows nothing of files on disk)
+//   Backsight       the engine and public API: parallel scan, reports, renderers
+//   backsight       the command line: argument parsing and printing only
+let package = Package(
+    name: "Backsight",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Backsight", targets: ["Backsight"]),
+        .executable(name: "backsight", targets: ["backsight"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CElf", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
+        .systemLibrary(name: "CLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+        .systemLibrary(name: "CCapstone", pkgConfig: "capstone", providers: [.apt(["libcapstone-dev"])]),
+
+        .target(name: "BacksightWalk"),
+        .target(name: "BacksightELF", dependencies: ["CElf"]),
+        .target(name: "BacksightRules", dependencies: ["BacksightELF", "Yams"]),
+        .target(
+            name: "Backsight",
+            dependencies: [
+                "BacksightWalk", "BacksightELF", "BacksightRules",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: []
+        ),
+        .executableTarget(
+            name: "backsight",
+            dependencies: ["Backsight", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        .testTarget(name: "BacksightWalkTests", dependencies: ["BacksightWalk"]),
+        .testTarget(name: "BacksightELFTests", dependencies: ["BacksightELF"]),
+        .testTarget(name: "BacksightRulesTests", dependencies: ["BacksightRules", "BacksightELF"]),
+        .testTarget(name: "BacksightTests", dependencies: ["Backsight"]),
+        .testTarget(name: "BacksightConsumerTests", dependencies: ["Backsight"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

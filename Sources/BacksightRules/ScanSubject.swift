@@ -1,0 +1,71 @@
+import BacksightELF
+
+/// The scopes a rule can match in.
+public enum Scope: String, Sendable, Codable, CaseIterable {
+    /// The whole file or buffer, whatever its format.
+    case file
+    /// An ELF file (rules in this scope never match other files).
+    case elf
+    /// One IFUNC resolver.
+    case resolver
+    /// One function the code analysis names (a constructor, a PAM entry point, …).
+    case function
+    /// Bytes decoded by the unpacker.
+    case payload
+}
+
+/// One instance of a narrow scope (a resolver, a function) and the facts analysers found in it.
+public struct ScopeInstance: Sendable {
+    public var scope: Scope
+    /// A display name: the resolver symbol, `constructor at 0x1234`, …
+    public var name: String
+    public var location: Location
+    /// Named facts that hold for this instance, each with the evidence showing it.
+    public var characteristics: [String: [Evidence]]
+    /// Numeric facts (`instructions`, `local-calls`, …).
+    public var metrics: [String: Double]
+    /// Symbols the instance's code reaches (imported functions it calls, data it references).
+    public var references: [String]
+
+    public init(scope: Scope, name: String, location: Location, characteristics: [String: [Evidence]] = [:],
+                metrics: [String: Double] = [:], references: [String] = []) {
+        self.scope = scope
+        self.name = name
+        self.location = location
+        self.characteristics = characteristics
+        self.metrics = metrics
+        self.references = references
+    }
+}
+
+/// Everything rules may look at for one file or decoded payload. Built by the engine; rules
+/// never see the file system, only these values.
+public struct ScanSubject: @unchecked Sendable {
+    /// The path inside the scanned root, `/`-separated, without a leading `/`
+    /// (`pkg.deb!/usr/lib/x.so` for container members).
+    public var path: String
+    /// The bytes of the file or payload; valid for the duration of the match call.
+    public var bytes: UnsafeRawBufferPointer
+    /// The ELF model, when the bytes are ELF.
+    public var elf: ELFModel?
+    /// File-level named facts from the analysers, each with its evidence.
+    public var characteristics: [String: [Evidence]]
+    /// File-level numeric facts.
+    public var metrics: [String: Double]
+    /// Resolvers, functions and other narrow-scope instances.
+    public var instances: [ScopeInstance]
+    /// Decoded payloads, matched by `payload`-scope rules.
+    public var payloads: [ScanSubject]
+
+    public init(path: String, bytes: UnsafeRawBufferPointer, elf: ELFModel? = nil,
+                characteristics: [String: [Evidence]] = [:], metrics: [String: Double] = [:],
+                instances: [ScopeInstance] = [], payloads: [ScanSubject] = []) {
+        self.path = path
+        self.bytes = bytes
+        self.elf = elf
+        self.characteristics = characteristics
+        self.metrics = metrics
+        self.instances = instances
+        self.payloads = payloads
+    }
+}

@@ -1,0 +1,112 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Resolves and reads paths inside a scanned root as if the root were `/` (chroot-style):
+/// an absolute link target is taken relative to the root, `..` never climbs above it, and
+/// link loops are cut. Used where analysis needs what a link or a configuration line names
+/// (`etc/ld.so.preload` naming a library); nothing outside the root is ever opened.
+public struct RootConfinedFileSystem: Sendable {
+    public let root: String
+    /// How many links one resolution may follow before it counts as a loop (Linux uses 40).
+    public let maximumLinks: Int
+
+    public init(root: String, maximumLinks: Int = 40) {
+        self.root = root
+        self.maximumLinks = maximumLinks
+    }
+
+    /// Why a path could not be resolved inside the root.
+    public enum ResolveError: Error, Sendable, Equatable, CustomStringConvertible {
+        case linkLoop(at: RelativePath)
+        case missing(RelativePath)
+        case notADirectory(RelativePath)
+        case unreadable(RelativePath, errno: Int32)
+
+        public var description: String {
+            switch self {
+            case let .linkLoop(path): return "\(path): too many levels of symbolic links (loop)"
+            case let .missing(path): return "\(path): no such file inside the root"
+            case let .notADirectory(path): return "\(path): not a directory"
+            case let .unreadable(path, code): return "\(path): \(errnoDescription(code))"
+            }
+        }
+    }
+
+    /// Resolves `path` (absolute, or relative to the directory `base`) to a path inside the
+    /// root with no links in it. The last component must exist.
+    public func resolve(_ path: [UInt8], relativeTo base: RelativePath = RelativePath(bytes: [])) -> Result<RelativePath, ResolveError> {
+        var resolved: [[UInt8]] = path.first == UInt8(ascii: "/") ? [] : base.components
+        var pending = Array(splitComponents(path).reversed())
+        var linksFollowed = 0
+        while let component = pending.popLast() {
+            if component == [UInt8(ascii: ".")] { continue }
+            if component == [UInt8(ascii: "."), UInt8(ascii: ".")] {
+                _ = resolved.popLast()
+                continue
+            }
+            let candidate = resolved + [component]
+            let candidatePath = RelativePath(bytes: Array(candidate.joined(separator: [UInt8(ascii: "/")])))
+            var info = stat()
+            let result = withRootPath(candidatePath) { lstat($0, &info) }
+            if result != 0 {
+                return .failure(errno == ENOENT ? .missing(candidatePath) : errno == ENOTDIR ? .notADirectory(candidatePath) : .unreadable(candidatePath, errno: errno))
+            }
+            if EntryKind(mode: UInt32(info.st_mode)) == .symlink {
+                linksFollowed += 1
+                if linksFollowed > maximumLinks { return .failure(.linkLoop(at: candidatePath)) }
+                let target = withRootPath(candidatePath) { readLink($0) }
+                if target.first == UInt8(ascii: "/") { resolved = [] }
+                pending += splitComponents(target).reversed()
+                continue
+            }
+            if !pending.isEmpty, EntryKind(mode: UInt32(info.st_mode)) != .directory {
+                return .failure(.notADirectory(candidatePath))
+            }
+            resolved = candidate
+        }
+        return .success(RelativePath(bytes: Array(resolved.joined(separator: [UInt8(ascii: "/")]))))
+    }
+
+    /// Reads a small file (a configuration file) named by a path inside the root, following
+    /// links only inside the root. Returns nil for anything but a readable regular file.
+    public func readFile(_ path: [UInt8], relativeTo base: RelativePath = RelativePath(bytes: []), limit: Int = 1 << 20) -> Result<[UInt8], ResolveError> {
+        let resolved: RelativePath
+        switch resolve(path, relativeTo: base) {
+        case let .success(value): resolved = value
+        case let .failure(error): return .failure(error)
+        }
+        let fd = withRootPath(resolved) { open($0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) }
+        guard fd >= 0 else { return .failure(.unreadable(resolved, errno: errno)) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, EntryKind(mode: UInt32(info.st_mode)) == .regular else {
+            return .failure(.unreadable(resolved, errno: EINVAL))
+        }
+        var bytes = [UInt8](repeating: 0, count: limit)
+        let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, limit) }
+        guard count >= 0 else { return .failure(.unreadable(resolved, errno: errno)) }
+        return .success(Array(bytes[0..<count]))
+    }
+
+    private func splitComponents(_ path: [UInt8]) -> [[UInt8]] {
+        path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map(Array.init)
+    }
+
+    private func withRootPath<Result>(_ path: RelativePath, _ body: (UnsafePointer<CChar>) -> Result) -> Result {
+        var full = Array(root.utf8)
+        if !path.bytes.isEmpty {
+            if full.last != UInt8(ascii: "/") { full.append(UInt8(ascii: "/")) }
+            full += path.bytes
+        }
+        return full.withCString(body)
+    }
+
+    private func readLink(_ path: UnsafePointer<CChar>) -> [UInt8] {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = buffer.withUnsafeMutableBufferPointer { $0.baseAddress.map { readlink(path, $0, Int(PATH_MAX)) } ?? -1 }
+        return count > 0 ? buffer[0..<count].map { UInt8(bitPattern: $0) } : []
+    }
+}
