@@ -1,0 +1,311 @@
+#!/usr/bin/env bash
+# Backsight corpus build (called by `make corpus`, or run as `bash Corpus/build.sh`).
+#
+# Rebuilds every corpus sample from the sources under Corpus/*/*/src, for every
+# architecture, then regenerates the test blobs, the rootfs copies, index.json and
+# README.md, and runs check-index.py. Idempotent and deterministic: two runs give
+# byte-identical files (fixed flags, relative source paths, -ffile-prefix-map,
+# --build-id=sha1, no timestamps).
+#
+# The samples are INERT: they are compiled only. Nothing here (or in any test)
+# executes, loads or dlopen()s them.
+#
+# Missing cross compilers are installed with apt-get when run as root. Set
+# CORPUS_SKIP_MISSING=1 to skip architectures whose toolchain is missing instead
+# of failing (the index check will then report the missing files).
+set -euo pipefail
+export LC_ALL=C TZ=UTC SOURCE_DATE_EPOCH=0
+umask 022
+
+CORPUS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$CORPUS"
+TMP=.build-tmp
+rm -rf "$TMP"
+mkdir -p "$TMP"
+trap 'rm -rf "$CORPUS/$TMP"' EXIT
+
+MAIN_ARCHS="x86_64 aarch64 armhf mipsel mips"
+ALL_ARCHS="x86_64 i386 aarch64 armhf mipsel mips riscv64 ppc64le ppc64"
+
+log() { printf 'corpus: %s\n' "$*" >&2; }
+
+triple() {
+	case "$1" in
+	x86_64) echo x86_64-linux-gnu ;;
+	i386) echo i686-linux-gnu ;;
+	aarch64) echo aarch64-linux-gnu ;;
+	armhf) echo arm-linux-gnueabihf ;;
+	mipsel) echo mipsel-linux-gnu ;;
+	mips) echo mips-linux-gnu ;;
+	riscv64) echo riscv64-linux-gnu ;;
+	ppc64le) echo powerpc64le-linux-gnu ;;
+	ppc64) echo powerpc64-linux-gnu ;;
+	*) echo "unknown-arch-$1" ;;
+	esac
+}
+
+debarch() {
+	case "$1" in
+	x86_64) echo amd64 ;; i386) echo i386 ;; aarch64) echo arm64 ;; armhf) echo armhf ;;
+	mipsel) echo mipsel ;; mips) echo mips ;; riscv64) echo riscv64 ;;
+	ppc64le) echo ppc64el ;; ppc64) echo ppc64 ;;
+	esac
+}
+
+# The dynamic loader's SONAME, for the sample that links against it explicitly.
+loader() {
+	case "$1" in
+	x86_64) echo ld-linux-x86-64.so.2 ;; i386) echo ld-linux.so.2 ;;
+	aarch64) echo ld-linux-aarch64.so.1 ;; armhf) echo ld-linux-armhf.so.3 ;;
+	mipsel | mips) echo ld.so.1 ;; riscv64) echo ld-linux-riscv64-lp64d.so.1 ;;
+	ppc64le) echo ld64.so.2 ;; ppc64) echo ld64.so.1 ;;
+	esac
+}
+
+# GCC has no IFUNC support for MIPS (neither attribute nor symbol type).
+has_ifunc() { case "$1" in mips | mipsel) return 1 ;; *) return 0 ;; esac; }
+
+cc_of() { echo "$(triple "$1")-gcc"; }
+tool() { echo "$(triple "$1")-$2"; }
+
+packages_for() {
+	local a="$1" host
+	host="$(dpkg --print-architecture 2>/dev/null || echo unknown)"
+	if [ "$(debarch "$a")" = "$host" ]; then
+		echo "gcc libc6-dev binutils"
+	else
+		local t
+		t="$(triple "$a")"
+		echo "gcc-${t//_/-} libc6-dev-$(debarch "$a")-cross binutils-${t//_/-}"
+	fi
+}
+
+apt_install() {
+	local try
+	for try in 1 2 3 4 5 6 7 8 9 10 11 12; do
+		if DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >&2; then
+			return 0
+		fi
+		if [ "$try" = 2 ]; then
+			apt-get update >&2 || true
+		fi
+		log "apt-get install failed (dpkg lock?), retrying in 10s ($try/12)"
+		sleep 10
+	done
+	return 1
+}
+
+ARCHS_OK=""
+ensure_toolchains() {
+	local a missing="" pkgs=""
+	command -v python3 >/dev/null || missing="python3"
+	for a in $ALL_ARCHS; do
+		if ! command -v "$(cc_of "$a")" >/dev/null 2>&1 ||
+			! command -v "$(tool "$a" objcopy)" >/dev/null 2>&1; then
+			pkgs="$pkgs $(packages_for "$a")"
+		fi
+	done
+	[ -n "$missing" ] && pkgs="$pkgs python3"
+	if [ -n "$pkgs" ]; then
+		if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+			log "installing:$pkgs"
+			# shellcheck disable=SC2086
+			apt_install $pkgs || log "could not install all of:$pkgs"
+		else
+			log "missing toolchains (not root, not installing):$pkgs"
+		fi
+	fi
+	for a in $ALL_ARCHS; do
+		if command -v "$(cc_of "$a")" >/dev/null 2>&1; then
+			ARCHS_OK="$ARCHS_OK $a"
+		elif [ "${CORPUS_SKIP_MISSING:-0}" = 1 ]; then
+			log "skipping $a: no $(cc_of "$a")"
+		else
+			log "error: no $(cc_of "$a"); install $(packages_for "$a") or set CORPUS_SKIP_MISSING=1"
+			exit 1
+		fi
+	done
+}
+
+have() { case " $ARCHS_OK " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
+# ---- flags ----------------------------------------------------------------------
+CFLAGS_BASE="-O2 -pipe -fPIC -Wall -Wno-unused-const-variable -Wno-unused-function -ffile-prefix-map=$CORPUS=."
+LDFLAGS_BASE="-Wl,--build-id=sha1 -Wl,-z,max-page-size=4096 -Wl,-z,common-page-size=4096 -Wl,-z,noseparate-code"
+
+# so ARCH OUT SONAME [extra cc args: flags, sources, libraries]
+so() {
+	local a="$1" out="$2" soname="$3"
+	shift 3
+	mkdir -p "$(dirname "$out")"
+	# shellcheck disable=SC2086
+	"$(cc_of "$a")" $CFLAGS_BASE -shared $LDFLAGS_BASE -Wl,-soname,"$soname" -o "$out" "$@"
+}
+
+# obj ARCH OUT [extra cc args]
+obj() {
+	local a="$1" out="$2"
+	shift 2
+	mkdir -p "$(dirname "$out")"
+	# shellcheck disable=SC2086
+	"$(cc_of "$a")" $CFLAGS_BASE -c -o "$out" "$@"
+}
+
+# ---- samples ----------------------------------------------------------------------
+
+build_ifunc() {
+	local a="$1" d
+	has_ifunc "$a" || return 0
+
+	d=ifunc/xz-got-hijack
+	so "$a" "$d/$a/libcrc_hijack.so" libcrc_hijack.so "$d/src/crc_hijack.c"
+
+	d=ifunc/xz-stack-handoff
+	local extra=""
+	[ "$a" = x86_64 ] && extra="-Wa,-mrelax-relocations=no"
+	# shellcheck disable=SC2086
+	so "$a" "$d/$a/libcrc_handoff.so" libcrc_handoff.so -fstack-protector-all $extra "$d/src/crc_handoff.c"
+
+	d=ifunc/xz-audit-hook
+	so "$a" "$d/$a/libcrc_audit.so" libcrc_audit.so "$d/src/crc_audit.c" \
+		-Wl,--no-as-needed "$("$(cc_of "$a")" -print-file-name="$(loader "$a")")"
+
+	d=ifunc/glibc-dispatch
+	so "$a" "$d/$a/libdispatch.so" libdispatch.so.1 "$d/src/dispatch.c"
+}
+
+build_xz_object() {
+	have x86_64 || return 0
+	local d=ifunc/xz-object t="$TMP/xz-object"
+	mkdir -p "$t" "$d/x86_64"
+	# Small-model PIC part: the hijack code, one .text.* section per function,
+	# a hidden function called through a non-relaxable GOTPCREL.
+	obj x86_64 "$t/small.o" -ffunction-sections -fdata-sections -Wa,-mrelax-relocations=no \
+		-DBS_OBJECT_TELLS ifunc/xz-got-hijack/src/crc_hijack.c
+	# Large-model part: GOT64/GOTOFF64/PLTOFF64 relocations, some in .rodata.
+	obj x86_64 "$t/large.o" -mcmodel=large "$d/src/crc64_large.c"
+	"$(tool x86_64 ld)" -r -o "$t/combined.o" "$t/small.o" "$t/large.o"
+	# No .comment; a local FUNC symbol named like an assembler temporary.
+	"$(tool x86_64 objcopy)" --remove-section .comment \
+		--redefine-sym crc_helper=.Lcrc_helper \
+		"$t/combined.o" "$d/x86_64/liblzma_la-crc64-fast.o"
+}
+
+build_preload() {
+	local a="$1" d=preload
+	python3 preload/rootkit/src/gen-strings.py
+	so "$a" "$d/rootkit/$a/libprocesshider.so" libprocesshider.so "$d/rootkit/src/rootkit.c"
+	so "$a" "$d/rootkit-xor/$a/libhidexor.so" libhidexor.so -DBS_XOR_STRINGS "$d/rootkit/src/rootkit.c"
+	so "$a" "$d/selinux-masquerade/$a/libselinux.so.1" libselinux.so.1 "$d/rootkit/src/rootkit.c"
+	so "$a" "$d/fakeroot-like/$a/libfakeroot-sample.so" libfakeroot-sample.so \
+		"$d/fakeroot-like/src/fakeroot_sample.c"
+	so "$a" "$d/malloc-replacement/$a/libminimalloc.so" libminimalloc.so \
+		"$d/malloc-replacement/src/minimalloc.c"
+}
+
+build_auth() {
+	local a="$1" t="$TMP/$1"
+	mkdir -p "$t"
+	# Link-time stand-in for libpam.so.0 (not shipped).
+	so "$a" "$t/libpam.so.0" libpam.so.0 -Isupport support/libpam-stub.c
+	so "$a" "auth/pam-master-password/$a/pam_backdoor.so" pam_backdoor.so -Isupport \
+		auth/pam-master-password/src/pam_backdoor.c "$t/libpam.so.0"
+	so "$a" "auth/pam-reads-file/$a/pam_filepass.so" pam_filepass.so -Isupport \
+		auth/pam-reads-file/src/pam_filepass.c "$t/libpam.so.0"
+	so "$a" "auth/sshd-rsa-hook/$a/librsahook.so" librsahook.so auth/sshd-rsa-hook/src/rsa_hook.c
+}
+
+build_misc() {
+	local a="$1"
+	so "$a" "crypto/minicrypto/$a/libminicrypto.so.1" libminicrypto.so.1 \
+		crypto/minicrypto/src/minicrypto.c -Wl,--version-script=crypto/minicrypto/src/minicrypto.map
+	so "$a" "misc/benign-constructor/$a/libbenignctor.so" libbenignctor.so \
+		misc/benign-constructor/src/benign_ctor.c
+}
+
+build_hello() {
+	local a="$1" d=arch/hello noifunc=""
+	has_ifunc "$a" || noifunc="-DBS_NO_IFUNC"
+	# shellcheck disable=SC2086
+	so "$a" "$d/$a/libhello.so" libhello.so.1 $noifunc "$d/src/libhello.c" \
+		-Wl,--version-script="$d/src/libhello.map"
+	# shellcheck disable=SC2086
+	obj "$a" "$d/$a/hello.o" $noifunc "$d/src/libhello.c"
+	# shellcheck disable=SC2086
+	"$(cc_of "$a")" ${CFLAGS_BASE/-fPIC/-fPIE} -pie $LDFLAGS_BASE -o "$d/$a/hello" \
+		"$d/src/hello.c" "$d/$a/libhello.so"
+	case "$a" in
+	x86_64 | armhf)
+		"$(tool "$a" strip)" --strip-all -o "$d/$a/libhello-stripped.so" "$d/$a/libhello.so"
+		;;
+	esac
+}
+
+build_kernel() {
+	have x86_64 || return 0
+	local kf="-O2 -mcmodel=kernel -fno-pic -fno-pie -ffreestanding -fno-common -mno-red-zone
+	          -mno-sse -mno-mmx -fno-asynchronous-unwind-tables -fno-stack-protector -nostdinc
+	          -Wall -ffile-prefix-map=$CORPUS=."
+	local t="$TMP/kernel" cc
+	cc="$(cc_of x86_64)"
+	mkdir -p "$t" kernel/syscall-hook/x86_64 kernel/livepatch-sample/x86_64
+	# shellcheck disable=SC2086
+	$cc $kf -c -o "$t/rootkit.o" kernel/syscall-hook/src/rootkit.c
+	"$(tool x86_64 ld)" -r --build-id=sha1 -o kernel/syscall-hook/x86_64/rootkit.ko "$t/rootkit.o"
+	# shellcheck disable=SC2086
+	$cc $kf -c -o "$t/livepatch.o" kernel/livepatch-sample/src/livepatch.c
+	"$(tool x86_64 ld)" -r --build-id=sha1 -o kernel/livepatch-sample/x86_64/livepatch-sample.ko "$t/livepatch.o"
+}
+
+build_rootfs() {
+	have x86_64 || return 0
+	local r=rootfs
+	mkdir -p "$r/usr/lib/x86_64-linux-gnu/security" "$r/lib/x86_64-linux-gnu"
+	install -m 0755 preload/rootkit/x86_64/libprocesshider.so "$r/usr/lib/libprocesshider.so"
+	install -m 0755 auth/pam-master-password/x86_64/pam_backdoor.so \
+		"$r/usr/lib/x86_64-linux-gnu/security/pam_backdoor.so"
+	install -m 0755 arch/hello/x86_64/libhello.so "$r/lib/x86_64-linux-gnu/libhello.so.1"
+	ln -sfn libhello.so.1 "$r/lib/x86_64-linux-gnu/libhello.so"
+	ln -sfn ../../../lib/x86_64-linux-gnu/libhello.so.1 "$r/usr/lib/x86_64-linux-gnu/libhello.so.1"
+}
+
+# Remove previously built outputs so a rebuild never keeps stale files.
+clean_outputs() {
+	local a
+	for a in $ALL_ARCHS; do
+		find . -path ./rootfs -prune -o -type d -name "$a" -path './*/*/*' -print0 |
+			xargs -0 -r rm -rf
+	done
+	rm -f rootfs/usr/lib/libprocesshider.so \
+		rootfs/usr/lib/x86_64-linux-gnu/security/pam_backdoor.so \
+		rootfs/lib/x86_64-linux-gnu/libhello.so.1 rootfs/lib/x86_64-linux-gnu/libhello.so \
+		rootfs/usr/lib/x86_64-linux-gnu/libhello.so.1
+}
+
+main() {
+	ensure_toolchains
+	clean_outputs
+	local a
+	for a in $MAIN_ARCHS; do
+		have "$a" || continue
+		log "building $a"
+		build_ifunc "$a"
+		build_preload "$a"
+		build_auth "$a"
+		build_misc "$a"
+	done
+	build_xz_object
+	build_kernel
+	for a in $ALL_ARCHS; do
+		have "$a" || continue
+		build_hello "$a"
+	done
+	build_rootfs
+	log "generating blobs"
+	python3 blobs/make-blobs.py >&2
+	log "writing index"
+	python3 make-index.py
+	python3 check-index.py
+}
+
+main "$@"

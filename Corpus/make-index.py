@@ -1,0 +1,563 @@
+#!/usr/bin/env python3
+"""Write Corpus/index.json and Corpus/README.md from the sample table below.
+
+Deterministic (sorted, no timestamps). Run by build.sh after the build; the
+checker is check-index.py. Python 3 standard library only.
+"""
+import json
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+MAIN_ARCHS = ["x86_64", "aarch64", "armhf", "mipsel", "mips"]
+IFUNC_ARCHS = ["x86_64", "aarch64", "armhf"]          # GCC has no IFUNC for MIPS
+ALL_ARCHS = ["x86_64", "i386", "aarch64", "armhf", "mipsel", "mips", "riscv64", "ppc64le", "ppc64"]
+
+R = {
+    "got": "supply-chain/ifunc-resolver-got-hijack",
+    "stack": "supply-chain/ifunc-resolver-stack-handoff",
+    "loader": "supply-chain/ifunc-resolver-loader-hook",
+    "xzobj": "supply-chain/xz-style-object",
+    "corruptname": "supply-chain/test-blob-corrupt-name-decodes",
+    "swap": "supply-chain/test-blob-swap-repairs-stream",
+    "filler": "supply-chain/test-blob-filler-entropy-layout",
+    "embedded": "supply-chain/embedded-compressed-elf",
+    "buildscript": "supply-chain/build-script-blob-extraction",
+    "hiding": "userland/preload-hiding-hooks",
+    "xor": "userland/xor-hidden-strings",
+    "masq": "userland/library-masquerade",
+    "pam": "auth/pam-master-password",
+    "rsa": "auth/sshd-rsa-hook",
+    "preload": "rootfs/ld-so-preload-entry",
+    "env": "rootfs/ld-preload-environment",
+    "pamcfg": "rootfs/pam-config-flagged-module",
+    "kernel": "kernel/syscall-table-hook",
+}
+IFUNC_RULES = [R["got"], R["stack"], R["loader"]]
+ELF_RULES = [R[k] for k in ("got", "stack", "loader", "xzobj", "hiding", "xor", "masq",
+                            "pam", "rsa", "kernel")]
+BLOB_RULES = [R[k] for k in ("corruptname", "swap", "filler", "embedded")]
+
+SAMPLES = []
+# Per-arch gaps, shown in notes and README.
+GAPS = {
+    "mipsel": "GCC/binutils for MIPS support no IFUNC (attribute and symbol type both rejected), "
+              "so the IFUNC samples and the IFUNC in arch/hello are not built for MIPS.",
+    "mips": "GCC/binutils for MIPS support no IFUNC (attribute and symbol type both rejected), "
+            "so the IFUNC samples and the IFUNC in arch/hello are not built for MIPS.",
+}
+
+
+# "End of symbol name": readelf output always ends lines with a newline, and a
+# versioned name continues with '@'. No anchors: '$' means end-of-input in Python re
+# and NSRegularExpression unless multi-line mode is on.
+END = "[^A-Za-z0-9_.]"
+
+
+def P(args, regex):
+    return {"readelf": list(args), "matches": regex}
+
+
+def dyn(regex):
+    return P(["--dyn-syms", "-W"], regex)
+
+
+def export(name):
+    """A defined, global, default-visibility FUNC in .dynsym (ppc64le adds a
+    [<localentry>: N] column, hence the loose middle)."""
+    return dyn("FUNC +GLOBAL +DEFAULT .*[0-9]+ %s%s" % (name, END))
+
+
+def imports(name):
+    return dyn("UND %s%s" % (name, END))
+
+
+def add(path, technique, arch, kind, verdict, rules, must_not, props, notes, absent=None):
+    entry = {
+        "path": path,
+        "technique": technique,
+        "arch": arch,
+        "kind": kind,
+        "verdict": verdict,
+        "rules": rules,
+        "mustNotMatch": must_not,
+        "properties": props,
+        "notes": notes,
+    }
+    if absent:
+        entry["absentProperties"] = absent
+    SAMPLES.append(entry)
+
+
+def gap_note(arch):
+    return (" Toolchain gap: " + GAPS[arch]) if arch in GAPS else ""
+
+
+# ---- ifunc ---------------------------------------------------------------------
+
+for a in IFUNC_ARCHS:
+    add("ifunc/xz-got-hijack/%s/libcrc_hijack.so" % a, "ifunc-got-hijack", a,
+        "elf-shared-object", "malicious", [R["got"]], [],
+        [P(["--dyn-syms", "-W"], "IFUNC +GLOBAL +DEFAULT +[0-9]+ crc32_fast"),
+         imports("dl_iterate_phdr"), imports("mprotect"),
+         dyn("UND _r_debug@"),
+         P(["-s", "-W"], "FUNC +LOCAL +DEFAULT +[0-9]+ crc_helper"),
+         P(["-p", ".rodata"], "RSA_public_decrypt")],
+        "Resolver crc32_resolve (the IFUNC value of crc32_fast) calls the static noinline "
+        "crc_helper, which runs dl_iterate_phdr and falls back to _r_debug.r_map; patch_object "
+        "compares DT_JMPREL/DT_PLTRELSZ/DT_SYMTAB/DT_STRTAB/DT_PLTREL and rewrite_slot does "
+        "mprotect + store on the RSA_public_decrypt PLT slot of another object. The target name "
+        "is a plain string here. Unstripped (symtab kept). The referenced _r_debug adds "
+        "DT_NEEDED on the dynamic loader.")
+
+for a in IFUNC_ARCHS:
+    props = [P(["--dyn-syms", "-W"], "IFUNC +GLOBAL +DEFAULT +[0-9]+ crc32_fast"),
+             P(["--dyn-syms", "-W"], "IFUNC +GLOBAL +DEFAULT +[0-9]+ crc64_fast"),
+             imports("__stack_chk_fail"), imports("dl_iterate_phdr"),
+             P(["-s", "-W"], "FUNC +LOCAL +DEFAULT +[0-9]+ lzma_cpuid_probe"),
+             P(["-s", "-W"], "OBJECT +LOCAL +DEFAULT +[0-9]+ resolver_calls")]
+    if a == "x86_64":
+        props.append(P(["-r", "-W"], "R_X86_64_RELATIVE"))
+    add("ifunc/xz-stack-handoff/%s/libcrc_handoff.so" % a, "ifunc-stack-handoff", a,
+        "elf-shared-object", "malicious", [R["stack"]], [], props,
+        "Built with -fstack-protector-all: both resolvers (crc32_resolve, crc64_resolve) have a "
+        "canary and pass the address of a local array to the static helper get_cpuid_frame; "
+        "resolver_calls (.bss) makes the second call go to second_stage, which calls "
+        "lzma_cpuid_probe (global in C, .hidden in asm) through its GOT slot, a RELATIVE "
+        "relocation back into .text (x86-64: call *lzma_cpuid_probe@GOTPCREL(%rip), built with "
+        "-Wa,-mrelax-relocations=no, and the slot is rewritten around the call; other arches: "
+        "through a volatile function pointer loaded from the GOT). hunt_cb walks DT_* tags and "
+        "matches symbols by FNV-1a hash 0xdafa66cd; fallbacks are XOR-0x3c arrays. No plaintext "
+        "RSA_public_decrypt anywhere in the file. Unstripped.",
+        absent=[P(["-p", ".rodata"], "RSA_public_decrypt"),
+                P(["-s", "-W"], "RSA_public_decrypt")])
+
+for a in IFUNC_ARCHS:
+    add("ifunc/xz-audit-hook/%s/libcrc_audit.so" % a, "ifunc-audit-hook", a,
+        "elf-shared-object", "malicious", [R["loader"]], [],
+        [P(["--dyn-syms", "-W"], "IFUNC +GLOBAL +DEFAULT +[0-9]+ crc32_fast"),
+         dyn("WEAK +DEFAULT +UND _rtld_global_ro@GLIBC_PRIVATE"),
+         dyn("UND _dl_audit_symbind_alt@GLIBC_PRIVATE"),
+         dyn("UND __tls_get_addr@"),
+         P(["-d"], "NEEDED.*\\[(ld-linux|ld64|ld)[-a-z0-9_]*\\.so\\.[0-9]\\]"),
+         P(["-p", ".rodata"], "RSA_public_decrypt")],
+        "Resolver crc32_resolve calls install_audit_hook, which adds made-up offsets to "
+        "_rtld_global_ro/_rtld_global (weak GLIBC_PRIVATE refs), mprotects and stores a fake "
+        "audit-interface table whose symbind callback (la_symbind idea) swaps RSA_public_decrypt. "
+        "Linked explicitly against the dynamic loader (DT_NEEDED ld-linux*), imports "
+        "__tls_get_addr without having TLS. Unstripped.")
+
+add("ifunc/xz-object/x86_64/liblzma_la-crc64-fast.o", "xz-style-object", "x86_64",
+    "elf-relocatable", "malicious", [R["xzobj"]], [],
+    [P(["-r", "-W"], "Relocation section '\\.rela\\.rodata\\.lzma_crc64_offsets'"),
+     P(["-r", "-W"], "R_X86_64_GOT64"),
+     P(["-r", "-W"], "R_X86_64_GOTOFF64"),
+     P(["-r", "-W"], "R_X86_64_PLTOFF64"),
+     P(["-r", "-W"], "R_X86_64_GOTPCREL +0+ lzma_cpu_probe - 4"),
+     P(["-s", "-W"], "FUNC +LOCAL +DEFAULT +[0-9]+ \\.Lcrc_helper"),
+     P(["-s", "-W"], "FUNC +GLOBAL +HIDDEN +[0-9]+ lzma_cpu_probe"),
+     P(["-s", "-W"], "IFUNC +GLOBAL +DEFAULT +[0-9]+ crc32_fast"),
+     P(["-S", "-W"], "\\.text\\.lzma_crc_fast "),
+     P(["-S", "-W"], "\\.text\\.lzma_crc32_generid ")],
+    "ld -r of the small-model hijack code (ifunc/xz-got-hijack/src/crc_hijack.c with "
+    "-DBS_OBJECT_TELLS -ffunction-sections -Wa,-mrelax-relocations=no) and a -mcmodel=large part "
+    "(src/crc64_large.c), then objcopy --remove-section .comment --redefine-sym "
+    "crc_helper=.Lcrc_helper. Tells: GOT64/GOTOFF64/PLTOFF64 in .rela.rodata.lzma_crc64_offsets "
+    "and .rela.text; non-relaxable R_X86_64_GOTPCREL for call *lzma_cpu_probe (hidden); FUNC "
+    "symbol .Lcrc_helper; .text.lzma_crc_fast holds hooked_rsa_public_decrypt and "
+    ".text.lzma_crc32_generid holds rewrite_slot; no .comment. Note: the NOTYPE .LC0-.LC3 "
+    "locals are normal for large-model code (GOTOFF64 to constants); only the FUNC .L symbol "
+    "is the tell. Also embedded (xz-compressed) in blobs/tests/files/good-embedded.bin.",
+    absent=[P(["-S", "-W"], "\\.comment")])
+
+for a in IFUNC_ARCHS:
+    add("ifunc/glibc-dispatch/%s/libdispatch.so" % a, "ifunc-cpu-dispatch", a,
+        "elf-shared-object", "clean", [], IFUNC_RULES + [R["xzobj"]],
+        [P(["--dyn-syms", "-W"], "IFUNC +GLOBAL +DEFAULT +[0-9]+ bit_count"),
+         P(["--dyn-syms", "-W"], "IFUNC +GLOBAL +DEFAULT +[0-9]+ word_sum")],
+        ("x86-64: popcount_resolve runs cpuid (__get_cpuid) and sum_resolve uses "
+         "__builtin_cpu_init/__builtin_cpu_supports (imports __cpu_model/__cpu_indicator_init "
+         "from libgcc, statically linked)." if a == "x86_64" else
+         "popcount_resolve tests the hwcap argument; sum_resolve calls getauxval(AT_HWCAP).") +
+        " Each resolver returns one of two local implementations. Hard negative for the IFUNC rules.")
+
+# ---- preload -------------------------------------------------------------------
+
+HOOK_EXPORTS = ["readdir", "readdir64", "fopen", "fopen64", "stat", "lstat", "stat64",
+                "lstat64", "__xstat", "__lxstat", "__xstat64", "__lxstat64", "accept"]
+
+for a in MAIN_ARCHS:
+    add("preload/rootkit/%s/libprocesshider.so" % a, "preload-rootkit", a,
+        "elf-shared-object", "malicious", [R["hiding"]], [R["xor"], R["masq"]],
+        [export(n) for n in HOOK_EXPORTS] +
+        [imports("dlsym"), P(["-S", "-W"], "\\.init_array"),
+         P(["-p", ".rodata"], "bs_hideme"), P(["-p", ".rodata"], "ld\\.so\\.preload"),
+         P(["-p", ".rodata"], "libc\\.so\\.6")],
+        "Exports the hiding set (readdir/readdir64, fopen/fopen64, stat/lstat/stat64/lstat64, "
+        "__xstat/__lxstat/__xstat64/__lxstat64) and accept; constructor rk_init (.init_array) "
+        "fills the originals with dlsym(RTLD_NEXT, name), falling back to dlopen(\"libc.so.6\"). "
+        "Hides names containing bs_hideme or ld.so.preload and /proc/<pid> whose cmdline contains "
+        "bs_hideme. Plain strings." + gap_note(a))
+    add("preload/rootkit-xor/%s/libhidexor.so" % a, "preload-rootkit-xor", a,
+        "elf-shared-object", "malicious", [R["hiding"], R["xor"]], [R["masq"]],
+        [export(n) for n in HOOK_EXPORTS] +
+        [imports("dlsym"), P(["-S", "-W"], "\\.init_array")],
+        "Same source as preload/rootkit built with -DBS_XOR_STRINGS: every string (/proc, "
+        "cmdline, ld.so.preload, libc.so.6, bs_hideme, LD_PRELOAD, the 13 dlsym names) is a "
+        "one-byte XOR (key 0x42) array in .rodata, decoded at run time by the static xs(). "
+        "The encoded arrays have opaque symtab names (bs_k00..bs_k18). libc.so.6 still appears "
+        "in .dynstr as DT_NEEDED, and the hook names appear in .dynstr as exports; neither is "
+        "in .rodata." + gap_note(a),
+        absent=[P(["-p", ".rodata"], "ld\\.so\\.preload|bs_hideme|/proc|libc\\.so\\.6|LD_PRELOAD")])
+    add("preload/selinux-masquerade/%s/libselinux.so.1" % a, "library-masquerade", a,
+        "elf-shared-object", "malicious", [R["masq"], R["hiding"]], [],
+        [P(["-d"], "SONAME.*\\[libselinux\\.so\\.1\\]"), export("readdir"), export("fopen"),
+         imports("dlsym")],
+        "The plain rootkit linked with -Wl,-soname,libselinux.so.1 and named libselinux.so.1; it "
+        "has none of libselinux's exports (is_selinux_enabled, getfilecon, setexeccon, ...).",
+        absent=[dyn("is_selinux_enabled|getfilecon|security_getenforce")])
+    add("preload/fakeroot-like/%s/libfakeroot-sample.so" % a, "preload-benign", a,
+        "elf-shared-object", "clean", [], [R["hiding"], R["xor"], R["masq"]],
+        [export("stat"), export("lstat"), export("chown"), export("open"), imports("dlsym"),
+         P(["-d"], "SONAME.*\\[libfakeroot-sample\\.so\\]"),
+         P(["-p", ".rodata"], "pretends files are owned by root")],
+        "fakeroot-style: shadows stat/lstat/fstat/chown/lchown/fchown/open/open64 through "
+        "dlsym(RTLD_NEXT); no readdir/hiding set, no XOR, no constructor, describes itself in "
+        "fakeroot_sample_ident.")
+    add("preload/malloc-replacement/%s/libminimalloc.so" % a, "preload-benign", a,
+        "elf-shared-object", "clean", [], [R["hiding"], R["xor"], R["masq"]],
+        [export(n) for n in ("malloc", "free", "calloc", "realloc", "posix_memalign",
+                             "memalign", "aligned_alloc", "malloc_usable_size")] +
+        [imports("mmap")],
+        "jemalloc/tcmalloc-style malloc replacement on top of mmap; shadows libc names "
+        "legitimately.")
+
+# ---- auth ----------------------------------------------------------------------
+
+for a in MAIN_ARCHS:
+    add("auth/pam-master-password/%s/pam_backdoor.so" % a, "pam-master-password", a,
+        "elf-shared-object", "malicious", [R["pam"]], [],
+        [export("pam_sm_authenticate"), export("pam_sm_setcred"),
+         imports("pam_get_authtok"), imports("strcmp"),
+         P(["-d"], "NEEDED.*\\[libpam\\.so\\.0\\]"),
+         P(["-p", ".rodata"], "Backsight-corpus-master-pw-2024")],
+        "pam_sm_authenticate: pam_get_user, pam_get_authtok, then strcmp(password, "
+        "\"Backsight-corpus-master-pw-2024\") (literal in .rodata) returning PAM_SUCCESS (0) before "
+        "real_password_check. PAM prototypes are declared in Corpus/support/bs_pam.h; linked "
+        "against a build-time stub libpam.so.0 (not shipped) so DT_NEEDED libpam.so.0 is present "
+        "as in real modules.")
+    add("auth/pam-reads-file/%s/pam_filepass.so" % a, "pam-benign", a,
+        "elf-shared-object", "clean", [], [R["pam"]],
+        [export("pam_sm_authenticate"), imports("pam_get_authtok"), imports("strcmp"),
+         imports("fopen"), P(["-p", ".rodata"], "/etc/security/filepass\\.conf")],
+        "Compares the password (strcmp) with a line read from a file (fgets into a stack "
+        "buffer); the only literals are the file name and option prefix. Hard negative for "
+        "auth/pam-master-password.")
+    add("auth/sshd-rsa-hook/%s/librsahook.so" % a, "sshd-rsa-hook", a,
+        "elf-shared-object", "malicious", [R["rsa"]], [],
+        [export("RSA_public_decrypt"), imports("dlsym"),
+         P(["-p", ".rodata"], "RSA_public_decrypt"),
+         P(["-d"], "SONAME.*\\[librsahook\\.so\\]")],
+        "Not libcrypto, exports only RSA_public_decrypt, which forwards to "
+        "dlsym(RTLD_NEXT, \"RSA_public_decrypt\") and counts a magic 8-byte prefix.")
+
+# ---- misc ----------------------------------------------------------------------
+
+for a in MAIN_ARCHS:
+    add("crypto/minicrypto/%s/libminicrypto.so.1" % a, "crypto-benign", a,
+        "elf-shared-object", "clean", [], [R["rsa"]],
+        [dyn("FUNC +GLOBAL +DEFAULT +[0-9]+ RSA_public_decrypt@@MINICRYPTO_1\\.0"),
+         dyn("RSA_private_encrypt@@"), dyn("RSA_get0_key@@"), dyn("RSA_set0_key@@"),
+         dyn("RSA_verify@@"), dyn("BN_mod_exp@@"),
+         P(["-d"], "SONAME.*\\[libminicrypto\\.so\\.1\\]"),
+         P(["-V"], "MINICRYPTO_1\\.0")],
+        "A crypto library that legitimately exports RSA_public_decrypt among RSA_new/free/size/"
+        "bits/up_ref/get0_key/set0_key/public_encrypt/private_decrypt/private_encrypt/sign/verify "
+        "and BN_new/free/set_word/get_word/num_bits/num_bytes/bin2bn/bn2bin/mod_exp (toy math), "
+        "versioned MINICRYPTO_1.0. Hard negative for auth/sshd-rsa-hook.")
+    add("misc/benign-constructor/%s/libbenignctor.so" % a, "constructor-benign", a,
+        "elf-shared-object", "clean", [], [R["hiding"], R["xor"], R["masq"]],
+        [P(["-S", "-W"], "\\.init_array"), export("benign_debug_level"), imports("getenv")],
+        "Constructor benign_init only reads BENIGN_DEBUG with getenv and sets a static int.")
+
+# ---- kernel --------------------------------------------------------------------
+
+add("kernel/syscall-hook/x86_64/rootkit.ko", "kernel-syscall-hook", "x86_64",
+    "elf-relocatable", "malicious", [R["kernel"]], [],
+    [P(["-S", "-W"], "\\.modinfo"), P(["-S", "-W"], "\\.gnu\\.linkonce\\.this_module"),
+     P(["-s", "-W"], "UND sys_call_table"), P(["-s", "-W"], "UND kallsyms_lookup_name"),
+     P(["-s", "-W"], "UND commit_creds"), P(["-s", "-W"], "UND prepare_kernel_cred"),
+     P(["-p", ".modinfo"], "license=GPL"), P(["-p", ".modinfo"], "name=rootkit")],
+    "Kernel-module-shaped relocatable (no kernel headers): init_module looks up sys_call_table "
+    "with kallsyms_lookup_name (string in .rodata.str), clears CR0.WP with mov %reg,%cr0 "
+    "(bytes 0f 22 in set_entry, inlined into init_module/cleanup_module), swaps the kill entry; "
+    "hooked_kill calls commit_creds(prepare_kernel_cred(0)) for signal 64.")
+add("kernel/livepatch-sample/x86_64/livepatch-sample.ko", "kernel-livepatch", "x86_64",
+    "elf-relocatable", "clean", [], [R["kernel"]],
+    [P(["-S", "-W"], "\\.modinfo"), P(["-s", "-W"], "UND klp_enable_patch"),
+     P(["-p", ".modinfo"], "livepatch=Y")],
+    "Livepatch-shaped module: klp_func/klp_object/klp_patch tables and klp_enable_patch only; "
+    "no syscall table, CR0, kallsyms or creds.")
+
+# ---- blobs ---------------------------------------------------------------------
+
+B = "blobs/tests/files/"
+add(B + "bad-1-corrupt_header.xz", "test-blob-corrupt-name", "any", "blob", "suspicious",
+    [R["corruptname"]], [R["swap"]], [],
+    "Named as a corrupt test file but is a valid xz stream (CRC64) that decodes cleanly.")
+add(B + "bad-2-corrupt_stream.xz", "test-blob-genuinely-corrupt", "any", "blob", "clean",
+    [], [R["corruptname"], R["swap"]], [],
+    "Genuinely corrupt: 8 bytes in the middle of the LZMA2 data overwritten with values outside "
+    "the swap set; neither the raw file nor the tab/space,-/_ swapped file decodes.")
+add(B + "bad-3-corrupt_lzma2.xz", "test-blob-swap-stream", "any", "blob", "malicious",
+    [R["swap"]], [],
+    [],
+    "Fails to decode as-is; after tr \"\\t \\-_\" \" \\t_\\-\" over the raw file it is three "
+    "valid xz streams (CRC64) decoding to an inert shell script framed by ####Hello#### / "
+    "####World#### (uses export i=..., eval, head -c, tail -c, tr, xz -dc, xz -F raw --lzma1). "
+    "Swapped bytes occur both in xz/LZMA2 framing (block header, chunk header, check, index, "
+    "footer) and in compressed data (see make-blobs.py output).")
+add(B + "good-large_compressed.lzma", "test-blob-filler-entropy", "any", "blob", "suspicious",
+    [R["filler"]], [], [],
+    ".lzma (alone format) decoding to 8 x [1024 bytes of one letter (A..H) + 2048 high-entropy "
+    "bytes]. The high-entropy parts concatenated, tail -c +16236, tr "
+    "\"\\140-\\377\\40-\\77\\0-\\37\\100-\\137\" \"\\0-\\377\", then xz -F raw --lzma1 -dc give an "
+    "inert stage-2 script (echo only).")
+add(B + "good-embedded.bin", "embedded-compressed-elf", "any", "blob", "suspicious",
+    [R["embedded"]], [], [],
+    "509 bytes of junk, then an xz stream (CRC64) whose content is "
+    "ifunc/xz-object/x86_64/liblzma_la-crc64-fast.o (ELF64 REL, x86-64), then 67 bytes of junk.")
+add(B + "good-1-compressed.xz", "test-blob-benign", "any", "blob", "clean",
+    [], BLOB_RULES, [],
+    "An ordinary compressed text test file (120 lines of generated words).")
+add("blobs/m4/build-to-host.m4", "build-script-blob-extraction", "any", "text", "malicious",
+    [R["buildscript"]], [], [],
+    "Autoconf macro that greps tests/files for the ####Hello#### marker, pipes the blob "
+    "through tr \"\\t \\-_\" \" \\t_\\-\" and xz -d, and evals the result into $SHELL from "
+    "AC_CONFIG_COMMANDS. Inert (the chain ends in echo), never run.")
+add("blobs/m4/bs-check-flag.m4", "build-script-benign", "any", "text", "clean",
+    [], [R["buildscript"]], [],
+    "Ordinary compiler-flag check macro; no test files, no decoding, no eval.")
+
+# ---- rootfs ----------------------------------------------------------------------
+
+add("rootfs/etc/ld.so.preload", "rootfs-ld-so-preload", "any", "text", "malicious",
+    [R["preload"]], [], [],
+    "Names /usr/lib/libprocesshider.so, which exists in the tree (the x86_64 rootkit).")
+add("rootfs/etc/environment", "rootfs-ld-preload-env", "any", "text", "malicious",
+    [R["env"]], [], [], "LD_PRELOAD=/usr/lib/libprocesshider.so (line 3).")
+add("rootfs/etc/systemd/system/x.service", "rootfs-ld-preload-env", "any", "text", "malicious",
+    [R["env"]], [], [], "Environment=LD_PRELOAD=/usr/lib/libprocesshider.so for an sshd unit.")
+add("rootfs/etc/systemd/system/benign.service", "rootfs-benign", "any", "text", "clean",
+    [], [R["env"]], [], "Unit with Environment=LANG/TZ only.")
+add("rootfs/etc/pam.d/sshd", "rootfs-pam-config", "any", "text", "malicious",
+    [R["pamcfg"]], [], [],
+    "auth sufficient pam_backdoor.so first in the stack; the module is "
+    "usr/lib/x86_64-linux-gnu/security/pam_backdoor.so in the tree.")
+add("rootfs/etc/pam.d/login", "rootfs-benign", "any", "text", "clean",
+    [], [R["pamcfg"]], [], "Stock-looking stack (pam_faildelay, pam_nologin, pam_access, pam_limits).")
+add("rootfs/etc/hostname", "rootfs-benign", "any", "text", "clean", [], [], [], "Filler.")
+add("rootfs/usr/lib/libprocesshider.so", "preload-rootkit", "x86_64", "elf-shared-object",
+    "malicious", [R["hiding"]], [],
+    [export("readdir"), export("readdir64"), imports("dlsym")],
+    "Copy of preload/rootkit/x86_64/libprocesshider.so, named by etc/ld.so.preload, "
+    "etc/environment and x.service.")
+add("rootfs/usr/lib/x86_64-linux-gnu/security/pam_backdoor.so", "pam-master-password", "x86_64",
+    "elf-shared-object", "malicious", [R["pam"]], [],
+    [export("pam_sm_authenticate"), imports("pam_get_authtok")],
+    "Copy of auth/pam-master-password/x86_64/pam_backdoor.so, used by etc/pam.d/sshd.")
+add("rootfs/lib/x86_64-linux-gnu/libhello.so.1", "arch-coverage", "x86_64", "elf-shared-object",
+    "clean", [], ELF_RULES, [P(["-d"], "SONAME.*\\[libhello\\.so\\.1\\]")],
+    "Copy of arch/hello/x86_64/libhello.so (clean filler).")
+add("rootfs/lib/x86_64-linux-gnu/libhello.so", "arch-coverage", "x86_64", "symlink", "clean",
+    [], ELF_RULES, [], "Relative symlink -> libhello.so.1 (same directory).")
+add("rootfs/usr/lib/x86_64-linux-gnu/libhello.so.1", "arch-coverage", "x86_64", "symlink",
+    "clean", [], ELF_RULES, [],
+    "Relative symlink -> ../../../lib/x86_64-linux-gnu/libhello.so.1 (stays inside the tree).")
+
+# ---- arch coverage ---------------------------------------------------------------
+
+REL_ARCHS = {"i386", "armhf", "mipsel", "mips"}
+for a in ALL_ARCHS:
+    ifunc = a not in ("mips", "mipsel")
+    props = [export("hello_greet@@HELLO_1\\.0"),
+             dyn("FUNC +GLOBAL +DEFAULT .*hello_version@HELLO_1\\.0"),
+             dyn("FUNC +GLOBAL +DEFAULT .*hello_version@@HELLO_2\\.0"),
+             P(["-V"], "Version definition section '\\.gnu\\.version_d'"),
+             P(["-S", "-W"], "\\.init_array"), P(["-S", "-W"], "\\.fini_array"),
+             P(["-d"], "SONAME.*\\[libhello\\.so\\.1\\]")]
+    if ifunc:
+        props.append(dyn("IFUNC +GLOBAL +DEFAULT .*hello_sum@@HELLO_2\\.0"))
+    note = "Benign coverage library: hello_greet/hello_add/hello_calls, hello_version in two " \
+           "versions (HELLO_1.0 and default HELLO_2.0), " + \
+           ("IFUNC hello_sum, " if ifunc else "no IFUNC (MIPS), ") + \
+           "constructor + destructor. Unstripped."
+    add("arch/hello/%s/libhello.so" % a, "arch-coverage", a, "elf-shared-object", "clean",
+        [], ELF_RULES, props, note + gap_note(a))
+    add("arch/hello/%s/hello" % a, "arch-coverage", a, "elf-executable", "clean", [], ELF_RULES,
+        [P(["-h"], "Type: +DYN"), P(["-d"], "NEEDED.*\\[libhello\\.so\\.1\\]"),
+         P(["-V"], "Version needs section '\\.gnu\\.version_r'"),
+         P(["-V"], "HELLO_2\\.0"), P(["-l", "-W"], "INTERP")],
+        "PIE executable linked against libhello.so.1 (versioned imports HELLO_1.0/HELLO_2.0), "
+        "with its own constructor. Never run.")
+    rel = "\\.rel\\." if a in REL_ARCHS else "\\.rela\\."
+    add("arch/hello/%s/hello.o" % a, "arch-coverage", a, "elf-relocatable", "clean", [],
+        ELF_RULES,
+        [P(["-h"], "Type: +REL"), P(["-r", "-W"], "Relocation section '%stext'" % rel),
+         P(["-S", "-W"], "\\.init_array"), P(["-s", "-W"], "FUNC +GLOBAL +DEFAULT .*[0-9]+ hello_add" + END)] +
+        ([P(["-s", "-W"], "IFUNC +GLOBAL +DEFAULT .*[0-9]+ hello_sum" + END)] if ifunc else []),
+        "PIC relocatable object of libhello.c; uses %s relocation sections." %
+        ("REL (.rel.*)" if a in REL_ARCHS else "RELA (.rela.*)"))
+    if a in ("x86_64", "armhf"):
+        add("arch/hello/%s/libhello-stripped.so" % a, "arch-coverage", a, "elf-shared-object",
+            "clean", [], ELF_RULES,
+            [export("hello_greet@@HELLO_1\\.0"), P(["-S", "-W"], "\\.dynsym")],
+            "strip --strip-all copy of libhello.so: no .symtab/.strtab, dynamic symbols only.",
+            absent=[P(["-S", "-W"], "\\.symtab")])
+
+
+# ---- output ----------------------------------------------------------------------
+
+README_HEAD = """# Backsight corpus
+
+Replicas of ELF backdoor techniques (positives) and look-alike legitimate code (hard
+negatives), built from the C/shell sources in this directory for several
+architectures, plus test blobs and a small root filesystem. Each sample exists so
+that a Backsight rule can be shown to fire on the technique and to stay quiet on the
+look-alikes. `index.json` is the machine-readable form of the table below.
+
+**The samples are inert.** They are compiled only: no test, tool or script ever
+executes, loads or `dlopen()`s any of them, and nothing in this tree should. Their
+"payloads" only count calls or `echo`. They were written from scratch from the public
+descriptions of the techniques (the project's shared TECHNIQUES.md); no code, rules
+or binaries were copied from real malware or other projects.
+
+## Rebuilding
+
+    make corpus            # or: bash Corpus/build.sh
+
+`build.sh` installs missing cross compilers with apt-get when run as root
+(`gcc-<triple>`, `libc6-dev-<arch>-cross`; Debian 12 package names), removes every
+built file, rebuilds all samples from source, regenerates the blobs
+(`blobs/make-blobs.py`), the rootfs copies, `index.json` and this README
+(`make-index.py`), and runs `check-index.py`. Build intermediates go to
+`Corpus/.build-tmp/`, which is deleted at the end. Set `CORPUS_SKIP_MISSING=1` to skip
+architectures whose compiler is missing instead of failing.
+
+Builds are deterministic: fixed flags (`-O2 -fPIC`, `-ffile-prefix-map=<Corpus>=.`,
+relative source paths, `-Wl,--build-id=sha1`, `-z max-page-size=4096`,
+`-z noseparate-code`), no timestamps, `LC_ALL=C`, `SOURCE_DATE_EPOCH=0`. Two runs, and
+runs from different checkout paths, give byte-identical files with the Debian 12
+toolchains (GCC 12.2, binutils 2.40, glibc 2.36 cross libcs, Python's lzma on liblzma
+5.4). A different compiler, binutils or liblzma version will produce different bytes
+(the compressed blobs depend on the liblzma encoder version); `check-index.py` checks
+properties, not hashes, so it still passes. `python3 blobs/make-blobs.py --check`
+reports blob drift.
+
+## Checking
+
+    python3 Corpus/check-index.py
+
+verifies that every indexed path exists, that every built file is indexed, and that
+every `properties` entry (a `readelf` invocation, file appended, whose stdout must match
+the extended regex) matches, and every `absentProperties` entry does not match.
+
+## index.json
+
+`{"samples": [...]}`, one object per file, paths relative to `Corpus/`:
+
+- `technique`, `arch` (`x86_64`, `i386`, `aarch64`, `armhf`, `mipsel`, `mips` (big
+  endian), `riscv64`, `ppc64le`, `ppc64` (big endian, ELFv1), or `any`), `kind`
+  (`elf-shared-object`, `elf-executable`, `elf-relocatable`, `blob`, `text`, `symlink`)
+- `verdict`: `clean`, `suspicious` or `malicious` (expected overall verdict)
+- `rules`: rule ids that must match; `mustNotMatch`: rule ids that must not match
+- `properties`: `{"readelf": [args], "matches": "ERE"}`; the test appends the file path,
+  runs readelf and searches the regex (unanchored) in stdout. Regexes use only
+  constructs common to POSIX ERE, Python `re` and NSRegularExpression.
+- `absentProperties` (optional, an addition to the base shape): same form, the regex
+  must NOT match (e.g. no `.comment` section, no plaintext target name).
+- `notes`: where the interesting code is, and toolchain gaps.
+
+## Toolchain gaps
+
+- **MIPS (mipsel, mips)**: GCC 12 rejects `__attribute__((ifunc))` for MIPS and gas
+  rejects `%gnu_indirect_function` there (glibc has no IFUNC on MIPS either), so
+  `ifunc/xz-got-hijack`, `ifunc/xz-stack-handoff`, `ifunc/xz-audit-hook` and
+  `ifunc/glibc-dispatch` are built for x86_64, aarch64 and armhf only, and
+  `arch/hello/{mipsel,mips}/libhello.so` has no IFUNC. Real MIPS firmware (musl,
+  uClibc) has no IFUNC either.
+- **x86-64 only by design**: `ifunc/xz-object` (large code model relocations are an x86-64
+  concept) and the `kernel/` samples.
+- The non-x86-64 stack-handoff builds call through the GOT with a volatile function
+  pointer; only x86-64 has the `call *sym@GOTPCREL(%rip)` form and the slot rewrite.
+- **ppc64** is big-endian ELFv1 (function descriptors in `.opd`); ppc64le adds a
+  `[<localentry>: N]` column in readelf symbol output, which the regexes allow for.
+
+## Committed files versus a rebuild
+
+Every built file in the tree is what `build.sh` produces on Debian 12 (bookworm) with
+the toolchain versions above; a rebuild there changes nothing. Files that are not built
+but written by hand: the rootfs configuration files under `rootfs/etc/`, the m4 files
+under `blobs/m4/`, and all sources. `preload/rootkit/src/bs_strings.h` is generated by
+`gen-strings.py` (run by build.sh; deterministic).
+
+## Notes for rule authors
+
+- Everything is unstripped (full `.symtab`) except `arch/hello/{x86_64,armhf}/libhello-stripped.so`;
+  the interesting static functions are named in each row's notes.
+- IFUNC symbol values point at the resolvers (`crc32_resolve`, `crc64_resolve`,
+  `popcount_resolve`, `sum_resolve`, `hello_sum_resolve`).
+- The PAM samples link against a build-time stub `libpam.so.0` (DT_NEEDED only); the PAM
+  API is declared in `support/bs_pam.h`.
+- The preload samples define `__xstat`-family symbols on every architecture (a
+  rootkit exports them whether or not the libc still has them).
+- `auth/pam-reads-file` also calls `strncmp(argv[i], "file=", 5)` (a `.rodata` literal)
+  inside `pam_sm_authenticate` after inlining; the literal is compared with a module
+  argument, not with the `pam_get_authtok` result. A master-password rule has to follow
+  the password operand, not just "str*cmp against .rodata".
+- `preload/rootkit-xor`: `libc.so.6` and the hook names still appear in `.dynstr`
+  (DT_NEEDED and exports); nothing readable is in `.rodata`. The encoded arrays are
+  `bs_k00`..`bs_k18` in `.symtab`, decoded by the static function `xs` (key 0x42).
+- `ifunc/glibc-dispatch/x86_64`: `sum_resolve` calls `__builtin_cpu_init`, i.e. the
+  local libgcc function `__cpu_indicator_init` (linked in statically, itself a
+  constructor): a resolver without `cpuid` that calls a local function, like glibc's
+  and libatomic's, and still clean.
+- `ifunc/xz-object`: the NOTYPE `.LC0`..`.LC3` locals are what large-model code
+  normally keeps (GOTOFF64 to constants); only the FUNC `.Lcrc_helper` is the tell.
+- The kernel samples are x86-64 relocatables made with `ld -r --build-id=sha1`; the CR0
+  writes are `0f 22` (`mov %reg,%cr0`) in `init_module` and `cleanup_module`.
+- Blob facts (from `make-blobs.py`): `bad-3` holds 3 streams; swapped bytes sit in
+  framing (2) and in LZMA2 data (9); the `.lzma` tail offset is `tail -c +16236`; the xz
+  stream in `good-embedded.bin` starts at offset 509.
+
+## Samples
+"""
+
+
+def md_escape(s):
+    return s.replace("|", "\\|").replace("\n", " ")
+
+
+def main():
+    samples = sorted(SAMPLES, key=lambda s: s["path"])
+    paths = [s["path"] for s in samples]
+    assert len(paths) == len(set(paths)), "duplicate paths in index"
+    with open(os.path.join(HERE, "index.json"), "w") as f:
+        json.dump({"samples": samples}, f, indent=2, sort_keys=False)
+        f.write("\n")
+    rows = ["| path | technique | arch | verdict | must match | must not match | notes |",
+            "| --- | --- | --- | --- | --- | --- | --- |"]
+    for s in samples:
+        rows.append("| `%s` | %s | %s | %s | %s | %s | %s |" % (
+            s["path"], s["technique"], s["arch"], s["verdict"],
+            "<br>".join("`%s`" % r for r in s["rules"]) or "-",
+            "<br>".join("`%s`" % r for r in s["mustNotMatch"]) or "-",
+            md_escape(s["notes"])))
+    with open(os.path.join(HERE, "README.md"), "w") as f:
+        f.write(README_HEAD)
+        f.write("\n%d files.\n\n" % len(samples))
+        f.write("\n".join(rows) + "\n")
+
+
+if __name__ == "__main__":
+    main()
