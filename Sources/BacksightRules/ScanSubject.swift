@@ -26,15 +26,19 @@ public struct ScopeInstance: Sendable {
     public var metrics: [String: Double]
     /// Symbols the instance's code reaches (imported functions it calls, data it references).
     public var references: [String]
+    /// The file offsets of the instance's own bytes (a resolver's code). `bytes` and `string`
+    /// leaves in this scope only count matches inside it; without it they never match here.
+    public var byteRange: Range<UInt64>?
 
     public init(scope: Scope, name: String, location: Location, characteristics: [String: [Evidence]] = [:],
-                metrics: [String: Double] = [:], references: [String] = []) {
+                metrics: [String: Double] = [:], references: [String] = [], byteRange: Range<UInt64>? = nil) {
         self.scope = scope
         self.name = name
         self.location = location
         self.characteristics = characteristics
         self.metrics = metrics
         self.references = references
+        self.byteRange = byteRange
     }
 }
 
@@ -56,10 +60,13 @@ public struct ScanSubject: @unchecked Sendable {
     public var instances: [ScopeInstance]
     /// Decoded payloads, matched by `payload`-scope rules.
     public var payloads: [ScanSubject]
+    /// Printable strings, when the engine already extracted them; otherwise `match` extracts
+    /// them itself, and only if a rule reaches a regex `string` leaf.
+    public var strings: [PrintableString]?
 
     public init(path: String, bytes: UnsafeRawBufferPointer, elf: ELFModel? = nil,
                 characteristics: [String: [Evidence]] = [:], metrics: [String: Double] = [:],
-                instances: [ScopeInstance] = [], payloads: [ScanSubject] = []) {
+                instances: [ScopeInstance] = [], payloads: [ScanSubject] = [], strings: [PrintableString]? = nil) {
         self.path = path
         self.bytes = bytes
         self.elf = elf
@@ -67,5 +74,6 @@ public struct ScanSubject: @unchecked Sendable {
         self.metrics = metrics
         self.instances = instances
         self.payloads = payloads
+        self.strings = strings
     }
 }

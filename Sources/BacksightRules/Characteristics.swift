@@ -1,0 +1,94 @@
+/// The named facts analysers may report, and the only names a `characteristic:` leaf accepts.
+///
+/// Analysers put a fact in ``ScanSubject/characteristics`` (file-wide facts) or in
+/// ``ScopeInstance/characteristics`` (facts about one resolver or function), keyed by the raw
+/// value, with the evidence that shows it. The rule compiler rejects any other name, so a typo in
+/// a rule is an error rather than a rule that silently never matches.
+///
+/// To add a fact: add a case here with its documentation and ``scope``, compute it in an
+/// analyser, and list it in the table in `Rules/README.md`.
+public enum Characteristic: String, Sendable, Codable, CaseIterable {
+    // MARK: IFUNC resolvers (resolver scope)
+
+    /// The resolver never executes `cpuid` (or reads the loader's CPU-feature data): it cannot be
+    /// choosing an implementation by CPU, which is what resolvers are for.
+    case ifuncResolverWithoutCPUID = "ifunc-resolver-without-cpuid"
+    /// The resolver executes `cpuid`, reads `__cpu_features`/`hwcap`, or takes `hwcap` arguments.
+    case resolverReadsCPUFeatures = "resolver-reads-cpu-features"
+    /// The resolver calls a function defined in the same object.
+    case resolverCallsLocalFunction = "resolver-calls-local-function"
+    /// The resolver passes an address inside its own stack frame to a call.
+    case resolverPassesStackAddress = "resolver-passes-stack-address"
+    /// The resolver reads the stack-protector canary (`fs:0x28` or `__stack_chk_guard`).
+    case resolverUsesStackCanary = "resolver-uses-stack-canary"
+    /// The resolver (or a function it calls) stores into a GOT slot.
+    case resolverWritesGOT = "resolver-writes-got"
+    /// The resolver references `_rtld_global`, `_rtld_global_ro`, `_r_debug`, `_dl_*` or audit hooks.
+    case resolverReferencesLoaderInternals = "resolver-references-loader-internals"
+    /// The resolver (or a function it calls) calls `mprotect`.
+    case resolverCallsMprotect = "resolver-calls-mprotect"
+    /// A counter in `.bss` decides whether a call is taken (the second run takes another path).
+    case bssCounterGatesCall = "bss-counter-gates-call"
+
+    // MARK: Linked objects (file scope)
+
+    /// A GOT slot holds a RELATIVE target inside the object's own `.text` and code calls through it.
+    case gotSlotPointsIntoOwnText = "got-slot-points-into-own-text"
+    /// Code compares against `DT_*`/`PT_*` constants: it walks ELF structures in memory.
+    case inMemoryELFParsing = "in-memory-elf-parsing"
+    /// The object runs code at load time (`DT_INIT`, `.init_array`, `.ctors`).
+    case constructorPresent = "constructor-present"
+    /// The object looks up symbols with `dlsym(RTLD_NEXT, …)` or `dlvsym`: it wraps another library.
+    case dlsymRTLDNext = "dlsym-rtld-next"
+    /// Strings are stored XOR-ed with a one-byte key and decoded at run time.
+    case xorHiddenStrings = "xor-hidden-strings"
+
+    // MARK: Relocatable objects (file scope)
+
+    /// Large-code-model relocations (`R_X86_64_GOT64`, `GOTOFF64`, `PLTOFF64`) in `.rodata`.
+    case largeModelRelocationsInRodata = "large-model-relocations-in-rodata"
+    /// Local FUNC symbols named like assembler temporaries (`.L…`), which compilers never emit.
+    case localLabelFunctionSymbols = "local-label-function-symbols"
+    /// A `.text.<name>` section whose name is one edit away from the function it holds.
+    case sectionNameSymbolMismatch = "section-name-symbol-mismatch"
+    /// A relocatable object with code but no `.comment` section (no compiler identification).
+    case missingCommentSection = "missing-comment-section"
+
+    // MARK: Payloads and test data (file or payload scope)
+
+    /// A file that claims to be corrupt (by name or by failing to decode) decodes cleanly after
+    /// a simple byte substitution.
+    case corruptNameDecodesCleanly = "corrupt-name-decodes-cleanly"
+    /// Swapping byte pairs (`tr "\t \-_" " \t_\-"`) turns an undecodable stream into valid ones.
+    case swapRepairsStream = "swap-repairs-stream"
+    /// Decoded data alternates long runs of one byte with high-entropy blocks (hidden filler layout).
+    case fillerEntropyLayout = "filler-entropy-layout"
+    /// Compressed data whose magic bytes were replaced so tools do not recognise it.
+    case substitutedCompressionMagic = "substituted-compression-magic"
+    /// Decoded bytes are a shell script.
+    case shellScriptPayload = "shell-script-payload"
+    /// A compressed stream (xz, lzma, gzip, …) is embedded inside another file.
+    case embeddedCompressedStream = "embedded-compressed-stream"
+
+    /// The scope whose instances normally carry the fact.
+    public var scope: Scope {
+        switch self {
+        case .ifuncResolverWithoutCPUID, .resolverReadsCPUFeatures, .resolverCallsLocalFunction,
+             .resolverPassesStackAddress, .resolverUsesStackCanary, .resolverWritesGOT,
+             .resolverReferencesLoaderInternals, .resolverCallsMprotect, .bssCounterGatesCall:
+            return .resolver
+        case .gotSlotPointsIntoOwnText, .inMemoryELFParsing, .constructorPresent, .dlsymRTLDNext,
+             .xorHiddenStrings, .largeModelRelocationsInRodata, .localLabelFunctionSymbols,
+             .sectionNameSymbolMismatch, .missingCommentSection:
+            return .elf
+        case .corruptNameDecodesCleanly, .swapRepairsStream, .fillerEntropyLayout,
+             .substitutedCompressionMagic, .embeddedCompressedStream:
+            return .file
+        case .shellScriptPayload:
+            return .payload
+        }
+    }
+
+    /// Every known name, for the rule compiler.
+    public static let names: Set<String> = Set(allCases.map(\.rawValue))
+}

@@ -1,0 +1,348 @@
+import BacksightELF
+
+/// Evaluates a ``RuleProgram`` on subjects: one pattern pass per buffer, then the conditions of
+/// the rules that can still match, per instance of their scope.
+struct Matcher {
+    /// Evidence items kept per leaf in a finding; a last item says how many more there were.
+    static let evidencePerLeaf = 16
+
+    let program: RuleProgram
+
+    private var rules: [RuleDefinition] { program.catalog.rules }
+
+    /// Every finding on `subject` and, for payload-scope rules, on its payloads (recursively).
+    func match(_ subject: ScanSubject) -> [Finding] {
+        var findings: [Finding] = []
+        let hits = program.subjectPatterns.isEmpty ? PatternHits.empty : program.subjectPatterns.scan(subject.bytes, elf: subject.elf)
+        var scopes: [Scope] = [.file, .resolver, .function]
+        if subject.elf != nil { scopes.append(.elf) }
+        let candidates = program.candidates(hits: hits, scopes: scopes)
+        if !candidates.isEmpty {
+            let facts = SubjectFacts(subject: subject, hits: hits, names: program.symbolNames)
+            for rule in candidates {
+                let scope = rules[rule].metadata.scope
+                switch scope {
+                case .file, .elf:
+                    evaluate(rule, facts: facts, instance: nil, instanceName: nil, into: &findings)
+                case .resolver, .function:
+                    for instance in subject.instances where instance.scope == scope {
+                        evaluate(rule, facts: facts, instance: instance, instanceName: instance.name, into: &findings)
+                    }
+                case .payload:
+                    break
+                }
+            }
+        }
+        if program.hasPayloadRules {
+            for payload in subject.payloads { matchPayload(payload, into: &findings) }
+        }
+        return findings
+    }
+
+    private func matchPayload(_ payload: ScanSubject, into findings: inout [Finding]) {
+        let hits = program.payloadPatterns.isEmpty ? PatternHits.empty : program.payloadPatterns.scan(payload.bytes, elf: payload.elf)
+        let candidates = program.candidates(hits: hits, scopes: [.payload])
+        if !candidates.isEmpty {
+            let facts = SubjectFacts(subject: payload, hits: hits, names: program.symbolNames)
+            for rule in candidates {
+                evaluate(rule, facts: facts, instance: nil, instanceName: payload.path, into: &findings)
+            }
+        }
+        for inner in payload.payloads { matchPayload(inner, into: &findings) }
+    }
+
+    private func evaluate(_ rule: Int, facts: SubjectFacts, instance: ScopeInstance?, instanceName: String?,
+                          into findings: inout [Finding]) {
+        var evidence: [Evidence] = []
+        guard holds(rules[rule].condition, facts: facts, instance: instance, evidence: &evidence) else { return }
+        let metadata = rules[rule].metadata
+        findings.append(Finding(
+            ruleID: metadata.id, title: metadata.title, severity: metadata.severity,
+            scope: metadata.scope.rawValue, instance: instanceName, evidence: evidence
+        ))
+    }
+
+    // MARK: Conditions
+
+    /// Whether `condition` holds; appends its evidence only when it does.
+    func holds(_ condition: Condition, facts: SubjectFacts, instance: ScopeInstance?, evidence: inout [Evidence]) -> Bool {
+        switch condition {
+        case .leaf(let leaf):
+            let found = items(leaf, facts: facts, instance: instance)
+            guard !found.isEmpty else { return false }
+            Self.append(found, to: &evidence)
+            return true
+        case .count(let leaf, let low, let high):
+            let found = items(leaf, facts: facts, instance: instance)
+            if let low, found.count < low { return false }
+            if let high, found.count > high { return false }
+            Self.append(found, to: &evidence)
+            return true
+        case .all(let children, let order):
+            var parts = [[Evidence]](repeating: [], count: children.count)
+            for index in order {
+                guard holds(children[index], facts: facts, instance: instance, evidence: &parts[index]) else { return false }
+            }
+            for part in parts { evidence.append(contentsOf: part) }
+            return true
+        case .any(let children):
+            var matched = false
+            for child in children where holds(child, facts: facts, instance: instance, evidence: &evidence) { matched = true }
+            return matched
+        case .not(let child):
+            var ignored: [Evidence] = []
+            return !holds(child, facts: facts, instance: instance, evidence: &ignored)
+        case .atLeast(let required, let children):
+            var local: [Evidence] = []
+            var matched = 0
+            for child in children where holds(child, facts: facts, instance: instance, evidence: &local) { matched += 1 }
+            guard matched >= required else { return false }
+            evidence.append(contentsOf: local)
+            return true
+        case .rule(let reference):
+            var local: [Evidence] = []
+            guard holds(rules[reference.index].condition, facts: facts, instance: instance, evidence: &local) else { return false }
+            evidence.append(Evidence(feature: "match", value: reference.id, location: instance?.location))
+            evidence.append(contentsOf: local)
+            return true
+        }
+    }
+
+    private static func append(_ found: [Evidence], to evidence: inout [Evidence]) {
+        guard found.count > evidencePerLeaf else {
+            evidence.append(contentsOf: found)
+            return
+        }
+        evidence.append(contentsOf: found.prefix(evidencePerLeaf))
+        if let first = found.first {
+            evidence.append(Evidence(feature: first.feature, value: "…", detail: "\(found.count - evidencePerLeaf) more not shown"))
+        }
+    }
+
+    // MARK: Leaves
+
+    /// Every distinct thing `leaf` matches (names, offsets, sections, …), as evidence; empty when
+    /// the leaf does not hold.
+    func items(_ leaf: Leaf, facts: SubjectFacts, instance: ScopeInstance?) -> [Evidence] {
+        let instanceScoped = instance.map { $0.scope == .resolver || $0.scope == .function } ?? false
+        switch leaf {
+        case .imports(let matcher):
+            if let instance, instanceScoped {
+                return Self.distinct(instance.references.filter(matcher.matches)).map {
+                    Evidence(feature: "import", value: $0, location: instance.location)
+                }
+            }
+            guard let elf = facts.elf else { return [] }
+            return namedSymbols(matcher, index: facts.imports, in: elf, where: \.isImport).map {
+                let name = elf.symbols[$0].name
+                return Evidence(feature: "import", value: name, location: Location(symbol: name))
+            }
+        case .exports(let matcher):
+            guard let elf = facts.elf else { return [] }
+            return namedSymbols(matcher, index: facts.exports, in: elf, where: \.isExport).map {
+                let symbol = elf.symbols[$0]
+                return Evidence(feature: "export", value: symbol.name,
+                                location: Location(section: facts.sectionName(of: symbol), address: symbol.value, symbol: symbol.name))
+            }
+        case .needed(let matcher):
+            return (facts.elf?.dynamic.needed ?? []).filter(matcher.matches).map { Evidence(feature: "needed", value: $0) }
+        case .soname(let matcher):
+            guard let soname = facts.elf?.dynamic.soname, matcher.matches(soname) else { return [] }
+            return [Evidence(feature: "soname", value: soname)]
+        case .section(let test):
+            return sections(test, facts: facts)
+        case .segment(let test):
+            return (facts.elf?.segments ?? []).filter { segment in
+                (test.types.map { $0.contains(segment.type.uppercased()) } ?? true) && segment.flags & test.flags == test.flags
+            }.map {
+                Evidence(feature: "segment", value: $0.type, location: Location(offset: $0.offset, address: $0.virtualAddress),
+                         detail: $0.permissions)
+            }
+        case .dynamic(let test):
+            return (facts.elf?.dynamic.entries ?? []).filter { entry in
+                guard entry.tag.uppercased() == test.tag else { return false }
+                if let value = test.value, entry.value != value { return false }
+                if let string = test.string { return entry.string.map(string.matches) ?? false }
+                return true
+            }.map { entry in
+                Evidence(feature: "dynamic", value: entry.string.map { "\(test.tag)=\($0)" } ?? test.tag,
+                         detail: "0x" + String(entry.value, radix: 16))
+            }
+        case .symbol(let test):
+            return symbols(test, facts: facts, instance: instanceScoped ? instance : nil)
+        case .relocation(let test):
+            return relocations(test, facts: facts)
+        case .architecture(let names):
+            guard let architecture = facts.elf?.header.architecture, names.contains(architecture) else { return [] }
+            return [Evidence(feature: "arch", value: architecture)]
+        case .fileType(let types):
+            guard let type = facts.elf?.header.type ?? facts.contentKind, types.contains(type) else { return [] }
+            return [Evidence(feature: "type", value: type)]
+        case .path(let globs):
+            let path = facts.subject.path
+            guard globs.contains(where: { $0.matches(path) }) else { return [] }
+            return [Evidence(feature: "path", value: path)]
+        case .pattern(let number):
+            return patternHits(number, facts: facts, instance: instance)
+        case .stringRegex(let regex, let section):
+            if instance != nil, instanceScoped, instance?.byteRange == nil { return [] }
+            let range = instanceScoped ? instance?.byteRange : nil
+            return facts.strings.filter { string in
+                if let section, string.section != section { return false }
+                if let range, !range.contains(string.offset) { return false }
+                return regex.matches(string.value)
+            }.map {
+                Evidence(feature: "string", value: $0.value, location: Location(section: $0.section, offset: $0.offset),
+                         detail: regex.source)
+            }
+        case .characteristic(let name):
+            guard let given = instance?.characteristics[name] ?? facts.subject.characteristics[name] else { return [] }
+            guard !given.isEmpty else { return [Evidence(feature: "characteristic", value: name, location: instance?.location)] }
+            return given.map { item in
+                Evidence(feature: "characteristic", value: name, location: item.location ?? instance?.location,
+                         detail: item.detail.map { "\(item.value): \($0)" } ?? item.value)
+            }
+        case .metric(let test):
+            guard let value = instance?.metrics[test.name] ?? facts.subject.metrics[test.name] else { return [] }
+            if let low = test.min, value < low { return [] }
+            if let high = test.max, value > high { return [] }
+            let shown = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+            return [Evidence(feature: "metric", value: "\(test.name)=\(shown)", location: instance?.location)]
+        }
+    }
+
+    private static func distinct(_ names: [String]) -> [String] {
+        var seen = Set<String>()
+        return names.filter { seen.insert($0).inserted }
+    }
+
+    /// The first symbol (index) of every distinct name that `matcher` accepts among the symbols
+    /// passing `include`, in table order: exact names by lookup in `index`, regexes by a walk
+    /// over the symbols only when the matcher has any.
+    private func namedSymbols(_ matcher: NameMatcher, index: [String: Int], in elf: ELFModel,
+                              where include: (ELFSymbol) -> Bool) -> [Int] {
+        var found: [Int] = []
+        for name in matcher.names { if let position = index[name] { found.append(position) } }
+        if !matcher.regexes.isEmpty {
+            var seen = Set(found.map { elf.symbols[$0].name })
+            let symbols = elf.symbols
+            for position in symbols.indices {
+                let name = symbols[position].name
+                guard !name.isEmpty, matcher.regexes.contains(where: { $0.matches(name) }),
+                      include(symbols[position]), seen.insert(name).inserted else { continue }
+                found.append(position)
+            }
+        }
+        return found.sorted()
+    }
+
+    private func sections(_ test: SectionTest, facts: SubjectFacts) -> [Evidence] {
+        guard let elf = facts.elf else { return [] }
+        var found: [Evidence] = []
+        for section in elf.sections where section.typeNumber != 0 {
+            if let name = test.name, !name.matches(section.name) { continue }
+            if let types = test.types, !types.contains(section.type.uppercased()) { continue }
+            if section.flags & test.flags != test.flags { continue }
+            if let low = test.minEntropy, section.entropy < low { continue }
+            if let high = test.maxEntropy, section.entropy > high { continue }
+            var flags = ""
+            if section.isWritable { flags += "w" }
+            if section.isAllocated { flags += "a" }
+            if section.isExecutable { flags += "x" }
+            let entropy = (section.entropy * 100).rounded() / 100
+            found.append(Evidence(feature: "section", value: section.name, location: Location(section: section.name, offset: section.offset),
+                                  detail: "\(section.type), flags \(flags.isEmpty ? "-" : flags), entropy \(entropy)"))
+        }
+        return found
+    }
+
+    private func symbols(_ test: SymbolTest, facts: SubjectFacts, instance: ScopeInstance?) -> [Evidence] {
+        if let instance {
+            return Self.distinct(instance.references).filter { name in
+                if let matcher = test.name, !matcher.matches(name) { return false }
+                guard test.hasFilters else { return true }
+                let entries = facts.symbolsByName[name] ?? []
+                return entries.contains { position in facts.elf.map { test.accepts($0.symbols[position]) } ?? false }
+            }.map { Evidence(feature: "symbol", value: $0, location: instance.location) }
+        }
+        guard let elf = facts.elf else { return [] }
+        let symbols = elf.symbols
+        // Candidate entries: by name lookup for exact names, else every symbol.
+        var candidates: [Int] = []
+        let exactOnly = test.name.map { $0.regexes.isEmpty } ?? false
+        if exactOnly, let matcher = test.name {
+            for name in matcher.names { candidates.append(contentsOf: facts.symbolsByName[name] ?? []) }
+            candidates.sort()
+        }
+        var seen = Set<String>()
+        var found: [Evidence] = []
+        func consider(_ position: Int) {
+            let name = symbols[position].name
+            guard !name.isEmpty, !seen.contains(name) else { return }
+            if !exactOnly, let matcher = test.name, !matcher.matches(name) { return }
+            guard test.accepts(symbols[position]) else { return }
+            seen.insert(name)
+            let symbol = symbols[position]
+            var detail = "\(symbol.type) \(symbol.binding) \(symbol.table.rawValue)"
+            if let version = symbol.version { detail += " \(version)" }
+            found.append(Evidence(
+                feature: "symbol", value: name,
+                location: Location(section: facts.sectionName(of: symbol), address: symbol.isUndefined ? nil : symbol.value, symbol: name),
+                detail: detail
+            ))
+        }
+        if exactOnly {
+            for position in candidates { consider(position) }
+        } else {
+            for position in symbols.indices { consider(position) }
+        }
+        return found
+    }
+
+    private func relocations(_ test: RelocationTest, facts: SubjectFacts) -> [Evidence] {
+        guard let elf = facts.elf else { return [] }
+        // Test each distinct type name once; walk the relocations only if some type matches.
+        var wanted: [UInt32]?
+        if let type = test.type {
+            let numbers = facts.relocationTypes.filter { type.matches($0.name) }.map(\.number)
+            guard !numbers.isEmpty else { return [] }
+            wanted = numbers
+        }
+        let relocations = elf.relocations
+        let relocatable = elf.header.type == "REL"
+        var found: [Evidence] = []
+        for position in relocations.indices {
+            if let wanted, !wanted.contains(relocations[position].typeNumber) { continue }
+            let relocation = relocations[position]
+            if let symbol = test.symbol {
+                guard let name = relocation.symbolName, symbol.matches(name) else { continue }
+            }
+            let patched = relocation.targetSection ?? elf.section(containing: relocation.offset)?.name
+            if let section = test.section {
+                guard patched.map(section.matches) ?? false || section.matches(relocation.section) else { continue }
+            }
+            var location = Location(section: patched, symbol: relocation.symbolName)
+            if relocatable {
+                if let patched, let target = elf.section(named: patched) { location.offset = target.offset &+ relocation.offset }
+            } else {
+                location.address = relocation.offset
+            }
+            found.append(Evidence(feature: "reloc", value: relocation.type, location: location, detail: "in \(relocation.section)"))
+        }
+        return found
+    }
+
+    private func patternHits(_ number: Int, facts: SubjectFacts, instance: ScopeInstance?) -> [Evidence] {
+        var offsets = facts.hits.offsets(of: number)
+        guard !offsets.isEmpty else { return [] }
+        if let instance, instance.scope == .resolver || instance.scope == .function {
+            guard let range = instance.byteRange else { return [] }
+            offsets = offsets.filter { range.contains($0) }
+        }
+        let spec = program.catalog.patterns[number]
+        return offsets.map { offset in
+            Evidence(feature: spec.kind.rawValue, value: spec.text,
+                     location: Location(section: spec.section ?? facts.sectionName(atFileOffset: offset), offset: offset))
+        }
+    }
+}

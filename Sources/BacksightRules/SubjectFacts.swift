@@ -1,0 +1,94 @@
+import BacksightELF
+
+/// Indexes over one subject that leaves share, each built at most once per `match` call and
+/// only when a leaf first asks for it. Local to one call and one thread.
+final class SubjectFacts {
+    let subject: ScanSubject
+    /// The verified pattern hits in the subject's bytes.
+    let hits: PatternHits
+    /// The exact symbol names rules look up; name indexes keep only names that pass it.
+    private let names: NameFilter
+
+    init(subject: ScanSubject, hits: PatternHits, names: NameFilter) {
+        self.subject = subject
+        self.hits = hits
+        self.names = names
+    }
+
+    var elf: ELFModel? { subject.elf }
+
+    /// Imported names rules look up exactly, each with the index of its first symbol.
+    lazy var imports: [String: Int] = index { $0.isImport }
+
+    /// Exported names rules look up exactly, each with the index of its first symbol.
+    lazy var exports: [String: Int] = index { $0.isExport }
+
+    /// Symbol entries by name, for names rules look up exactly, in table order.
+    lazy var symbolsByName: [String: [Int]] = {
+        var index: [String: [Int]] = [:]
+        guard let symbols = elf?.symbols else { return index }
+        for position in symbols.indices where names.mayContain(symbols[position].name) {
+            index[symbols[position].name, default: []].append(position)
+        }
+        return index
+    }()
+
+    /// The relocation types present, each once: `(number, name)`.
+    lazy var relocationTypes: [(number: UInt32, name: String)] = {
+        var found: [(number: UInt32, name: String)] = []
+        guard let relocations = elf?.relocations else { return found }
+        var last: UInt32?
+        for position in relocations.indices {
+            let number = relocations[position].typeNumber
+            if number == last { continue }
+            last = number
+            if !found.contains(where: { $0.number == number }) { found.append((number, relocations[position].type)) }
+        }
+        return found
+    }()
+
+    /// The printable strings: the engine's, or extracted here on first use.
+    lazy var strings: [PrintableString] = subject.strings ?? PrintableStrings.extract(from: subject.bytes, model: elf)
+
+    /// `text` or `data` for non-ELF subjects (nil for ELF and for empty buffers): text has no NUL
+    /// and under 5% control bytes other than whitespace in its first 4 KiB.
+    lazy var contentKind: String? = {
+        guard elf == nil, !subject.bytes.isEmpty else { return nil }
+        let sample = UnsafeRawBufferPointer(rebasing: subject.bytes.prefix(4096))
+        var control = 0
+        for byte in sample {
+            if byte == 0 { return "data" }
+            if (byte < 0x20 && byte != 0x09 && byte != 0x0a && byte != 0x0c && byte != 0x0d && byte != 0x1b) || byte == 0x7f {
+                control += 1
+            }
+        }
+        return control * 20 < sample.count ? "text" : "data"
+    }()
+
+    /// Names of the symbols passing `include` that rules look up exactly, with their first index.
+    private func index(_ include: (ELFSymbol) -> Bool) -> [String: Int] {
+        var index: [String: Int] = [:]
+        guard let symbols = elf?.symbols else { return index }
+        for position in symbols.indices where names.mayContain(symbols[position].name) {
+            let name = symbols[position].name
+            if index[name] == nil, include(symbols[position]) { index[name] = position }
+        }
+        return index
+    }
+
+    /// The name of the section whose file bytes hold `offset`.
+    func sectionName(atFileOffset offset: UInt64) -> String? {
+        guard let elf else { return nil }
+        for section in elf.sections where section.hasFileBytes && section.typeNumber != 0 && section.size > 0 {
+            if offset >= section.offset, offset - section.offset < section.size { return section.name }
+        }
+        return nil
+    }
+
+    /// The name of the section a symbol is defined in.
+    func sectionName(of symbol: ELFSymbol) -> String? {
+        guard let elf, symbol.sectionIndex != 0, symbol.sectionIndex < 0xff00,
+              let index = Int(exactly: symbol.sectionIndex), index < elf.sections.count else { return nil }
+        return elf.sections[index].name
+    }
+}

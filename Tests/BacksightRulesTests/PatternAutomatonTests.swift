@@ -1,0 +1,103 @@
+import XCTest
+@testable import BacksightRules
+
+/// The Aho–Corasick automaton against a naive search, and many rules served by one pass.
+final class PatternAutomatonTests: XCTestCase {
+    private func naiveOccurrences(of atom: [UInt8], in bytes: [UInt8]) -> [Int] {
+        guard !atom.isEmpty, atom.count <= bytes.count else { return [] }
+        return (0...(bytes.count - atom.count)).filter { Array(bytes[$0 ..< $0 + atom.count]) == atom }
+    }
+
+    func testAgreesWithNaiveSearchOnRandomData() {
+        var random = SeededBytes(seed: 42)
+        // A small alphabet makes overlaps, shared prefixes and suffix-of-another atoms common.
+        let alphabet: [UInt8] = [0x61, 0x62, 0x63, 0x00]
+        let atoms = (0..<40).map { index in random.bytes(2 + index % 5, alphabet: alphabet) } + [[0x61, 0x61], [0x61, 0x61, 0x61]]
+        let haystack = random.bytes(5000, alphabet: alphabet)
+        let automaton = PatternAutomaton(atoms: atoms)
+        var found: [[Int]] = Array(repeating: [], count: atoms.count)
+        haystack.withUnsafeBytes { buffer in
+            automaton.scan(buffer) { atom, start in found[atom].append(start) }
+        }
+        for (number, atom) in atoms.enumerated() {
+            XCTAssertEqual(found[number].sorted(), naiveOccurrences(of: atom, in: haystack), "atom \(atom)")
+        }
+    }
+
+    /// Large buffers are walked in four interleaved lanes; occurrences that straddle a lane
+    /// boundary must be reported exactly once.
+    func testLaneBoundariesLoseAndDuplicateNothing() {
+        var random = SeededBytes(seed: 99)
+        let alphabet: [UInt8] = [0x30, 0x31]
+        let atoms = [random.bytes(9, alphabet: alphabet), random.bytes(5, alphabet: alphabet), [0x30, 0x31], random.bytes(16, alphabet: alphabet)]
+        for size in [4096, 4097, 4099, 40_003] {
+            let haystack = random.bytes(size, alphabet: alphabet)
+            let automaton = PatternAutomaton(atoms: atoms)
+            var found: [[Int]] = Array(repeating: [], count: atoms.count)
+            haystack.withUnsafeBytes { buffer in
+                automaton.scan(buffer) { atom, start in found[atom].append(start) }
+            }
+            for (number, atom) in atoms.enumerated() {
+                XCTAssertEqual(found[number].sorted(), naiveOccurrences(of: atom, in: haystack), "size \(size), atom \(number)")
+            }
+        }
+    }
+
+    func testAtomSharedByTwoPatternsAndSuffixAtoms() {
+        let automaton = PatternAutomaton(atoms: [[0x62, 0x63], [0x61, 0x62, 0x63], [0x63]])
+        var hits: [String] = []
+        Array("xabcx".utf8).withUnsafeBytes { buffer in
+            automaton.scan(buffer) { atom, start in hits.append("\(atom)@\(start)") }
+        }
+        XCTAssertEqual(hits.sorted(), ["0@2", "1@1", "2@3"])
+    }
+
+    func testEmptyAutomatonAndEmptyBuffer() {
+        let empty = PatternAutomaton(atoms: [])
+        var calls = 0
+        [UInt8](repeating: 0x41, count: 64).withUnsafeBytes { empty.scan($0) { _, _ in calls += 1 } }
+        XCTAssertEqual(calls, 0)
+        let automaton = PatternAutomaton(atoms: [[0x41, 0x42]])
+        [UInt8]().withUnsafeBytes { automaton.scan($0) { _, _ in calls += 1 } }
+        XCTAssertEqual(calls, 0)
+    }
+
+    /// 200 rules, each with its own pattern planted once in a random buffer: all found, by one
+    /// automaton over every atom (one pass), each at the offset where it was planted.
+    func testTwoHundredRulesAreAllFoundInOnePass() throws {
+        var random = SeededBytes(seed: 7)
+        var files: [(String, String)] = []
+        var planted: [(id: String, bytes: [UInt8])] = []
+        for number in 1...200 {
+            var pattern = random.bytes(8)
+            pattern[0] = UInt8(number % 200 + 1)
+            pattern[1] = 0xa5
+            let id = String(format: "bench/pattern-%03d", number)
+            var hex = pattern.map { String(format: "%02x", $0) }
+            if number % 3 == 0 { hex[4] = "??" }
+            files.append(("pattern-\(number).yaml", ruleYAML(id: id, severity: "info", condition: "bytes: \"\(hex.joined(separator: " "))\"")))
+            planted.append((id, pattern))
+        }
+        let ruleSet = try compileRules(files)
+        XCTAssertEqual(ruleSet.rules.count, 200)
+        XCTAssertNotNil(ruleSet.program.subjectPatterns.whole)
+        XCTAssertTrue(ruleSet.program.subjectPatterns.bySection.isEmpty, "no section groups: one automaton for everything")
+        XCTAssertTrue(ruleSet.program.untriggered.isEmpty, "every rule waits for its pattern")
+
+        // Plant every pattern at a known offset, separated by 0xff filler.
+        var buffer: [UInt8] = []
+        var offsets: [String: UInt64] = [:]
+        for entry in planted {
+            buffer.append(contentsOf: [UInt8](repeating: 0xff, count: 13))
+            offsets[entry.id] = UInt64(buffer.count)
+            buffer.append(contentsOf: entry.bytes)
+        }
+        let found = findings(ruleSet, bytes: buffer)
+        XCTAssertEqual(Set(found.map(\.ruleID)), Set(planted.map(\.id)))
+        for finding in found {
+            XCTAssertTrue(finding.evidence.contains { $0.location?.offset == offsets[finding.ruleID] }, finding.ruleID)
+        }
+        // And none of them in filler alone.
+        XCTAssertEqual(matchedIDs(ruleSet, bytes: [UInt8](repeating: 0xff, count: 4096)), [])
+    }
+}
