@@ -40,10 +40,11 @@ let package = Package(
             dependencies: ["Backsight", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
-        .testTarget(name: "BacksightWalkTests", dependencies: ["BacksightWalk"]),
+        .target(name: "BacksightTestSupport", path: "Tests/BacksightTestSupport"),
+        .testTarget(name: "BacksightWalkTests", dependencies: ["BacksightWalk", "BacksightTestSupport"]),
         .testTarget(name: "BacksightELFTests", dependencies: ["BacksightELF"]),
         .testTarget(name: "BacksightRulesTests", dependencies: ["BacksightRules", "BacksightELF"]),
-        .testTarget(name: "BacksightTests", dependencies: ["Backsight"]),
+        .testTarget(name: "BacksightTests", dependencies: ["Backsight", "BacksightTestSupport"]),
         .testTarget(name: "BacksightConsumerTests", dependencies: ["Backsight"]),
     ],
     swiftLanguageModes: [.v6]

@@ -66,6 +66,8 @@ private struct ModelBuilder {
     let view: ByteView
     var problems: [ELFProblem] = []
     var header: ELFHeader
+    /// Where the header says the section header table is, and how many entries it has.
+    let sectionTable: (offset: UInt64, count: UInt16, entrySize: UInt16)
     var sections: [ELFSection] = []
     var symbols: [ELFSymbol] = []
     /// Symbol names by (symbol table section index, symbol index), for relocations.
@@ -88,6 +90,7 @@ private struct ModelBuilder {
         guard ident[5] == 1 || ident[5] == 2 else { throw .malformed(what: "EI_DATA \(ident[5])", offset: 5) }
         let is64 = ident[4] == 2
         let little = ident[5] == 1
+        sectionTable = (ehdr.e_shoff, ehdr.e_shnum, ehdr.e_shentsize)
         view = ByteView(bytes: bytes, bigEndian: !little)
         header = ELFHeader(
             fileClass: is64 ? .elf64 : .elf32,
@@ -129,7 +132,12 @@ private struct ModelBuilder {
             problems.append(ELFProblem("section header count unreadable: \(LibElfHandle.lastError())"))
             return
         }
-        if elf_getshdrstrndx(handle.elf, &namesIndex) != 0 {
+        if count == 0, sectionTable.offset != 0 {
+            let end = sectionTable.offset.addingReportingOverflow(UInt64(sectionTable.count) * UInt64(sectionTable.entrySize))
+            let placement = end.overflow || end.partialValue > UInt64(view.count) ? "lies past the end of the file" : "is unreadable"
+            problems.append(ELFProblem("section header table \(placement)", offset: sectionTable.offset))
+        }
+        if elf_getshdrstrndx(handle.elf, &namesIndex) != 0, count > 0 {
             problems.append(ELFProblem("section name table index unreadable: \(LibElfHandle.lastError())"))
             namesIndex = 0
         }

@@ -1,21 +1,22 @@
-// Relocation type names per machine, as the processor ABI supplements name them.
-// Generated once from the R_* constants of glibc's <elf.h> (Debian bookworm, glibc 2.36):
-// the first name given to each number wins; counts and sentinels (*_NUM, *_max) are left out.
-// R_MIPS_IRELATIVE (128) is added by hand: binutils defines it, glibc 2.36 does not.
+// Relocation type names per machine, as readelf prints them.
+// Generated once from the R_* constants of glibc's <elf.h> (Debian bookworm, glibc 2.36), aliases
+// (#define R_PPC64_X R_PPC_X) resolved; the first name for each number wins; counts and sentinels
+// (*_NUM, *_max) left out. Adjusted to readelf: R_386_JMP_SLOT is spelled R_386_JUMP_SLOT, and
+// R_MIPS_IRELATIVE (128), which binutils defines and glibc 2.36 does not, is added.
 
 enum RelocationTypeNames {
     static func name(machine: UInt16, type: UInt32) -> String? {
         switch machine {
         case 62: return x86_64[type]
-        case 3: return r386[type]
+        case 3: return i386[type]
         case 183: return aarch64[type]
         case 40: return arm[type]
         case 8: return mips[type]
         case 243: return riscv[type]
         case 20: return ppc[type]
         case 21: return ppc64[type]
-        case 22: return r390[type]
-        case 258: return larch[type]
+        case 22: return s390[type]
+        case 258: return loongarch[type]
         default: return nil
         }
     }
@@ -36,10 +37,10 @@ enum RelocationTypeNames {
         36: "R_X86_64_TLSDESC", 37: "R_X86_64_IRELATIVE", 38: "R_X86_64_RELATIVE64",
         41: "R_X86_64_GOTPCRELX", 42: "R_X86_64_REX_GOTPCRELX",
     ]
-    private static let r386: [UInt32: String] = [
+    private static let i386: [UInt32: String] = [
         0: "R_386_NONE", 1: "R_386_32", 2: "R_386_PC32",
         3: "R_386_GOT32", 4: "R_386_PLT32", 5: "R_386_COPY",
-        6: "R_386_GLOB_DAT", 7: "R_386_JMP_SLOT", 8: "R_386_RELATIVE",
+        6: "R_386_GLOB_DAT", 7: "R_386_JUMP_SLOT", 8: "R_386_RELATIVE",
         9: "R_386_GOTOFF", 10: "R_386_GOTPC", 11: "R_386_32PLT",
         14: "R_386_TLS_TPOFF", 15: "R_386_TLS_IE", 16: "R_386_TLS_GOTIE",
         17: "R_386_TLS_LE", 18: "R_386_TLS_GD", 19: "R_386_TLS_LDM",
@@ -160,7 +161,8 @@ enum RelocationTypeNames {
         42: "R_MIPS_TLS_GD", 43: "R_MIPS_TLS_LDM", 44: "R_MIPS_TLS_DTPREL_HI16",
         45: "R_MIPS_TLS_DTPREL_LO16", 46: "R_MIPS_TLS_GOTTPREL", 47: "R_MIPS_TLS_TPREL32",
         48: "R_MIPS_TLS_TPREL64", 49: "R_MIPS_TLS_TPREL_HI16", 50: "R_MIPS_TLS_TPREL_LO16",
-        51: "R_MIPS_GLOB_DAT", 126: "R_MIPS_COPY", 127: "R_MIPS_JUMP_SLOT", 128: "R_MIPS_IRELATIVE",
+        51: "R_MIPS_GLOB_DAT", 126: "R_MIPS_COPY", 127: "R_MIPS_JUMP_SLOT",
+        128: "R_MIPS_IRELATIVE",
     ]
     private static let riscv: [UInt32: String] = [
         0: "R_RISCV_NONE", 1: "R_RISCV_32", 2: "R_RISCV_64",
@@ -218,37 +220,48 @@ enum RelocationTypeNames {
         252: "R_PPC_REL16_HA", 255: "R_PPC_TOC16",
     ]
     private static let ppc64: [UInt32: String] = [
-        37: "R_PPC64_ADDR30", 38: "R_PPC64_ADDR64", 39: "R_PPC64_ADDR16_HIGHER",
-        40: "R_PPC64_ADDR16_HIGHERA", 41: "R_PPC64_ADDR16_HIGHEST", 42: "R_PPC64_ADDR16_HIGHESTA",
-        43: "R_PPC64_UADDR64", 44: "R_PPC64_REL64", 45: "R_PPC64_PLT64",
-        46: "R_PPC64_PLTREL64", 47: "R_PPC64_TOC16", 48: "R_PPC64_TOC16_LO",
-        49: "R_PPC64_TOC16_HI", 50: "R_PPC64_TOC16_HA", 51: "R_PPC64_TOC",
-        52: "R_PPC64_PLTGOT16", 53: "R_PPC64_PLTGOT16_LO", 54: "R_PPC64_PLTGOT16_HI",
-        55: "R_PPC64_PLTGOT16_HA", 56: "R_PPC64_ADDR16_DS", 57: "R_PPC64_ADDR16_LO_DS",
-        58: "R_PPC64_GOT16_DS", 59: "R_PPC64_GOT16_LO_DS", 60: "R_PPC64_PLT16_LO_DS",
-        61: "R_PPC64_SECTOFF_DS", 62: "R_PPC64_SECTOFF_LO_DS", 63: "R_PPC64_TOC16_DS",
-        64: "R_PPC64_TOC16_LO_DS", 65: "R_PPC64_PLTGOT16_DS", 66: "R_PPC64_PLTGOT16_LO_DS",
-        67: "R_PPC64_TLS", 68: "R_PPC64_DTPMOD64", 69: "R_PPC64_TPREL16",
-        70: "R_PPC64_TPREL16_LO", 71: "R_PPC64_TPREL16_HI", 72: "R_PPC64_TPREL16_HA",
-        73: "R_PPC64_TPREL64", 74: "R_PPC64_DTPREL16", 75: "R_PPC64_DTPREL16_LO",
-        76: "R_PPC64_DTPREL16_HI", 77: "R_PPC64_DTPREL16_HA", 78: "R_PPC64_DTPREL64",
-        79: "R_PPC64_GOT_TLSGD16", 80: "R_PPC64_GOT_TLSGD16_LO", 81: "R_PPC64_GOT_TLSGD16_HI",
-        82: "R_PPC64_GOT_TLSGD16_HA", 83: "R_PPC64_GOT_TLSLD16", 84: "R_PPC64_GOT_TLSLD16_LO",
-        85: "R_PPC64_GOT_TLSLD16_HI", 86: "R_PPC64_GOT_TLSLD16_HA", 87: "R_PPC64_GOT_TPREL16_DS",
-        88: "R_PPC64_GOT_TPREL16_LO_DS", 89: "R_PPC64_GOT_TPREL16_HI", 90: "R_PPC64_GOT_TPREL16_HA",
-        91: "R_PPC64_GOT_DTPREL16_DS", 92: "R_PPC64_GOT_DTPREL16_LO_DS", 93: "R_PPC64_GOT_DTPREL16_HI",
-        94: "R_PPC64_GOT_DTPREL16_HA", 95: "R_PPC64_TPREL16_DS", 96: "R_PPC64_TPREL16_LO_DS",
-        97: "R_PPC64_TPREL16_HIGHER", 98: "R_PPC64_TPREL16_HIGHERA", 99: "R_PPC64_TPREL16_HIGHEST",
-        100: "R_PPC64_TPREL16_HIGHESTA", 101: "R_PPC64_DTPREL16_DS", 102: "R_PPC64_DTPREL16_LO_DS",
-        103: "R_PPC64_DTPREL16_HIGHER", 104: "R_PPC64_DTPREL16_HIGHERA", 105: "R_PPC64_DTPREL16_HIGHEST",
-        106: "R_PPC64_DTPREL16_HIGHESTA", 107: "R_PPC64_TLSGD", 108: "R_PPC64_TLSLD",
-        109: "R_PPC64_TOCSAVE", 110: "R_PPC64_ADDR16_HIGH", 111: "R_PPC64_ADDR16_HIGHA",
-        112: "R_PPC64_TPREL16_HIGH", 113: "R_PPC64_TPREL16_HIGHA", 114: "R_PPC64_DTPREL16_HIGH",
-        115: "R_PPC64_DTPREL16_HIGHA", 247: "R_PPC64_JMP_IREL", 248: "R_PPC64_IRELATIVE",
-        249: "R_PPC64_REL16", 250: "R_PPC64_REL16_LO", 251: "R_PPC64_REL16_HI",
-        252: "R_PPC64_REL16_HA",
+        0: "R_PPC64_NONE", 1: "R_PPC64_ADDR32", 2: "R_PPC64_ADDR24",
+        3: "R_PPC64_ADDR16", 4: "R_PPC64_ADDR16_LO", 5: "R_PPC64_ADDR16_HI",
+        6: "R_PPC64_ADDR16_HA", 7: "R_PPC64_ADDR14", 8: "R_PPC64_ADDR14_BRTAKEN",
+        9: "R_PPC64_ADDR14_BRNTAKEN", 10: "R_PPC64_REL24", 11: "R_PPC64_REL14",
+        12: "R_PPC64_REL14_BRTAKEN", 13: "R_PPC64_REL14_BRNTAKEN", 14: "R_PPC64_GOT16",
+        15: "R_PPC64_GOT16_LO", 16: "R_PPC64_GOT16_HI", 17: "R_PPC64_GOT16_HA",
+        19: "R_PPC64_COPY", 20: "R_PPC64_GLOB_DAT", 21: "R_PPC64_JMP_SLOT",
+        22: "R_PPC64_RELATIVE", 24: "R_PPC64_UADDR32", 25: "R_PPC64_UADDR16",
+        26: "R_PPC64_REL32", 27: "R_PPC64_PLT32", 28: "R_PPC64_PLTREL32",
+        29: "R_PPC64_PLT16_LO", 30: "R_PPC64_PLT16_HI", 31: "R_PPC64_PLT16_HA",
+        33: "R_PPC64_SECTOFF", 34: "R_PPC64_SECTOFF_LO", 35: "R_PPC64_SECTOFF_HI",
+        36: "R_PPC64_SECTOFF_HA", 37: "R_PPC64_ADDR30", 38: "R_PPC64_ADDR64",
+        39: "R_PPC64_ADDR16_HIGHER", 40: "R_PPC64_ADDR16_HIGHERA", 41: "R_PPC64_ADDR16_HIGHEST",
+        42: "R_PPC64_ADDR16_HIGHESTA", 43: "R_PPC64_UADDR64", 44: "R_PPC64_REL64",
+        45: "R_PPC64_PLT64", 46: "R_PPC64_PLTREL64", 47: "R_PPC64_TOC16",
+        48: "R_PPC64_TOC16_LO", 49: "R_PPC64_TOC16_HI", 50: "R_PPC64_TOC16_HA",
+        51: "R_PPC64_TOC", 52: "R_PPC64_PLTGOT16", 53: "R_PPC64_PLTGOT16_LO",
+        54: "R_PPC64_PLTGOT16_HI", 55: "R_PPC64_PLTGOT16_HA", 56: "R_PPC64_ADDR16_DS",
+        57: "R_PPC64_ADDR16_LO_DS", 58: "R_PPC64_GOT16_DS", 59: "R_PPC64_GOT16_LO_DS",
+        60: "R_PPC64_PLT16_LO_DS", 61: "R_PPC64_SECTOFF_DS", 62: "R_PPC64_SECTOFF_LO_DS",
+        63: "R_PPC64_TOC16_DS", 64: "R_PPC64_TOC16_LO_DS", 65: "R_PPC64_PLTGOT16_DS",
+        66: "R_PPC64_PLTGOT16_LO_DS", 67: "R_PPC64_TLS", 68: "R_PPC64_DTPMOD64",
+        69: "R_PPC64_TPREL16", 70: "R_PPC64_TPREL16_LO", 71: "R_PPC64_TPREL16_HI",
+        72: "R_PPC64_TPREL16_HA", 73: "R_PPC64_TPREL64", 74: "R_PPC64_DTPREL16",
+        75: "R_PPC64_DTPREL16_LO", 76: "R_PPC64_DTPREL16_HI", 77: "R_PPC64_DTPREL16_HA",
+        78: "R_PPC64_DTPREL64", 79: "R_PPC64_GOT_TLSGD16", 80: "R_PPC64_GOT_TLSGD16_LO",
+        81: "R_PPC64_GOT_TLSGD16_HI", 82: "R_PPC64_GOT_TLSGD16_HA", 83: "R_PPC64_GOT_TLSLD16",
+        84: "R_PPC64_GOT_TLSLD16_LO", 85: "R_PPC64_GOT_TLSLD16_HI", 86: "R_PPC64_GOT_TLSLD16_HA",
+        87: "R_PPC64_GOT_TPREL16_DS", 88: "R_PPC64_GOT_TPREL16_LO_DS", 89: "R_PPC64_GOT_TPREL16_HI",
+        90: "R_PPC64_GOT_TPREL16_HA", 91: "R_PPC64_GOT_DTPREL16_DS", 92: "R_PPC64_GOT_DTPREL16_LO_DS",
+        93: "R_PPC64_GOT_DTPREL16_HI", 94: "R_PPC64_GOT_DTPREL16_HA", 95: "R_PPC64_TPREL16_DS",
+        96: "R_PPC64_TPREL16_LO_DS", 97: "R_PPC64_TPREL16_HIGHER", 98: "R_PPC64_TPREL16_HIGHERA",
+        99: "R_PPC64_TPREL16_HIGHEST", 100: "R_PPC64_TPREL16_HIGHESTA", 101: "R_PPC64_DTPREL16_DS",
+        102: "R_PPC64_DTPREL16_LO_DS", 103: "R_PPC64_DTPREL16_HIGHER", 104: "R_PPC64_DTPREL16_HIGHERA",
+        105: "R_PPC64_DTPREL16_HIGHEST", 106: "R_PPC64_DTPREL16_HIGHESTA", 107: "R_PPC64_TLSGD",
+        108: "R_PPC64_TLSLD", 109: "R_PPC64_TOCSAVE", 110: "R_PPC64_ADDR16_HIGH",
+        111: "R_PPC64_ADDR16_HIGHA", 112: "R_PPC64_TPREL16_HIGH", 113: "R_PPC64_TPREL16_HIGHA",
+        114: "R_PPC64_DTPREL16_HIGH", 115: "R_PPC64_DTPREL16_HIGHA", 247: "R_PPC64_JMP_IREL",
+        248: "R_PPC64_IRELATIVE", 249: "R_PPC64_REL16", 250: "R_PPC64_REL16_LO",
+        251: "R_PPC64_REL16_HI", 252: "R_PPC64_REL16_HA",
     ]
-    private static let r390: [UInt32: String] = [
+    private static let s390: [UInt32: String] = [
         0: "R_390_NONE", 1: "R_390_8", 2: "R_390_12",
         3: "R_390_16", 4: "R_390_32", 5: "R_390_PC32",
         6: "R_390_GOT12", 7: "R_390_GOT32", 8: "R_390_PLT32",
@@ -271,7 +284,7 @@ enum RelocationTypeNames {
         57: "R_390_20", 58: "R_390_GOT20", 59: "R_390_GOTPLT20",
         60: "R_390_TLS_GOTIE20", 61: "R_390_IRELATIVE",
     ]
-    private static let larch: [UInt32: String] = [
+    private static let loongarch: [UInt32: String] = [
         0: "R_LARCH_NONE", 1: "R_LARCH_32", 2: "R_LARCH_64",
         3: "R_LARCH_RELATIVE", 4: "R_LARCH_COPY", 5: "R_LARCH_JUMP_SLOT",
         6: "R_LARCH_TLS_DTPMOD32", 7: "R_LARCH_TLS_DTPMOD64", 8: "R_LARCH_TLS_DTPREL32",

@@ -24,6 +24,7 @@ public struct RootConfinedFileSystem: Sendable {
         case missing(RelativePath)
         case notADirectory(RelativePath)
         case unreadable(RelativePath, errno: Int32)
+        case notRegularFile(RelativePath, EntryKind)
 
         public var description: String {
             switch self {
@@ -31,6 +32,7 @@ public struct RootConfinedFileSystem: Sendable {
             case let .missing(path): return "\(path): no such file inside the root"
             case let .notADirectory(path): return "\(path): not a directory"
             case let .unreadable(path, code): return "\(path): \(errnoDescription(code))"
+            case let .notRegularFile(path, kind): return "\(path): \(kind.rawValue), not a regular file: never opened"
             }
         }
     }
@@ -71,13 +73,17 @@ public struct RootConfinedFileSystem: Sendable {
     }
 
     /// Reads a small file (a configuration file) named by a path inside the root, following
-    /// links only inside the root. Returns nil for anything but a readable regular file.
+    /// links only inside the root. Anything but a regular file is refused without being opened.
     public func readFile(_ path: [UInt8], relativeTo base: RelativePath = RelativePath(bytes: []), limit: Int = 1 << 20) -> Result<[UInt8], ResolveError> {
         let resolved: RelativePath
         switch resolve(path, relativeTo: base) {
         case let .success(value): resolved = value
         case let .failure(error): return .failure(error)
         }
+        var listed = stat()
+        guard withRootPath(resolved, { lstat($0, &listed) }) == 0 else { return .failure(.unreadable(resolved, errno: errno)) }
+        let kind = EntryKind(mode: UInt32(listed.st_mode))
+        guard kind == .regular else { return .failure(.notRegularFile(resolved, kind)) }
         let fd = withRootPath(resolved) { open($0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) }
         guard fd >= 0 else { return .failure(.unreadable(resolved, errno: errno)) }
         defer { close(fd) }

@@ -1,0 +1,52 @@
+/// The result for one entry of a scan: what it is, what was found in it, or why it was skipped.
+public struct FileReport: Sendable, Codable, Hashable {
+    /// The path inside the scanned root (`usr/lib/x.so`); names that are not UTF-8 or hold
+    /// control characters are escaped as `\xNN`.
+    public var path: String
+    public var kind: FileKind
+    public var size: UInt64?
+    /// Hex SHA-256 of the bytes scanned.
+    public var sha256: String?
+    /// For ELF files: `x86_64`, `aarch64`, `arm`, `mipsel`, …
+    public var architecture: String?
+    /// For ELF files: `REL`, `EXEC`, `DYN`, `CORE`.
+    public var elfType: String?
+    /// For symbolic links: the target as the link states it. For hard links: the path scanned first.
+    public var linkTarget: String?
+    public var findings: [Finding]
+    public var verdict: Verdict
+    /// Set when the entry was not read or not fully analysed.
+    public var skip: Skip?
+    /// Parts of a file that could not be read, with offsets (a partial ELF model).
+    public var problems: [String]
+
+    public init(path: String, kind: FileKind, size: UInt64? = nil, sha256: String? = nil, architecture: String? = nil,
+                elfType: String? = nil, linkTarget: String? = nil, findings: [Finding] = [], skip: Skip? = nil, problems: [String] = []) {
+        self.path = path
+        self.kind = kind
+        self.size = size
+        self.sha256 = sha256
+        self.architecture = architecture
+        self.elfType = elfType
+        self.linkTarget = linkTarget
+        self.findings = findings
+        self.verdict = Verdict.aggregate(findings)
+        self.skip = skip
+        self.problems = problems
+    }
+
+    /// The highest severity among the findings.
+    public var highestSeverity: Severity? { findings.map(\.severity).max() }
+}
+
+/// Why an entry was not scanned (or not fully): a stable code and a sentence.
+public struct Skip: Sendable, Codable, Hashable {
+    /// `not-regular-file`, `too-large`, `unreadable`, `vanished`, `malformed-elf`, …
+    public var reason: String
+    public var message: String
+
+    public init(reason: String, message: String) {
+        self.reason = reason
+        self.message = message
+    }
+}

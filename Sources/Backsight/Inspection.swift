@@ -1,0 +1,53 @@
+import BacksightWalk
+
+/// What Backsight sees in one file: the feature model rules match against.
+public struct Inspection: Sendable, Codable {
+    public var path: String
+    public var kind: FileKind
+    public var size: UInt64
+    public var sha256: String
+    /// The ELF model, for ELF files.
+    public var elf: ELFModel?
+    /// Why the ELF model could not be built, if it could not.
+    public var error: String?
+    /// Printable strings with their sections and offsets, when asked for.
+    public var strings: [PrintableString]?
+
+    /// Reads one regular file (never a FIFO or device) and models it.
+    public static func inspect(file: String, includeStrings: Bool = false, maximumFileSize: UInt64 = 256 << 20) throws(InspectionError) -> Inspection {
+        var options = WalkOptions()
+        options.maximumFileSize = maximumFileSize
+        var item: WalkItem?
+        do throws(WalkError) {
+            try Walker(root: file, options: options).walk { found in
+                item = found
+                return false
+            }
+        } catch {
+            throw .walk(error)
+        }
+        guard case let .file(opened) = item else {
+            if case let .skipped(_, _, reason) = item { throw .unreadable(path: file, reason: reason.description) }
+            throw .unreadable(path: file, reason: "not a regular file")
+        }
+        let buffer = ReadBuffer()
+        let bytes: UnsafeRawBufferPointer
+        do throws(FileReadError) { bytes = try opened.read(into: buffer, limit: maximumFileSize) } catch {
+            throw .unreadable(path: file, reason: error.description)
+        }
+        var inspection = Inspection(path: file, kind: FileKind.recognise(bytes), size: UInt64(bytes.count), sha256: FileAnalyzer.sha256(bytes))
+        if inspection.kind == .elf {
+            do throws(ELFError) { inspection.elf = try ELFReader.model(of: bytes) } catch { inspection.error = error.description }
+        }
+        if includeStrings { inspection.strings = PrintableStrings.extract(from: bytes, model: inspection.elf) }
+        return inspection
+    }
+}
+
+/// Why a file could not be inspected: one line naming the file and the reason.
+public struct InspectionError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+
+    static func unreadable(path: String, reason: String) -> InspectionError { InspectionError(description: "\(path): \(reason)") }
+    static func walk(_ error: WalkError) -> InspectionError { InspectionError(description: error.description) }
+}

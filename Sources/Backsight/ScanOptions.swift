@@ -1,0 +1,17 @@
+/// Limits and parallelism of a scan.
+public struct ScanOptions: Sendable {
+    /// Scanning threads; all cores by default.
+    public var jobs: Int
+    /// Files larger than this are reported as skipped, not read.
+    public var maximumFileSize: UInt64 = 256 << 20
+    /// Directories nested deeper than this are reported as skipped.
+    public var maximumDepth = 256
+    /// Stay on the root's filesystem (mount points below the root are reported, not entered).
+    public var staysOnFilesystem = true
+
+    public init(jobs: Int? = nil) {
+        self.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+    }
+}
+
+import Foundation

@@ -1,0 +1,127 @@
+import BacksightWalk
+import Foundation
+import Synchronization
+
+/// The reports of a running scan, as an `AsyncSequence`. The walk and the analysis run on
+/// their own threads; at most a few reports wait for the consumer at any time, so a slow
+/// consumer slows the scan rather than growing memory. Stopping the iteration early stops
+/// the scan.
+public struct ScanResults: AsyncSequence, Sendable {
+    public typealias Element = FileReport
+
+    let walker: Walker
+    let analyzer: FileAnalyzer
+    let options: ScanOptions
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        let run = ScanRun(walker: walker, analyzer: analyzer, jobs: options.jobs, maximumFileSize: options.maximumFileSize)
+        return AsyncIterator(run: run, base: run.start().makeAsyncIterator())
+    }
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let run: ScanRun
+        var base: AsyncStream<FileReport>.Iterator
+
+        public mutating func next() async -> FileReport? {
+            let report = await base.next()
+            if report != nil { run.consumed() }
+            return report
+        }
+    }
+}
+
+/// One scan in flight: a walker thread feeding a bounded queue, worker threads draining it,
+/// and a semaphore that bounds how many finished reports wait for the consumer.
+final class ScanRun: Sendable {
+    let walker: Walker
+    let analyzer: FileAnalyzer
+    let jobs: Int
+    let maximumFileSize: UInt64
+    let work: BoundedQueue<WalkItem>
+    let room: DispatchSemaphore
+    let cancelled = Atomic<Bool>(false)
+    let finishedWorkers = Atomic<Int>(0)
+
+    init(walker: Walker, analyzer: FileAnalyzer, jobs: Int, maximumFileSize: UInt64) {
+        self.walker = walker
+        self.analyzer = analyzer
+        self.jobs = jobs
+        self.maximumFileSize = maximumFileSize
+        work = BoundedQueue(capacity: jobs * 4)
+        room = DispatchSemaphore(value: jobs * 4)
+    }
+
+    func start() -> AsyncStream<FileReport> {
+        let (stream, continuation) = AsyncStream.makeStream(of: FileReport.self, bufferingPolicy: .unbounded)
+        continuation.onTermination = { [self] _ in cancel() }
+        Thread.detachNewThread { [self] in
+            do throws(WalkError) {
+                try walker.walk { item in
+                    !cancelled.load(ordering: .relaxed) && work.put(item)
+                }
+            } catch {
+                _ = work.put(.skipped(path: RelativePath(bytes: []), kind: .unknown, reason: .unreadable(errno: EACCES)))
+            }
+            work.close()
+        }
+        for _ in 0..<jobs {
+            Thread.detachNewThread { [self] in
+                let buffer = ReadBuffer()
+                while let item = work.take() {
+                    let report = self.report(for: item, buffer: buffer)
+                    room.wait()
+                    if cancelled.load(ordering: .relaxed) { break }
+                    continuation.yield(report)
+                }
+                if finishedWorkers.add(1, ordering: .acquiringAndReleasing).newValue == jobs {
+                    continuation.finish()
+                }
+            }
+        }
+        return stream
+    }
+
+    /// The consumer took a report: one more may wait.
+    func consumed() { room.signal() }
+
+    func cancel() {
+        guard !cancelled.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        work.close()
+        for _ in 0..<jobs { room.signal() }
+    }
+
+    func report(for item: WalkItem, buffer: ReadBuffer) -> FileReport {
+        switch item {
+        case let .file(file):
+            defer { buffer.shrinkIfLarge() }
+            do throws(FileReadError) {
+                let bytes = try file.read(into: buffer, limit: maximumFileSize)
+                return analyzer.analyze(path: file.path.description, bytes: bytes)
+            } catch {
+                return FileReport(path: file.path.description, kind: .unknown, size: file.size,
+                                  skip: Skip(reason: "unreadable", message: error.description))
+            }
+        case let .symlink(path, target):
+            return FileReport(path: path.description, kind: .symlink, linkTarget: RelativePath.escape(target))
+        case let .hardLink(path, first):
+            return FileReport(path: path.description, kind: .hardlink, linkTarget: first.description)
+        case let .skipped(path, kind, reason):
+            return FileReport(path: path.description, kind: FileKind(kind), skip: Skip(reason: reason.code, message: reason.description))
+        }
+    }
+}
+
+extension FileKind {
+    init(_ kind: EntryKind) {
+        switch kind {
+        case .regular: self = .data
+        case .directory: self = .directory
+        case .symlink: self = .symlink
+        case .fifo: self = .fifo
+        case .socket: self = .socket
+        case .characterDevice: self = .characterDevice
+        case .blockDevice: self = .blockDevice
+        case .unknown: self = .unknown
+        }
+    }
+}

@@ -1,0 +1,46 @@
+/// Totals over the reports of a scan, accumulated as they stream by.
+public struct ScanSummary: Sendable, Codable, Hashable {
+    /// Regular files read (ELF, text, data, empty).
+    public var regularFiles = 0
+    public var elfFiles = 0
+    public var symlinks = 0
+    public var hardLinks = 0
+    public var skipped = 0
+    public var bytes: UInt64 = 0
+    public var findings = 0
+    public var filesWithFindings = 0
+    public var verdicts: [String: Int] = [:]
+    public var findingsBySeverity: [String: Int] = [:]
+    /// The highest severity found.
+    public var highestSeverity: Severity?
+    public var seconds: Double = 0
+
+    public init() {}
+
+    public mutating func record(_ report: FileReport) {
+        switch report.kind {
+        case .elf, .text, .data, .empty:
+            if report.skip == nil || report.skip?.reason == "malformed-elf" {
+                regularFiles += 1
+                bytes += report.size ?? 0
+                if report.kind == .elf { elfFiles += 1 }
+            } else {
+                skipped += 1
+            }
+        case .symlink: symlinks += 1
+        case .hardlink: hardLinks += 1
+        default: skipped += 1
+        }
+        if !report.findings.isEmpty {
+            filesWithFindings += 1
+            findings += report.findings.count
+            for finding in report.findings {
+                findingsBySeverity[finding.severity.rawValue, default: 0] += 1
+                highestSeverity = max(highestSeverity ?? finding.severity, finding.severity)
+            }
+        }
+        if report.kind == .elf || report.kind == .text || report.kind == .data || report.kind == .empty {
+            verdicts[report.verdict.rawValue, default: 0] += 1
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import BacksightWalk
+import Foundation
+
+/// Scans directory trees, single files and byte buffers with one compiled ``RuleSet``.
+///
+/// ```swift
+/// let scanner = Scanner(ruleSet: try RuleSet.compile(directories: ["Rules"]))
+/// for await report in try scanner.scan(root: "/srv/rootfs") {
+///     if report.verdict != .clean { print(report.path, report.verdict) }
+/// }
+/// ```
+///
+/// The scanner only reads: it never executes, loads or `dlopen`s what it scans, never
+/// follows a symbolic link out of the root, and never opens FIFOs, sockets or devices.
+public struct Scanner: Sendable {
+    public let ruleSet: RuleSet
+    public let options: ScanOptions
+
+    public init(ruleSet: RuleSet, options: ScanOptions = ScanOptions()) {
+        self.ruleSet = ruleSet
+        self.options = options
+    }
+
+    /// Scans `root` (a directory, or a single regular file) in parallel. Reports stream out as
+    /// files finish, in no fixed order; memory stays bounded however large the tree is.
+    /// Throws only when the root itself cannot be scanned.
+    public func scan(root: String) throws(ScanError) -> ScanResults {
+        var info = stat()
+        guard stat(root, &info) == 0 else { throw .rootUnreadable(path: root, reason: errnoDescription(errno)) }
+        let mode = info.st_mode & S_IFMT
+        guard mode == S_IFDIR || mode == S_IFREG else {
+            throw .rootUnreadable(path: root, reason: "not a directory or regular file")
+        }
+        return ScanResults(walker: Walker(root: root, options: walkOptions), analyzer: FileAnalyzer(ruleSet: ruleSet), options: options)
+    }
+
+    /// Scans one buffer as if it were a file at `path` inside a root.
+    public func scan(bytes: UnsafeRawBufferPointer, path: String) -> FileReport {
+        FileAnalyzer(ruleSet: ruleSet).analyze(path: path, bytes: bytes)
+    }
+
+    /// Scans one buffer as if it were a file at `path` inside a root.
+    public func scan(bytes: [UInt8], path: String) -> FileReport {
+        bytes.withUnsafeBytes { scan(bytes: $0, path: path) }
+    }
+
+    var walkOptions: WalkOptions {
+        var walk = WalkOptions()
+        walk.maximumFileSize = options.maximumFileSize
+        walk.maximumDepth = options.maximumDepth
+        walk.staysOnFilesystem = options.staysOnFilesystem
+        return walk
+    }
+}
+
+/// Why a scan could not start.
+public enum ScanError: Error, Sendable, Equatable, CustomStringConvertible {
+    case rootUnreadable(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .rootUnreadable(path, reason): return "cannot scan \(path): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Backsight
+import Foundation
+
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Print the feature model of one file: exactly what rules can match."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Argument(help: "The file to inspect.")
+    var file: String
+
+    @Option(help: "Output format: text or json.")
+    var format: Format = .text
+
+    @Flag(help: "Include printable strings with their sections and offsets.")
+    var strings = false
+
+    func run() throws {
+        let inspection: Inspection
+        do { inspection = try Inspection.inspect(file: file, includeStrings: strings) } catch {
+            Output.error("backsight: \(error.description)")
+            throw ExitCode(2)
+        }
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let data = try encoder.encode(inspection)
+            print(String(decoding: data, as: UTF8.self))
+        case .text:
+            print(InspectionText.render(inspection))
+        }
+    }
+}
+
+/// The text form of an inspection, section by section.
+enum InspectionText {
+    static func render(_ inspection: Inspection) -> String {
+        var out: [String] = ["\(inspection.path): \(inspection.kind.rawValue), \(inspection.size) bytes, sha256 \(inspection.sha256)"]
+        if let error = inspection.error { out.append("error: \(error)") }
+        if let model = inspection.elf {
+            let header = model.header
+            out.append("header: \(header.architecture) \(header.fileClass.rawValue) \(header.byteOrder.rawValue)-endian \(header.type), machine \(header.machine) (\(header.machineNumber)), OS/ABI \(header.osABI), entry \(hex(header.entry))")
+            out.append("sections (\(model.sections.count)):")
+            for section in model.sections {
+                out.append("  [\(section.index)] \(section.name.isEmpty ? "-" : section.name) \(section.type) flags \(hex(section.flags)) addr \(hex(section.address)) off \(hex(section.offset)) size \(section.size) entropy \(String(format: "%.2f", section.entropy))")
+            }
+            out.append("segments (\(model.segments.count)):")
+            for segment in model.segments {
+                out.append("  \(segment.type) \(segment.permissions) off \(hex(segment.offset)) vaddr \(hex(segment.virtualAddress)) filesz \(segment.fileSize) memsz \(segment.memorySize)")
+            }
+            let dynamic = model.dynamic
+            out.append("dynamic (\(dynamic.entries.count) entries): needed \(dynamic.needed), soname \(dynamic.soname ?? "-"), rpath \(dynamic.rpath), runpath \(dynamic.runpath), audit \(dynamic.audit + dynamic.depaudit), bind-now \(dynamic.bindsNow), textrel \(dynamic.hasTextRelocations)")
+            out.append("  init \(dynamic.initFunction.map(hex) ?? "-"), init_array \(dynamic.initArray.map(hex)), fini_array \(dynamic.finiArray.map(hex))")
+            for entry in dynamic.entries { out.append("  \(entry.tag) \(entry.string ?? hex(entry.value))") }
+            out.append("symbols (\(model.symbols.count)): \(model.imports.count) imports, \(model.exports.count) exports")
+            for symbol in model.symbols where !symbol.name.isEmpty {
+                let version = symbol.version.map { (symbol.versionHidden ? "@" : "@@") + $0 } ?? ""
+                out.append("  \(symbol.table.rawValue) \(symbol.type) \(symbol.binding) \(symbol.visibility) \(symbol.isUndefined ? "UND" : String(symbol.sectionIndex)) \(hex(symbol.value)) \(symbol.size) \(symbol.name)\(version)")
+            }
+            out.append("relocations (\(model.relocations.count)):")
+            for relocation in model.relocations {
+                out.append("  \(relocation.section) \(hex(relocation.offset)) \(relocation.type) \(relocation.symbolName ?? "-") \(relocation.addend.map { String($0) } ?? "")")
+            }
+            out.append("GOT slots (\(model.gotSlots.count)):")
+            for slot in model.gotSlots {
+                out.append("  \(slot.section) \(hex(slot.address)) \(slot.relocationType) \(slot.symbol ?? slot.target.map(hex) ?? "-")\(slot.targetSection.map { " -> \($0)" } ?? "")")
+            }
+            out.append("IFUNC resolvers (\(model.resolvers.count)):")
+            for resolver in model.resolvers {
+                out.append("  \(resolver.displayName) at \(hex(resolver.address)) for \(resolver.ifuncSymbols) in \(resolver.section ?? "-") (\(resolver.codeSize) bytes, from \(resolver.sources.joined(separator: "+")))")
+            }
+            out.append("notes (\(model.notes.count)):")
+            for note in model.notes { out.append("  \(note.owner) \(note.type) \(note.value)") }
+            if !model.problems.isEmpty {
+                out.append("problems:")
+                for problem in model.problems { out.append("  \(problem)") }
+            }
+        }
+        if let strings = inspection.strings {
+            out.append("strings (\(strings.count)):")
+            for string in strings { out.append("  \(string.section ?? "-")+\(hex(string.offset)) \(string.value)") }
+        }
+        return out.joined(separator: "\n")
+    }
+
+    static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Backsight
+import Foundation
+
+struct ScanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Scan a root filesystem directory or a single file.",
+        discussion: """
+        Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 on usage or fatal errors.
+        With no ROOT, scans the bundled Corpus/ of known samples.
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, jsonl, sarif }
+
+    @Argument(help: "Directory or file to scan (default: the bundled Corpus/).")
+    var root: String?
+
+    @Option(help: "Output format: text, jsonl or sarif.")
+    var format: Format = .text
+
+    @Option(help: "Scanning threads (default: all cores).")
+    var jobs: Int?
+
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding has this severity or higher: info, low, medium, high, critical.")
+    var failOn: Severity = .medium
+
+    @Option(name: .customLong("rules"), help: "Add a rule folder (repeatable).")
+    var ruleFolders: [String] = []
+
+    @Flag(name: .customLong("no-default-rules"), help: "Use only the folders given with --rules.")
+    var noDefaultRules = false
+
+    @Option(name: .customLong("rule"), help: "Run only this rule id (repeatable).")
+    var onlyRules: [String] = []
+
+    @Option(name: .customLong("exclude-rule"), help: "Skip this rule id (repeatable).")
+    var excludedRules: [String] = []
+
+    @Option(name: .customLong("max-file-size"), help: "Skip files larger than this many bytes.")
+    var maximumFileSize: UInt64 = 256 << 20
+
+    @Flag(name: .customLong("cross-filesystems"), help: "Descend into other filesystems mounted below the root.")
+    var crossFilesystems = false
+
+    @Flag(name: .shortAndLong, help: "Text format: list clean files too.")
+    var verbose = false
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    mutating func run() async throws {
+        let ruleSet = try RuleLoading.load(extraFolders: ruleFolders, useDefault: !noDefaultRules, only: onlyRules, excluded: excludedRules)
+        guard let target = root ?? DefaultLocations.corpus() else {
+            throw ValidationError("no ROOT given and no bundled Corpus/ found; name a directory to scan")
+        }
+        var options = ScanOptions(jobs: jobs)
+        options.maximumFileSize = maximumFileSize
+        options.staysOnFilesystem = !crossFilesystems
+        let scanner = Scanner(ruleSet: ruleSet, options: options)
+        let results: ScanResults
+        do { results = try scanner.scan(root: target) } catch {
+            Output.error("backsight: \(error.description)")
+            throw ExitCode(2)
+        }
+
+        var renderer: any ReportRenderer
+        switch format {
+        case .text: renderer = TextRenderer(colour: Output.standardOutputIsTerminal, verbose: verbose)
+        case .jsonl: renderer = JSONLinesRenderer()
+        case .sarif: renderer = SARIFRenderer(rules: ruleSet.rules, root: URL(fileURLWithPath: target).standardizedFileURL.path)
+        }
+        let progress = Output.standardErrorIsTerminal ? Progress() : nil
+        var summary = ScanSummary()
+        let clock = ContinuousClock()
+        let start = clock.now
+        for await report in results {
+            summary.record(report)
+            if let text = renderer.render(report) {
+                progress?.clear()
+                print(text)
+            }
+            progress?.update(summary)
+        }
+        progress?.clear()
+        let elapsed = clock.now - start
+        summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print(renderer.finish(summary: summary))
+        if let highest = summary.highestSeverity, highest >= failOn { throw ExitCode(1) }
+    }
+}
+
+/// A one-line progress counter on standard error, redrawn at most five times a second.
+final class Progress {
+    private var last = Date.distantPast
+
+    func update(_ summary: ScanSummary) {
+        let now = Date()
+        guard now.timeIntervalSince(last) > 0.2 else { return }
+        last = now
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(summary.regularFiles) files, \(summary.findings) findings".utf8))
+    }
+
+    func clear() {
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
+
+/// Loading the rule set the options name.
+enum RuleLoading {
+    static func load(extraFolders: [String], useDefault: Bool, only: [String], excluded: [String]) throws -> RuleSet {
+        var folders = extraFolders
+        if useDefault {
+            guard let bundled = DefaultLocations.rules() else {
+                throw ValidationError("the bundled Rules/ folder was not found; set BACKSIGHT_RULES or pass --rules DIR")
+            }
+            folders.insert(bundled, at: 0)
+        }
+        do {
+            return try RuleSet.compile(directories: folders).filtered(including: Set(only), excluding: Set(excluded))
+        } catch {
+            Output.error(error.description)
+            throw ExitCode(2)
+        }
+    }
+}

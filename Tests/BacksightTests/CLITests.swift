@@ -1,0 +1,81 @@
+import BacksightTestSupport
+import Foundation
+import XCTest
+
+/// The command line as users and scripts see it: output, exit codes, errors.
+final class CLITests: XCTestCase {
+    static let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let binary = checkout.appendingPathComponent(".build/debug/backsight").path
+
+    struct Outcome { var status: Int32; var output: String; var error: String }
+
+    private func run(_ arguments: [String], as user: String? = nil) throws -> Outcome {
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: Self.binary), "build the CLI first: swift build")
+        let process = Process()
+        if let user {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", Self.binary] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: Self.binary)
+            process.arguments = arguments
+        }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let error = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self), error: String(decoding: error, as: UTF8.self))
+    }
+
+    func testHostileTreeJSONLinesAndExitCode() throws {
+        let tree = try HostileTree()
+        defer { tree.remove() }
+        // As an unprivileged user when we are root, so permission errors are real.
+        let user: String? = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") ? "65534" : nil
+        let outcome = try run(["scan", tree.root, "--format", "jsonl"], as: user)
+        XCTAssertEqual(outcome.status, 0, outcome.error)
+        let lines = outcome.output.split(separator: "\n")
+        let objects = try lines.map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        XCTAssertEqual(objects.last?["type"] as? String, "summary")
+        var byPath: [String: [String: Any]] = [:]
+        for object in objects.dropLast() { byPath[object["path"] as? String ?? ""] = object }
+        for path in ["loop-a", "loop-b", "host-etc", "escape", "fifo", "empty", "usr/lib/truncated.so", "usr/lib/real.so", "bad-\\xff\\xfe", "new\\x0aline", "unreadable", "locked"] {
+            XCTAssertNotNil(byPath[path], "\(path) not reported")
+        }
+        XCTAssertEqual((byPath["fifo"]?["skip"] as? [String: Any])?["reason"] as? String, "not-regular-file")
+        if user != nil || getuid() != 0 {
+            XCTAssertEqual((byPath["unreadable"]?["skip"] as? [String: Any])?["reason"] as? String, "unreadable")
+            XCTAssertEqual((byPath["locked"]?["skip"] as? [String: Any])?["reason"] as? String, "unreadable")
+        }
+    }
+
+    func testUsageErrorsExitTwo() throws {
+        let outcome = try run(["scan", "--format", "xml", "/tmp"])
+        XCTAssertEqual(outcome.status, 2)
+        XCTAssertTrue(outcome.error.contains("xml"), outcome.error)
+        let missing = try run(["scan", "/nonexistent/backsight"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertEqual(missing.error, "backsight: cannot scan /nonexistent/backsight: No such file or directory\n")
+    }
+
+    func testInspectJSONDescribesTheModel() throws {
+        let outcome = try run(["inspect", "--format", "json", Self.checkout.appendingPathComponent("Corpus/arch/hello/aarch64/libhello.so").path])
+        XCTAssertEqual(outcome.status, 0, outcome.error)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(outcome.output.utf8)) as? [String: Any])
+        let elf = try XCTUnwrap(object["elf"] as? [String: Any])
+        XCTAssertEqual((elf["header"] as? [String: Any])?["architecture"] as? String, "aarch64")
+        XCTAssertFalse((elf["symbols"] as? [Any] ?? []).isEmpty)
+    }
+
+    func testInspectRefusesAFIFO() throws {
+        let tree = try HostileTree()
+        defer { tree.remove() }
+        let outcome = try run(["inspect", tree.root + "/fifo"])
+        XCTAssertEqual(outcome.status, 2)
+        XCTAssertEqual(outcome.error, "backsight: \(tree.root)/fifo: is a fifo, not a directory or regular file\n")
+    }
+}
