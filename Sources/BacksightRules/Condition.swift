@@ -72,14 +72,16 @@ enum Leaf: Sendable {
     }
 
     /// A rough cost class, so `all` tries cheap leaves first: 0 looks up a precomputed fact,
-    /// 1 builds a per-file symbol index once, 2 walks every relocation or printable string.
+    /// 1 looks names up in a per-file index, 2 walks every symbol, relocation or printable string.
     var cost: Int {
         switch self {
         case .architecture, .fileType, .path, .pattern, .characteristic, .metric, .needed, .soname,
              .dynamic, .segment, .section:
             0
-        case .imports, .exports, .symbol:
-            1
+        case .imports(let matcher), .exports(let matcher):
+            matcher.regexes.isEmpty ? 1 : 2
+        case .symbol(let test):
+            (test.name.map { $0.regexes.isEmpty } ?? false) ? 1 : 2
         case .relocation, .stringRegex:
             2
         }
@@ -115,9 +117,10 @@ struct DynamicTest: Sendable {
 /// `symbol:` — a symbol table entry with this name and attributes.
 struct SymbolTest: Sendable {
     var name: NameMatcher?
-    var types: Set<String>?
-    var bindings: Set<String>?
-    var visibilities: Set<String>?
+    /// Short lists, compared by equality (cheaper than hashing for a handful of small strings).
+    var types: [String]?
+    var bindings: [String]?
+    var visibilities: [String]?
     var table: ELFSymbol.Table?
     var version: NameMatcher?
     var defined: Bool?

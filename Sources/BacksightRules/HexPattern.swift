@@ -190,7 +190,11 @@ struct BytePattern: Sendable, Hashable {
 
     /// Verifies a hit of the atom starting at `atomStart` in `buffer`; returns where the whole
     /// match starts (the earliest start when jumps allow several), or nil.
-    func verify(in buffer: UnsafeRawBufferPointer, atomStart: Int) -> Int? {
+    ///
+    /// Each position tried across a jump costs one unit of `budget`; once it is spent, verification
+    /// fails, so a pattern with wide jumps and a common atom cannot make one buffer take
+    /// unbounded time.
+    func verify(in buffer: UnsafeRawBufferPointer, atomStart: Int, budget: inout Int) -> Int? {
         let partStart = atomStart - atomOffset
         guard partMatches(parts[atomPart], in: buffer, at: partStart) else { return nil }
         if parts.count == 1 { return checkedStringBoundaries(in: buffer, start: partStart) }
@@ -202,7 +206,8 @@ struct BytePattern: Sendable, Hashable {
             let jump = jumps[partIndex - 1]
             let part = parts[partIndex]
             var nextEnds: [Int] = []
-            forEachCandidate(ends, low: jump.min, high: jump.max, limit: buffer.count - part.count) { start in
+            guard budget > 0 else { return nil }
+            forEachCandidate(ends, low: jump.min, high: jump.max, limit: buffer.count - part.count, budget: &budget) { start in
                 if partMatches(part, in: buffer, at: start) { nextEnds.append(start + part.count) }
             }
             guard !nextEnds.isEmpty else { return nil }
@@ -219,7 +224,8 @@ struct BytePattern: Sendable, Hashable {
             // A previous part starting at s ends at s + count; s + count + gap = a later start.
             let shifted = starts.map { $0 - part.count }
             var nextStarts: [Int] = []
-            forEachCandidate(shifted, low: -jump.max, high: -jump.min, limit: buffer.count - part.count) { start in
+            guard budget > 0 else { return nil }
+            forEachCandidate(shifted, low: -jump.max, high: -jump.min, limit: buffer.count - part.count, budget: &budget) { start in
                 if partMatches(part, in: buffer, at: start) { nextStarts.append(start) }
             }
             guard !nextStarts.isEmpty else { return nil }
@@ -241,16 +247,18 @@ struct BytePattern: Sendable, Hashable {
     }
 
     /// Calls `body` once for every position in the union of `[p + low, p + high]` over `points`
-    /// (sorted or not), clipped to `0...limit`, in increasing order.
-    private func forEachCandidate(_ points: [Int], low: Int, high: Int, limit: Int, _ body: (Int) -> Void) {
+    /// (sorted or not), clipped to `0...limit`, in increasing order, while `budget` lasts.
+    private func forEachCandidate(_ points: [Int], low: Int, high: Int, limit: Int, budget: inout Int, _ body: (Int) -> Void) {
         guard limit >= 0 else { return }
         var cursor = Int.min
         for point in points.sorted() {
             let from = max(point + low, cursor, 0)
-            let to = min(point + high, limit)
+            let to = min(point + high, limit, from + budget - 1)
             guard from <= to else { continue }
+            budget -= to - from + 1
             for position in from...to { body(position) }
             cursor = to + 1
+            if budget <= 0 { return }
         }
     }
 

@@ -185,8 +185,12 @@ struct Matcher {
         case .pattern(let number):
             return patternHits(number, facts: facts, instance: instance)
         case .stringRegex(let regex, let section):
-            if instance != nil, instanceScoped, instance?.byteRange == nil { return [] }
-            let range = instanceScoped ? instance?.byteRange : nil
+            // In resolver/function scope only strings inside the instance's bytes count.
+            var range: Range<UInt64>?
+            if instanceScoped {
+                guard let limit = instance?.byteRange else { return [] }
+                range = limit
+            }
             return facts.strings.filter { string in
                 if let section, string.section != section { return false }
                 if let range, !range.contains(string.offset) { return false }
@@ -277,11 +281,11 @@ struct Matcher {
         var seen = Set<String>()
         var found: [Evidence] = []
         func consider(_ position: Int) {
-            let name = symbols[position].name
-            guard !name.isEmpty, !seen.contains(name) else { return }
-            if !exactOnly, let matcher = test.name, !matcher.matches(name) { return }
             guard test.accepts(symbols[position]) else { return }
-            seen.insert(name)
+            let name = symbols[position].name
+            guard !name.isEmpty else { return }
+            if !exactOnly, let matcher = test.name, !matcher.matches(name) { return }
+            guard seen.insert(name).inserted else { return }
             let symbol = symbols[position]
             var detail = "\(symbol.type) \(symbol.binding) \(symbol.table.rawValue)"
             if let version = symbol.version { detail += " \(version)" }

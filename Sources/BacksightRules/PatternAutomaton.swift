@@ -17,6 +17,7 @@ struct PatternAutomaton: Sendable {
     private let outputAtoms: [Int32]
     /// The length of each atom, by atom number.
     let atomLengths: [Int]
+    private let longestAtom: Int
 
     /// The number of states, for tests and diagnostics.
     var stateCount: Int { classCount == 0 ? 0 : transitions.count / classCount }
@@ -24,6 +25,7 @@ struct PatternAutomaton: Sendable {
     /// Builds the automaton; atom numbers are indexes into `atoms`. Empty atoms are ignored.
     init(atoms: [[UInt8]]) {
         atomLengths = atoms.map(\.count)
+        longestAtom = atomLengths.max() ?? 0
 
         // Byte classes: class 0 for bytes in no atom, one class for each byte that is in one.
         var classes = [Int32](repeating: 0, count: 256)
@@ -123,7 +125,7 @@ struct PatternAutomaton: Sendable {
     func scan(_ bytes: UnsafeRawBufferPointer, _ onHit: (_ atom: Int, _ start: Int) -> Void) {
         guard !bytes.isEmpty, !outputAtoms.isEmpty else { return }
         let count = bytes.count
-        let overlap = max(0, (atomLengths.max() ?? 1) - 1)
+        let overlap = max(0, longestAtom - 1)
         let lanes = 4
         let part = count / lanes
         guard part >= 1024, part > overlap else {

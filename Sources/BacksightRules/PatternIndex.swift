@@ -16,6 +16,8 @@ struct PatternHits: Sendable {
 
     /// Each pattern keeps at most this many hits; counts of more saturate here.
     static let limitPerPattern = 1000
+    /// Positions each pattern with jumps may try per buffer while verifying (see `BytePattern.verify`).
+    static let verificationBudget = 1 << 20
 
     private let hits: [PatternHit]
 
@@ -92,17 +94,31 @@ struct PatternGroup: Sendable {
     /// Scans `bytes` (which start at file offset `base`) once, verifies each atom hit against
     /// its patterns and appends the matches to `hits`.
     func scan(_ bytes: UnsafeRawBufferPointer, base: UInt64, patterns: [PatternSpec],
-              counts: inout [Int32], hits: inout [PatternHit]) {
+              state: inout PatternScanState, hits: inout [PatternHit]) {
         automaton.scan(bytes) { atom, start in
             for slot in Int(atomStart[atom]) ..< Int(atomStart[atom + 1]) {
                 let pattern = Int(atomPatterns[slot])
-                if counts.isEmpty { counts = [Int32](repeating: 0, count: patterns.count) }
-                guard counts[pattern] < PatternHits.limitPerPattern,
-                      let matchStart = patterns[pattern].pattern.verify(in: bytes, atomStart: start) else { continue }
-                counts[pattern] += 1
+                if state.counts.isEmpty { state.start(patternCount: patterns.count) }
+                guard state.counts[pattern] < PatternHits.limitPerPattern,
+                      let matchStart = patterns[pattern].pattern.verify(in: bytes, atomStart: start, budget: &state.budgets[pattern])
+                else { continue }
+                state.counts[pattern] += 1
                 hits.append(PatternHit(pattern: Int32(pattern), offset: base + UInt64(matchStart)))
             }
         }
+    }
+}
+
+/// Per-buffer bookkeeping of one scan, allocated on the first atom hit only.
+struct PatternScanState {
+    /// Hits kept per pattern.
+    var counts: [Int32] = []
+    /// Verification work left per pattern.
+    var budgets: [Int] = []
+
+    mutating func start(patternCount: Int) {
+        counts = [Int32](repeating: 0, count: patternCount)
+        budgets = [Int](repeating: PatternHits.verificationBudget, count: patternCount)
     }
 }
 
@@ -131,16 +147,16 @@ struct PatternIndex: Sendable {
     /// Finds every pattern in `bytes`: whole-buffer patterns in one pass over all bytes, each
     /// section group in one pass over the file bytes of the sections with that name.
     func scan(_ bytes: UnsafeRawBufferPointer, elf: ELFModel?) -> PatternHits {
-        var counts: [Int32] = []
+        var state = PatternScanState()
         var hits: [PatternHit] = []
-        whole?.scan(bytes, base: 0, patterns: patterns, counts: &counts, hits: &hits)
+        whole?.scan(bytes, base: 0, patterns: patterns, state: &state, hits: &hits)
         if let elf, !bySection.isEmpty {
             for (name, group) in bySection {
                 for section in elf.sections where section.name == name && section.hasFileBytes && section.size > 0 {
                     guard let start = Int(exactly: section.offset), start < bytes.count else { continue }
                     let length = Int(exactly: section.size).map { min($0, bytes.count - start) } ?? (bytes.count - start)
                     let slice = UnsafeRawBufferPointer(rebasing: bytes[start ..< start + length])
-                    group.scan(slice, base: section.offset, patterns: patterns, counts: &counts, hits: &hits)
+                    group.scan(slice, base: section.offset, patterns: patterns, state: &state, hits: &hits)
                 }
             }
         }

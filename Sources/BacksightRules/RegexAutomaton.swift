@@ -22,6 +22,9 @@ struct CompiledRegex: Sendable, CustomStringConvertible {
     private let deadState: Int32
     /// Per state (not premultiplied): whether the text ending here matches (patterns with `$`).
     private let acceptsAtEnd: [Bool]
+    /// The bytes a matching text can start with (all of them unless the pattern is anchored
+    /// with `^`), so most names are rejected on their first byte without a call into the table.
+    private let viableFirstBytes: ByteSet
 
     var description: String { source }
 
@@ -39,6 +42,13 @@ struct CompiledRegex: Sendable, CustomStringConvertible {
         acceptState = dfa.acceptState
         deadState = dfa.deadState
         acceptsAtEnd = dfa.acceptsAtEnd
+        var viable = ByteSet()
+        for byte in 0...255 {
+            let index = Int(dfa.startState) + Int(dfa.byteClass[byte])
+            let next = dfa.startState >= dfa.acceptState ? dfa.startState : dfa.transitions[index]
+            if next != dfa.deadState { viable.insert(UInt8(byte)) }
+        }
+        viableFirstBytes = viable
     }
 
     /// Parses the `/pattern/` or `/pattern/i` form (`i`: ASCII letters match either case). Nil
@@ -53,6 +63,7 @@ struct CompiledRegex: Sendable, CustomStringConvertible {
 
     /// Whether `text` contains a match.
     func matches(_ text: String) -> Bool {
+        if let first = text.utf8.first, !viableFirstBytes.contains(first) { return false }
         if let found = text.utf8.withContiguousStorageIfAvailable({ matches(UnsafeRawBufferPointer($0)) }) {
             return found
         }

@@ -449,10 +449,13 @@ struct RuleParser {
         for entry in try node.entries(of: "symbol") {
             if try addNameKey(entry.key, entry.value, to: &name) { continue }
             switch entry.key {
-            case "type": test.types = try Self.constantNames(entry.value, prefix: "STT_", what: "symbol type", allowed: Self.symbolTypes)
-            case "binding": test.bindings = try Self.constantNames(entry.value, prefix: "STB_", what: "symbol binding", allowed: Self.symbolBindings)
+            case "type":
+                test.types = try Self.constantNames(entry.value, prefix: "STT_", what: "symbol type", allowed: Self.symbolTypes).sorted()
+            case "binding":
+                test.bindings = try Self.constantNames(entry.value, prefix: "STB_", what: "symbol binding", allowed: Self.symbolBindings).sorted()
             case "visibility":
-                test.visibilities = try Self.constantNames(entry.value, prefix: "STV_", what: "symbol visibility", allowed: Self.symbolVisibilities)
+                test.visibilities = try Self.constantNames(entry.value, prefix: "STV_", what: "symbol visibility",
+                                                           allowed: Self.symbolVisibilities).sorted()
             case "table":
                 let text = try entry.value.string("table")
                 guard let table = ELFSymbol.Table(rawValue: text) else {

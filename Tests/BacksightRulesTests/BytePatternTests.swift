@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import BacksightRules
 
@@ -60,6 +61,20 @@ final class BytePatternTests: XCTestCase {
         XCTAssertEqual(try patternOffsets(condition, in: []), [])
         // The atom fits but the wildcard tail runs past the end.
         XCTAssertEqual(try patternOffsets("bytes: \"4a 9c ?? ?? ??\"", in: [0x4a, 0x9c, 0x00, 0x00]), [])
+    }
+
+    func testWideJumpOverCommonAtomStaysBounded() throws {
+        // The atom "00 01" occurs every two bytes and each hit could try 4097 gaps: the
+        // verification budget bounds the work, and a real match early in the buffer is found.
+        var bytes = [UInt8](repeating: 0, count: 256 << 10)
+        for index in stride(from: 1, to: bytes.count, by: 2) { bytes[index] = 0x01 }
+        bytes.replaceSubrange(10 ..< 13, with: [0x02, 0x7f, 0x03])
+        let pattern = try BytePattern(hex: "00 01 [0-4096] 02 ?? 03")
+        XCTAssertEqual(pattern.atom, [0x00, 0x01])
+        let start = Date()
+        let offsets = try patternOffsets("bytes: \"00 01 [0-4096] 02 ?? 03\"", in: bytes)
+        XCTAssertEqual(offsets.first, 0)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 30)
     }
 
     func testHexWithoutSpacesAndUpperCase() throws {

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import BacksightELF
 @testable import BacksightRules
@@ -109,5 +110,23 @@ final class ELFLeafTests: XCTestCase {
             ("e.yaml", ruleYAML(id: "t/text", condition: "section: {name: .text, flags: ax}")),
         ])
         XCTAssertEqual(matchedIDs(ruleSet, bytes: elf.bytes, path: "bin/true", elf: elf.model), ["t/arch", "t/exec", "t/libc", "t/text"])
+    }
+
+    /// End to end on corpus replicas: a preload rootkit shadows the hiding set, a malloc
+    /// replacement does not.
+    func testHidingSetOnCorpusLibraries() throws {
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Corpus")
+        let list = try String(contentsOf: corpus.deletingLastPathComponent().appendingPathComponent("Rules/lists/libc-hiding-set.yaml"),
+                              encoding: .utf8)
+        let ruleSet = try compileRules([
+            ("lists/libc-hiding-set.yaml", list),
+            ("r.yaml", ruleYAML(id: "t/hiding", scope: "elf", condition: "count: {of: {export: {list: libc-hiding-set}}, min: 3}")),
+        ])
+        for (path, expected) in [("preload/rootkit/x86_64/libprocesshider.so", ["t/hiding"]),
+                                 ("preload/malloc-replacement/x86_64/libminimalloc.so", [])] {
+            guard let elf = systemELF(corpus.appendingPathComponent(path).path) else { throw XCTSkip("no \(path)") }
+            XCTAssertEqual(matchedIDs(ruleSet, bytes: elf.bytes, path: path, elf: elf.model), expected, path)
+        }
     }
 }
