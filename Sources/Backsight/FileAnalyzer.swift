@@ -5,20 +5,36 @@ import Crypto
 struct FileAnalyzer: Sendable {
     let ruleSet: RuleSet
 
-    func analyze(path: String, bytes: UnsafeRawBufferPointer) -> FileReport {
-        let kind = FileKind.recognise(bytes)
-        var report = FileReport(path: path, kind: kind, size: UInt64(bytes.count), sha256: Self.sha256(bytes))
-        var subject = ScanSubject(path: path, bytes: bytes)
-        if kind == .elf {
-            do throws(ELFError) {
-                let model = try ELFReader.model(of: bytes)
-                report.architecture = model.header.architecture
-                report.elfType = model.header.type
-                report.problems = model.problems.map(\.description)
-                subject.elf = model
-            } catch {
-                report.skip = Skip(reason: "malformed-elf", message: error.description)
+    /// What is known of a file's bytes before any rule runs.
+    struct Features {
+        var kind: FileKind
+        var sha256: String
+        /// For ELF files: the model, or why it could not be built.
+        var elf: Result<ELFModel, ELFError>?
+
+        init(_ bytes: UnsafeRawBufferPointer) {
+            kind = FileKind.recognise(bytes)
+            sha256 = FileAnalyzer.sha256(bytes)
+            if kind == .elf {
+                do throws(ELFError) { elf = .success(try ELFReader.model(of: bytes)) } catch { elf = .failure(error) }
             }
+        }
+    }
+
+    func analyze(path: String, bytes: UnsafeRawBufferPointer) -> FileReport {
+        let features = Features(bytes)
+        var report = FileReport(path: path, kind: features.kind, size: UInt64(bytes.count), sha256: features.sha256)
+        var subject = ScanSubject(path: path, bytes: bytes)
+        switch features.elf {
+        case let .success(model):
+            report.architecture = model.header.architecture
+            report.elfType = model.header.type
+            report.problems = model.problems.map(\.description)
+            subject.elf = model
+        case let .failure(error):
+            report.skip = Skip(reason: "malformed-elf", message: error.description)
+        case nil:
+            break
         }
         report.findings = ruleSet.match(subject)
         report.verdict = Verdict.aggregate(report.findings)

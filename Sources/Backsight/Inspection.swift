@@ -35,9 +35,12 @@ public struct Inspection: Sendable, Codable {
         do throws(FileReadError) { bytes = try opened.read(into: buffer, limit: maximumFileSize) } catch {
             throw .unreadable(path: file, reason: error.description)
         }
-        var inspection = Inspection(path: file, kind: FileKind.recognise(bytes), size: UInt64(bytes.count), sha256: FileAnalyzer.sha256(bytes))
-        if inspection.kind == .elf {
-            do throws(ELFError) { inspection.elf = try ELFReader.model(of: bytes) } catch { inspection.error = error.description }
+        let features = FileAnalyzer.Features(bytes)
+        var inspection = Inspection(path: file, kind: features.kind, size: UInt64(bytes.count), sha256: features.sha256)
+        switch features.elf {
+        case let .success(model): inspection.elf = model
+        case let .failure(error): inspection.error = error.description
+        case nil: break
         }
         if includeStrings { inspection.strings = PrintableStrings.extract(from: bytes, model: inspection.elf) }
         return inspection

@@ -60,7 +60,8 @@ final class ScanRun: Sendable {
                     !cancelled.load(ordering: .relaxed) && work.put(item)
                 }
             } catch {
-                _ = work.put(.skipped(path: RelativePath(bytes: []), kind: .unknown, reason: .unreadable(errno: EACCES)))
+                // The root changed between the check in `Scanner.scan(root:)` and the walk.
+                _ = work.put(.skipped(path: RelativePath(bytes: []), kind: .unknown, reason: error.skipReason))
             }
             work.close()
         }

@@ -25,13 +25,11 @@ public struct Scanner: Sendable {
     /// files finish, in no fixed order; memory stays bounded however large the tree is.
     /// Throws only when the root itself cannot be scanned.
     public func scan(root: String) throws(ScanError) -> ScanResults {
-        var info = stat()
-        guard stat(root, &info) == 0 else { throw .rootUnreadable(path: root, reason: errnoDescription(errno)) }
-        let mode = info.st_mode & S_IFMT
-        guard mode == S_IFDIR || mode == S_IFREG else {
-            throw .rootUnreadable(path: root, reason: "not a directory or regular file")
+        let walker = Walker(root: root, options: walkOptions)
+        do throws(WalkError) { try walker.checkRoot() } catch {
+            throw .rootUnreadable(path: root, reason: error.reason)
         }
-        return ScanResults(walker: Walker(root: root, options: walkOptions), analyzer: FileAnalyzer(ruleSet: ruleSet), options: options)
+        return ScanResults(walker: walker, analyzer: FileAnalyzer(ruleSet: ruleSet), options: options)
     }
 
     /// Scans one buffer as if it were a file at `path` inside a root.

@@ -110,12 +110,11 @@ private struct ModelBuilder {
         let segments = readSegments()
         readSymbols()
         let relocations = readRelocations()
-        let relocationsByAddress = isRelocatable ? [:] : Dictionary(relocations.map { ($0.offset, $0) }, uniquingKeysWith: { first, _ in first })
         var model = ELFModel(
             header: header, sections: sections, segments: segments, dynamic: DynamicInfo(),
             symbols: symbols, relocations: relocations, gotSlots: [], resolvers: [], notes: [], problems: []
         )
-        model.dynamic = readDynamic(model: model, relocationsByAddress: relocationsByAddress)
+        model.dynamic = readDynamic(model: model, relocations: relocations)
         model.gotSlots = gotSlots(model: model, relocations: relocations)
         model.resolvers = resolvers(model: model, relocations: relocations)
         model.notes = readNotes(segments: segments)
@@ -345,7 +344,7 @@ private struct ModelBuilder {
 
     // MARK: Dynamic section
 
-    mutating func readDynamic(model: ELFModel, relocationsByAddress: [UInt64: ELFRelocation]) -> DynamicInfo {
+    mutating func readDynamic(model: ELFModel, relocations: [ELFRelocation]) -> DynamicInfo {
         var info = DynamicInfo()
         // The dynamic section, else the PT_DYNAMIC segment of a file without section headers.
         let region: (offset: UInt64, size: UInt64, strings: (offset: UInt64, size: UInt64)?)
@@ -407,14 +406,14 @@ private struct ModelBuilder {
             default: break
             }
         }
-        info.initArray = functionArray(model: model, addressTag: 25, sizeTag: 27, sectionType: UInt32(SHT_INIT_ARRAY), raw: raw, relocations: relocationsByAddress)
-        info.finiArray = functionArray(model: model, addressTag: 26, sizeTag: 28, sectionType: UInt32(SHT_FINI_ARRAY), raw: raw, relocations: relocationsByAddress)
+        info.initArray = functionArray(model: model, addressTag: 25, sizeTag: 27, sectionType: UInt32(SHT_INIT_ARRAY), raw: raw, relocations: relocations)
+        info.finiArray = functionArray(model: model, addressTag: 26, sizeTag: 28, sectionType: UInt32(SHT_FINI_ARRAY), raw: raw, relocations: relocations)
         return info
     }
 
     /// The function addresses an `.init_array`-like table holds once relocated.
     func functionArray(model: ELFModel, addressTag: Int64, sizeTag: Int64, sectionType: UInt32,
-                       raw: [(tag: Int64, value: UInt64)], relocations: [UInt64: ELFRelocation]) -> [UInt64] {
+                       raw: [(tag: Int64, value: UInt64)], relocations: [ELFRelocation]) -> [UInt64] {
         let start: UInt64
         let size: UInt64
         if let address = raw.first(where: { $0.tag == addressTag })?.value {
@@ -430,8 +429,13 @@ private struct ModelBuilder {
         var slot = start
         let limit = start.addingReportingOverflow(min(size, 1 << 20))
         guard !limit.overflow else { return [] }
+        // Only the relocations that apply to the table's own slots (none in `.o` files, where
+        // offsets are section-relative).
+        let table = start..<limit.partialValue
+        let slotRelocations = isRelocatable ? [:] : Dictionary(
+            relocations.lazy.filter { table.contains($0.offset) }.map { ($0.offset, $0) }, uniquingKeysWith: { first, _ in first })
         while slot + width <= limit.partialValue {
-            if let target = pointerValue(at: slot, model: model, relocations: relocations),
+            if let target = pointerValue(at: slot, model: model, relocations: slotRelocations),
                target != 0, target != (header.is64Bit ? UInt64.max : UInt64(UInt32.max)) {
                 functions.append(target)
             }

@@ -59,7 +59,7 @@ public struct RootConfinedFileSystem: Sendable {
             if EntryKind(mode: UInt32(info.st_mode)) == .symlink {
                 linksFollowed += 1
                 if linksFollowed > maximumLinks { return .failure(.linkLoop(at: candidatePath)) }
-                let target = withRootPath(candidatePath) { readLink($0) }
+                let target = withRootPath(candidatePath) { readLinkTarget(directory: AT_FDCWD, path: $0) }
                 if target.first == UInt8(ascii: "/") { resolved = [] }
                 pending += splitComponents(target).reversed()
                 continue
@@ -108,11 +108,5 @@ public struct RootConfinedFileSystem: Sendable {
             full += path.bytes
         }
         return full.withCString(body)
-    }
-
-    private func readLink(_ path: UnsafePointer<CChar>) -> [UInt8] {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let count = buffer.withUnsafeMutableBufferPointer { $0.baseAddress.map { readlink(path, $0, Int(PATH_MAX)) } ?? -1 }
-        return count > 0 ? buffer[0..<count].map { UInt8(bitPattern: $0) } : []
     }
 }

@@ -42,8 +42,23 @@ public enum WalkError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .rootUnreadable(path, code): return "\(path): \(errnoDescription(code))"
-        case let .rootNotDirectoryOrFile(path, kind): return "\(path): is a \(kind.rawValue), not a directory or regular file"
+        case let .rootUnreadable(path, _), let .rootNotDirectoryOrFile(path, _): return "\(path): \(reason)"
+        }
+    }
+
+    /// What is wrong with the root, without its path.
+    public var reason: String {
+        switch self {
+        case let .rootUnreadable(_, code): return errnoDescription(code)
+        case let .rootNotDirectoryOrFile(_, kind): return "is a \(kind.rawValue), not a directory or regular file"
+        }
+    }
+
+    /// The same problem as a skip of the root entry.
+    public var skipReason: SkipReason {
+        switch self {
+        case let .rootUnreadable(_, code): return code == ENOENT ? .vanished : .unreadable(errno: code)
+        case let .rootNotDirectoryOrFile(_, kind): return .notRegularFile(kind)
         }
     }
 }
@@ -68,11 +83,8 @@ public struct Walker: Sendable {
     /// bytewise within a directory). `visit` returns false to stop the walk early.
     /// A root that is a regular file gives one `.file` item named after it.
     public func walk(_ visit: (WalkItem) -> Bool) throws(WalkError) {
-        var rootStat = stat()
-        // The root the user names is followed if it is a link: that is their choice, not the tree's.
-        guard stat(root, &rootStat) == 0 else { throw .rootUnreadable(path: root, errno: errno) }
-        let rootKind = EntryKind(mode: UInt32(rootStat.st_mode))
-        switch rootKind {
+        let rootStat = try checkRoot()
+        switch EntryKind(mode: UInt32(rootStat.st_mode)) {
         case .regular:
             let name = Array(root.utf8.split(separator: UInt8(ascii: "/")).last ?? [])
             let fd = open(root, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
@@ -83,8 +95,20 @@ public struct Walker: Sendable {
             guard fd >= 0 else { throw .rootUnreadable(path: root, errno: errno) }
             walkTree(rootDescriptor: fd, rootStat: rootStat, visit)
         default:
-            throw .rootNotDirectoryOrFile(path: root, kind: rootKind)
+            throw .rootNotDirectoryOrFile(path: root, kind: EntryKind(mode: UInt32(rootStat.st_mode)))
         }
+    }
+
+    /// Checks, without opening anything, that the root can be walked: a directory or a
+    /// regular file. The root the user names is followed if it is a link: that is their
+    /// choice, not the tree's.
+    @discardableResult
+    public func checkRoot() throws(WalkError) -> stat {
+        var rootStat = stat()
+        guard stat(root, &rootStat) == 0 else { throw .rootUnreadable(path: root, errno: errno) }
+        let kind = EntryKind(mode: UInt32(rootStat.st_mode))
+        guard kind == .regular || kind == .directory else { throw .rootNotDirectoryOrFile(path: root, kind: kind) }
+        return rootStat
     }
 
     private struct Frame {
@@ -138,7 +162,7 @@ public struct Walker: Sendable {
             case .directory:
                 item = descend(into: name, parent: parent, path: path, info: info, rootDevice: rootDevice, stack: &stack)
             case .symlink:
-                item = .symlink(path: path, target: readLink(name, in: parent))
+                item = .symlink(path: path, target: name.withCString { readLinkTarget(directory: parent, path: $0) })
             case .regular:
                 if UInt64(info.st_size) > options.maximumFileSize {
                     item = .skipped(path: path, kind: .regular, reason: .tooLarge(size: UInt64(info.st_size), limit: options.maximumFileSize))
@@ -226,17 +250,17 @@ public struct Walker: Sendable {
         names.sort { $0.lexicographicallyPrecedes($1) }
         return .success(names)
     }
-
-    private func readLink(_ name: [UInt8], in parent: Int32) -> [UInt8] {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let count = name.withCString { cName in
-            buffer.withUnsafeMutableBufferPointer { $0.baseAddress.map { readlinkat(parent, cName, $0, Int(PATH_MAX)) } ?? -1 }
-        }
-        return count > 0 ? buffer[0..<count].map { UInt8(bitPattern: $0) } : []
-    }
 }
 
 struct DirectoryError: Error { let code: Int32 }
+
+/// The target of the symbolic link at `path` (relative to the directory descriptor, or
+/// absolute with `AT_FDCWD`), as raw bytes; empty when it cannot be read.
+func readLinkTarget(directory: Int32, path: UnsafePointer<CChar>) -> [UInt8] {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let count = buffer.withUnsafeMutableBufferPointer { $0.baseAddress.map { readlinkat(directory, path, $0, Int(PATH_MAX)) } ?? -1 }
+    return count > 0 ? buffer[0..<count].map { UInt8(bitPattern: $0) } : []
+}
 
 /// Device and inode: what makes two names the same file.
 struct FileIdentity: Hashable {

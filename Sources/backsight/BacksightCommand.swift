@@ -30,7 +30,8 @@ struct BacksightCommand: AsyncParsableCommand {
             }
             let message = fullMessage(for: error)
             if !message.isEmpty { Output.error(message) }
-            Foundation.exit(code == .failure && error is ExitCode ? 1 : (code.rawValue == 1 ? 1 : 2))
+            // 1 is kept (findings at or above --fail-on); every other failure, 64 for usage included, is 2.
+            Foundation.exit(code.rawValue == 1 ? 1 : 2)
         }
     }
 }
