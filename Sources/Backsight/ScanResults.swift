@@ -48,7 +48,11 @@ final class ScanRun: Sendable {
         self.jobs = jobs
         self.maximumFileSize = maximumFileSize
         work = BoundedQueue(capacity: jobs * 4)
-        room = DispatchSemaphore(value: jobs * 4)
+        // Start at 0 and signal up to the capacity: libdispatch traps when a semaphore is freed
+        // with a value below the one it was created with, which is what a scan stopped early
+        // leaves behind (workers took room the consumer never gave back).
+        room = DispatchSemaphore(value: 0)
+        for _ in 0..<jobs * 4 { room.signal() }
     }
 
     func start() -> AsyncStream<FileReport> {
