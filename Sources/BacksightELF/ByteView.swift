@@ -37,17 +37,46 @@ struct ByteView {
 /// Shannon entropy in bits per byte.
 public func shannonEntropy(_ bytes: UnsafeRawBufferPointer) -> Double {
     guard !bytes.isEmpty else { return 0 }
-    var histogram = [Int](repeating: 0, count: 256)
-    histogram.withUnsafeMutableBufferPointer { counts in
-        for byte in bytes { counts[Int(byte)] &+= 1 }
+    // Four interleaved histograms: runs of one byte value (common in ELF padding) would
+    // otherwise make every increment wait for the previous one to the same counter.
+    return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 1024) { counts -> Double in
+        counts.initialize(repeating: 0)
+        var index = 0
+        let count = bytes.count
+        // Each counter is UInt32; flush before any of them could overflow.
+        var sinceFlush = 0
+        var totals = [UInt64](repeating: 0, count: 256)
+        func flush() {
+            for value in 0..<256 {
+                totals[value] &+= UInt64(counts[value]) &+ UInt64(counts[256 + value])
+                    &+ UInt64(counts[512 + value]) &+ UInt64(counts[768 + value])
+                counts[value] = 0; counts[256 + value] = 0; counts[512 + value] = 0; counts[768 + value] = 0
+            }
+            sinceFlush = 0
+        }
+        while count - index >= 4 {
+            counts[Int(bytes[index])] &+= 1
+            counts[256 + Int(bytes[index + 1])] &+= 1
+            counts[512 + Int(bytes[index + 2])] &+= 1
+            counts[768 + Int(bytes[index + 3])] &+= 1
+            index += 4
+            sinceFlush += 1
+            if sinceFlush == 1 << 30 { flush() }
+        }
+        while index < count {
+            counts[Int(bytes[index])] &+= 1
+            index += 1
+        }
+        flush()
+        let total = Double(count)
+        var sum = 0.0
+        for value in totals where value > 0 {
+            let c = Double(value)
+            sum += c * log2(c)
+        }
+        // H = log2(N) - (1/N) * sum(c * log2 c)
+        return max(0, log2(total) - sum / total)
     }
-    let total = Double(bytes.count)
-    var entropy = 0.0
-    for count in histogram where count > 0 {
-        let probability = Double(count) / total
-        entropy -= probability * log2(probability)
-    }
-    return entropy
 }
 
 #if canImport(Glibc)

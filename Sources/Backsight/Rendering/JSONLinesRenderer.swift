@@ -10,7 +10,7 @@ public struct JSONLinesRenderer: ReportRenderer {
     }
 
     public mutating func render(_ report: FileReport) -> String? {
-        line(Tagged(type: "file", value: report))
+        FileReportJSON.line(report, type: "file")
     }
 
     public mutating func finish(summary: ScanSummary) -> String {
