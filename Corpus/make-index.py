@@ -345,7 +345,7 @@ add("rootfs/etc/ld.so.preload", "rootfs-ld-so-preload", "any", "text", "maliciou
     [R["preload"]], [], [],
     "Names /usr/lib/libprocesshider.so, which exists in the tree (the x86_64 rootkit).")
 add("rootfs/etc/environment", "rootfs-ld-preload-env", "any", "text", "malicious",
-    [R["env"]], [], [], "LD_PRELOAD=/usr/lib/libprocesshider.so (line 3).")
+    [R["env"]], [R["preload"]], [], "LD_PRELOAD=/usr/lib/libprocesshider.so (line 3).")
 add("rootfs/etc/systemd/system/x.service", "rootfs-ld-preload-env", "any", "text", "malicious",
     [R["env"]], [], [], "Environment=LD_PRELOAD=/usr/lib/libprocesshider.so for an sshd unit.")
 add("rootfs/etc/systemd/system/benign.service", "rootfs-benign", "any", "text", "clean",
@@ -356,7 +356,8 @@ add("rootfs/etc/pam.d/sshd", "rootfs-pam-config", "any", "text", "malicious",
     "usr/lib/x86_64-linux-gnu/security/pam_backdoor.so in the tree.")
 add("rootfs/etc/pam.d/login", "rootfs-benign", "any", "text", "clean",
     [], [R["pamcfg"]], [], "Stock-looking stack (pam_faildelay, pam_nologin, pam_access, pam_limits).")
-add("rootfs/etc/hostname", "rootfs-benign", "any", "text", "clean", [], [], [], "Filler.")
+add("rootfs/etc/hostname", "rootfs-benign", "any", "text", "clean", [],
+    [R["preload"], R["env"], R["pamcfg"]], [], "Filler.")
 add("rootfs/usr/lib/libprocesshider.so", "preload-rootkit", "x86_64", "elf-shared-object",
     "malicious", [R["hiding"]], [],
     [export("readdir"), export("readdir64"), imports("dlsym")],
