@@ -31,8 +31,8 @@ public struct XORHiddenString: Sendable, Hashable, Codable {
 /// XOR with a repeating key of length `k` leaves `b[i] ^ b[i + k]` unchanged, so the search runs
 /// over that difference stream: one pass per key length, a 4-byte window compared against the
 /// words' own differences, and a full check (which yields the key) only where the window fits.
-/// Plain text (key 0) is never reported. The cost is linear in the section bytes and bounded by
-/// `byteBudget`.
+/// Plain text (key 0, or a key that only changes the case of letters) is never reported. The
+/// cost is linear in the section bytes and bounded by `byteBudget`.
 public enum XORHiddenStrings {
     /// Words that hooking libraries and rootkits hide: paths they read or filter, the loader
     /// files they use, and the names of the functions they look up with `dlsym`.
@@ -150,6 +150,13 @@ public enum XORHiddenStrings {
         for position in 0..<keyLength { key[position] = data[start + position] ^ word[position] }
         guard key.contains(where: { $0 != 0 }), shortestPeriod(of: key) == keyLength else { return nil }
         for position in 0..<word.count where data[start + position] ^ key[position % keyLength] != word[position] { return nil }
+        // A key that only flips the case of letters finds the word written in other case
+        // (`SHADOW`, `KDSIGACCEPT`): plain text, not hidden.
+        let caseChangeOnly = (0..<word.count).allSatisfy { position in
+            let applied = key[position % keyLength]
+            return applied == 0 || (applied == 0x20 && isASCIILetter(word[position]))
+        }
+        guard !caseChangeOnly else { return nil }
         let decoded = decodeRun(data, around: start, wordLength: word.count, key: key)
         return XORHiddenString(section: region.name, offset: region.fileOffset + UInt64(start), key: key,
                                word: String(decoding: word, as: UTF8.self), decoded: decoded)
@@ -168,6 +175,10 @@ public enum XORHiddenStrings {
         var upper = start + wordLength
         while upper < data.count, upper - start - wordLength < 32, printable(plain(upper)) { upper += 1 }
         return String(decoding: (lower..<upper).map(plain), as: UTF8.self)
+    }
+
+    private static func isASCIILetter(_ byte: UInt8) -> Bool {
+        (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
     }
 
     private static func shortestPeriod(of key: [UInt8]) -> Int {

@@ -37,7 +37,9 @@ struct ConfigurationFile: Sendable, Hashable {
         let names = components.map { String(decoding: $0, as: UTF8.self) }
         var index = names.count - 1
         while index >= 0 {
-            if let kind = kind(anchoredAt: index, in: names) {
+            // `usr/lib/systemd/system` is anchored at `usr`, not at its `lib`.
+            let insideUsr = names[index] == "lib" && index > 0 && names[index - 1] == "usr"
+            if !insideUsr, let kind = kind(anchoredAt: index, in: names) {
                 return ConfigurationFile(kind: kind, isAbsolute: diskPath.first == UInt8(ascii: "/"), treeRoot: Array(components[..<index]), pathInTree: Array(components[index...]))
             }
             index -= 1
