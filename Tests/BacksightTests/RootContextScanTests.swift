@@ -64,7 +64,13 @@ final class RootContextScanTests: XCTestCase {
         XCTAssertEqual(module.location?.line, 3)
         XCTAssertEqual(module.location?.file, "usr/lib/x86_64-linux-gnu/security/pam_backdoor.so")
 
-        for clean in ["etc/pam.d/login", "etc/systemd/system/benign.service", "etc/hostname"] {
+        let missing = try XCTUnwrap(finding(reports["etc/pam.d/sshd"], "rootfs/pam-config-missing-module"))
+        XCTAssertEqual(missing.evidence.compactMap(\.location?.line), [5, 7], "pam_nologin.so and pam_loginuid.so")
+
+        // login names only modules the tree lacks: the low missing-module finding, a clean verdict.
+        XCTAssertEqual(reports["etc/pam.d/login"]?.findings.map(\.ruleID), ["rootfs/pam-config-missing-module"])
+        XCTAssertEqual(reports["etc/pam.d/login"]?.verdict, .clean)
+        for clean in ["etc/systemd/system/benign.service", "etc/hostname"] {
             XCTAssertEqual(reports[clean]?.findings, [], clean)
         }
     }
