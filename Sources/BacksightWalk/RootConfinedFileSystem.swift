@@ -93,7 +93,8 @@ public struct RootConfinedFileSystem: Sendable {
         }
         // Allocate what the file holds (up to the limit), not the limit: a library named by a
         // configuration line may be read with a limit of many megabytes.
-        let expected = info.st_size > 0 ? min(Int(info.st_size), limit) : min(limit, 1 << 16)
+        let bound = max(0, limit)
+        let expected = info.st_size > 0 ? min(Int(info.st_size), bound) : min(bound, 1 << 16)
         var bytes = [UInt8](repeating: 0, count: expected)
         var filled = 0
         while filled < expected {

@@ -66,7 +66,9 @@ struct ConfigurationAnalyzer: Sendable {
         let key = treeRoot + "\u{0}" + path.description
         if let known = cache.outcome(forKey: key) { return known }
         let outcome: LibraryOutcome
-        switch fileSystem.readFile(path.bytes, limit: libraryByteLimit &+ 1) {
+        // One byte over the limit tells a library that is too large from one that fits exactly.
+        let (readLimit, overflow) = libraryByteLimit.addingReportingOverflow(1)
+        switch fileSystem.readFile(path.bytes, limit: overflow ? libraryByteLimit : readLimit) {
         case let .success(bytes) where bytes.count > libraryByteLimit:
             outcome = LibraryOutcome(flaggedBy: [], alsoMatched: [], problem: "larger than \(libraryByteLimit) bytes, not analysed")
         case let .success(bytes):

@@ -16,7 +16,7 @@ struct ConfigurationFile: Sendable, Hashable {
         /// A systemd unit or drop-in under `etc/systemd/system`, `lib/systemd/system` or
         /// `usr/lib/systemd/system`.
         case systemdUnit = "systemd unit"
-        /// `etc/pam.d/<service>` or `etc/pam.conf`: the PAM modules a service loads.
+        /// `etc/pam.d/<service>`: the PAM modules a service loads.
         case pamService = "PAM service"
         /// `etc/pam.conf`, whose lines start with the service name.
         case pamConf = "pam.conf"

@@ -4,8 +4,8 @@ struct LibraryReference: Sendable, Hashable {
         /// Preloaded into programs (an `ld.so.preload` entry or an `LD_PRELOAD` value).
         case preload
         /// A PAM module; `type` is `auth`, `account`, `session` or `password`, `control` as
-        /// written (`sufficient`, `[success=done default=ignore]`, …). `optional` is true for
-        /// lines starting with `-`, for which PAM ignores a missing module.
+        /// written (`sufficient`, `[success=done default=ignore]`, …). `ignoredWhenMissing` is
+        /// true for lines starting with `-`, for which PAM ignores a missing module.
         case pamModule(type: String, control: String, ignoredWhenMissing: Bool)
     }
 
