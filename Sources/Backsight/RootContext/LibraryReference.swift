@@ -66,16 +66,16 @@ enum ConfigurationParser {
                 continue
             }
             var position = index + name.count
-            var value: [UInt8] = []
+            let stops: Set<UInt8>
             if position < text.count, text[position] == UInt8(ascii: "\"") || text[position] == UInt8(ascii: "'") {
-                let quote = text[position]
+                stops = [text[position]]   // a quoted value runs to the closing quote
                 position += 1
-                while position < text.count, text[position] != quote { value.append(text[position]); position += 1 }
             } else {
-                let stops = Set(" \t\r;&|\"'`)".utf8)
-                while position < text.count, !stops.contains(text[position]) { value.append(text[position]); position += 1 }
+                stops = Set(" \t\r;&|\"'`)".utf8)
             }
-            libraries += String(decoding: value, as: UTF8.self)
+            let valueStart = position
+            while position < text.count, !stops.contains(text[position]) { position += 1 }
+            libraries += String(decoding: text[valueStart..<position], as: UTF8.self)
                 .split(whereSeparator: { $0 == ":" || $0 == " " || $0 == "\t" })
                 .map(String.init)
                 .filter { !$0.hasPrefix("$") }
