@@ -31,6 +31,7 @@ R = {
     "preload": "rootfs/ld-so-preload-entry",
     "env": "rootfs/ld-preload-environment",
     "pamcfg": "rootfs/pam-config-flagged-module",
+    "pammissing": "rootfs/pam-config-missing-module",
     "kernel": "kernel/syscall-table-hook",
 }
 IFUNC_RULES = [R["got"], R["stack"], R["loader"]]
@@ -345,18 +346,22 @@ add("rootfs/etc/ld.so.preload", "rootfs-ld-so-preload", "any", "text", "maliciou
     [R["preload"]], [], [],
     "Names /usr/lib/libprocesshider.so, which exists in the tree (the x86_64 rootkit).")
 add("rootfs/etc/environment", "rootfs-ld-preload-env", "any", "text", "malicious",
-    [R["env"]], [], [], "LD_PRELOAD=/usr/lib/libprocesshider.so (line 3).")
+    [R["env"]], [R["preload"]], [], "LD_PRELOAD=/usr/lib/libprocesshider.so (line 3).")
 add("rootfs/etc/systemd/system/x.service", "rootfs-ld-preload-env", "any", "text", "malicious",
     [R["env"]], [], [], "Environment=LD_PRELOAD=/usr/lib/libprocesshider.so for an sshd unit.")
 add("rootfs/etc/systemd/system/benign.service", "rootfs-benign", "any", "text", "clean",
     [], [R["env"]], [], "Unit with Environment=LANG/TZ only.")
 add("rootfs/etc/pam.d/sshd", "rootfs-pam-config", "any", "text", "malicious",
-    [R["pamcfg"]], [], [],
+    [R["pamcfg"], R["pammissing"]], [], [],
     "auth sufficient pam_backdoor.so first in the stack; the module is "
-    "usr/lib/x86_64-linux-gnu/security/pam_backdoor.so in the tree.")
+    "usr/lib/x86_64-linux-gnu/security/pam_backdoor.so in the tree. pam_nologin.so and "
+    "pam_loginuid.so are not in the tree.")
 add("rootfs/etc/pam.d/login", "rootfs-benign", "any", "text", "clean",
-    [], [R["pamcfg"]], [], "Stock-looking stack (pam_faildelay, pam_nologin, pam_access, pam_limits).")
-add("rootfs/etc/hostname", "rootfs-benign", "any", "text", "clean", [], [], [], "Filler.")
+    [], [R["pamcfg"]], [],
+    "Stock-looking stack (pam_faildelay, pam_nologin, pam_access, pam_limits); none of these "
+    "modules is in the tree, which the low-severity missing-module rule reports (clean verdict).")
+add("rootfs/etc/hostname", "rootfs-benign", "any", "text", "clean", [],
+    [R["preload"], R["env"], R["pamcfg"], R["pammissing"]], [], "Filler.")
 add("rootfs/usr/lib/libprocesshider.so", "preload-rootkit", "x86_64", "elf-shared-object",
     "malicious", [R["hiding"]], [],
     [export("readdir"), export("readdir64"), imports("dlsym")],

@@ -12,9 +12,12 @@ public struct ScanResults: AsyncSequence, Sendable {
     let walker: Walker
     let analyzer: FileAnalyzer
     let options: ScanOptions
+    /// Whether the root is a single file (whose on-disk path is then the root itself).
+    let rootIsFile: Bool
 
     public func makeAsyncIterator() -> AsyncIterator {
-        let run = ScanRun(walker: walker, analyzer: analyzer, jobs: options.jobs, maximumFileSize: options.maximumFileSize)
+        let run = ScanRun(walker: walker, analyzer: analyzer, jobs: options.jobs, maximumFileSize: options.maximumFileSize,
+                          rootIsFile: rootIsFile)
         return AsyncIterator(run: run, base: run.start().makeAsyncIterator())
     }
 
@@ -37,13 +40,15 @@ final class ScanRun: Sendable {
     let analyzer: FileAnalyzer
     let jobs: Int
     let maximumFileSize: UInt64
+    let rootIsFile: Bool
     let work: BoundedQueue<WalkItem>
     let room: DispatchSemaphore
     let cancelled = Atomic<Bool>(false)
     let finishedWorkers = Atomic<Int>(0)
 
-    init(walker: Walker, analyzer: FileAnalyzer, jobs: Int, maximumFileSize: UInt64) {
+    init(walker: Walker, analyzer: FileAnalyzer, jobs: Int, maximumFileSize: UInt64, rootIsFile: Bool) {
         self.walker = walker
+        self.rootIsFile = rootIsFile
         self.analyzer = analyzer
         self.jobs = jobs
         self.maximumFileSize = maximumFileSize
@@ -86,6 +91,14 @@ final class ScanRun: Sendable {
         return stream
     }
 
+    /// Where a walked file is on disk: the root itself for a single-file scan, else the root
+    /// joined with the path inside it.
+    func diskPath(of path: RelativePath) -> [UInt8] {
+        let root = Array(walker.root.utf8)
+        if rootIsFile { return root }
+        return root.last == UInt8(ascii: "/") ? root + path.bytes : root + [UInt8(ascii: "/")] + path.bytes
+    }
+
     /// The consumer took a report: one more may wait.
     func consumed() { room.signal() }
 
@@ -101,7 +114,7 @@ final class ScanRun: Sendable {
             defer { buffer.shrinkIfLarge() }
             do throws(FileReadError) {
                 let bytes = try file.read(into: buffer, limit: maximumFileSize)
-                return analyzer.analyze(path: file.path.description, bytes: bytes)
+                return analyzer.analyze(path: file.path.description, bytes: bytes, diskPath: diskPath(of: file.path))
             } catch {
                 return FileReport(path: file.path.description, kind: .unknown, size: file.size,
                                   skip: Skip(reason: "unreadable", message: error.description))

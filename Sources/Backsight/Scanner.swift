@@ -26,10 +26,14 @@ public struct Scanner: Sendable {
     /// Throws only when the root itself cannot be scanned.
     public func scan(root: String) throws(ScanError) -> ScanResults {
         let walker = Walker(root: root, options: walkOptions)
-        do throws(WalkError) { try walker.checkRoot() } catch {
+        let rootIsFile: Bool
+        do throws(WalkError) {
+            rootIsFile = (try walker.checkRoot().st_mode & S_IFMT) == S_IFREG
+        } catch {
             throw .rootUnreadable(path: root, reason: error.reason)
         }
-        return ScanResults(walker: walker, analyzer: FileAnalyzer(ruleSet: ruleSet), options: options)
+        let analyzer = FileAnalyzer(ruleSet: ruleSet, libraryByteLimit: options.maximumFileSize)
+        return ScanResults(walker: walker, analyzer: analyzer, options: options, rootIsFile: rootIsFile)
     }
 
     /// Scans one buffer as if it were a file at `path` inside a root.

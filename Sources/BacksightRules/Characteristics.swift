@@ -40,8 +40,36 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
     case constructorPresent = "constructor-present"
     /// The object looks up symbols with `dlsym(RTLD_NEXT, …)` or `dlvsym`: it wraps another library.
     case dlsymRTLDNext = "dlsym-rtld-next"
-    /// Strings are stored XOR-ed with a one-byte key and decoded at run time.
+    /// Words such as `/proc`, `ld.so.preload` or `readdir` are stored in data sections XOR-ed with a
+    /// 1-byte (or 2- to 4-byte repeating) key and decoded at run time. The engine looks only in
+    /// objects that export a function of the interposition lists; each evidence item is one
+    /// decoded word with its section, offset and key.
     case xorHiddenStrings = "xor-hidden-strings"
+
+    // MARK: Configuration files (file scope)
+    //
+    // Set by the engine on configuration files (etc/ld.so.preload, etc/environment, profile
+    // scripts, systemd units, etc/pam.d/*). Each evidence item is one library the file names:
+    // the value is the resolved path inside the tree (or the name as written when it does not
+    // resolve), the location carries the line and the library's path, the detail says whether
+    // it exists and what the rule set found in it.
+
+    /// `etc/ld.so.preload` names a library (one item per name).
+    case preloadListEntry = "preload-list-entry"
+    /// An environment file, profile script or systemd unit sets `LD_PRELOAD` (one item per library).
+    case ldPreloadAssignment = "ld-preload-assignment"
+    /// A PAM configuration line loads a module (one item per module line).
+    case pamModuleConfigured = "pam-module-configured"
+    /// A library or PAM module the file names has a finding at `medium` or above of its own.
+    case configuredLibraryFlagged = "configured-library-flagged"
+    /// A library or PAM module the file names does not exist inside the tree (PAM lines starting
+    /// with `-`, for which PAM ignores a missing module, excepted).
+    case configuredLibraryMissing = "configured-library-missing"
+    /// A PAM module the file names exports `pam_sm_authenticate`, takes the password and imports
+    /// a string comparison, but imports nothing that reads a credential store (crypt, passwd or
+    /// shadow lookups, files, databases, directories, the network). A symbol-level stand-in for
+    /// the code analysis' literal-compare fact.
+    case configuredPAMModuleWithoutCredentialSource = "configured-pam-module-without-credential-source"
 
     // MARK: Relocatable objects (file scope)
 
@@ -82,7 +110,9 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
              .sectionNameSymbolMismatch, .missingCommentSection:
             return .elf
         case .corruptNameDecodesCleanly, .swapRepairsStream, .fillerEntropyLayout,
-             .substitutedCompressionMagic, .embeddedCompressedStream:
+             .substitutedCompressionMagic, .embeddedCompressedStream, .preloadListEntry, .ldPreloadAssignment,
+             .pamModuleConfigured, .configuredLibraryFlagged, .configuredLibraryMissing,
+             .configuredPAMModuleWithoutCredentialSource:
             return .file
         case .shellScriptPayload:
             return .payload

@@ -10,13 +10,18 @@ public struct Location: Sendable, Hashable, Codable {
     public var symbol: String?
     /// A line number, for text (configuration files, scripts).
     public var line: Int?
+    /// Another file the evidence points at, inside the scanned tree (the library a
+    /// configuration line names), `/`-separated without a leading `/`.
+    public var file: String?
 
-    public init(section: String? = nil, offset: UInt64? = nil, address: UInt64? = nil, symbol: String? = nil, line: Int? = nil) {
+    public init(section: String? = nil, offset: UInt64? = nil, address: UInt64? = nil, symbol: String? = nil, line: Int? = nil,
+                file: String? = nil) {
         self.section = section
         self.offset = offset
         self.address = address
         self.symbol = symbol
         self.line = line
+        self.file = file
     }
 }
 

@@ -91,10 +91,22 @@ public struct RootConfinedFileSystem: Sendable {
         guard fstat(fd, &info) == 0, EntryKind(mode: UInt32(info.st_mode)) == .regular else {
             return .failure(.unreadable(resolved, errno: EINVAL))
         }
-        var bytes = [UInt8](repeating: 0, count: limit)
-        let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, limit) }
-        guard count >= 0 else { return .failure(.unreadable(resolved, errno: errno)) }
-        return .success(Array(bytes[0..<count]))
+        // Allocate what the file holds (up to the limit), not the limit: a library named by a
+        // configuration line may be read with a limit of many megabytes.
+        let bound = max(0, limit)
+        let expected = info.st_size > 0 ? min(Int(info.st_size), bound) : min(bound, 1 << 16)
+        var bytes = [UInt8](repeating: 0, count: expected)
+        var filled = 0
+        while filled < expected {
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                read(fd, buffer.baseAddress.map { $0 + filled }, expected - filled)
+            }
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else { return .failure(.unreadable(resolved, errno: errno)) }
+            if count == 0 { break }
+            filled += count
+        }
+        return .success(filled == bytes.count ? bytes : Array(bytes[0..<filled]))
     }
 
     private func splitComponents(_ path: [UInt8]) -> [[UInt8]] {

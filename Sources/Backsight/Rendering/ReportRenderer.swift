@@ -19,5 +19,6 @@ func describe(_ location: Location?) -> String {
     if let address = location.address { parts.append("address 0x\(String(address, radix: 16))") }
     if let symbol = location.symbol { parts.append("symbol \(symbol)") }
     if let line = location.line { parts.append("line \(line)") }
+    if let file = location.file { parts.append("file \(file)") }
     return parts.joined(separator: ", ")
 }

@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Rewrites the `examples:` block of rule files from Corpus/index.json.
+
+Every sample whose `rules` names the rule becomes `expect: match`, every sample whose
+`mustNotMatch` names it becomes `expect: no-match`, sorted by path (matches first). Usage:
+
+    python3 Rules/examples-from-index.py Rules/userland/xor-hidden-strings.yaml [...]
+    python3 Rules/examples-from-index.py --check Rules/**/*.yaml   # exit 1 if any would change
+"""
+import json
+import pathlib
+import re
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+INDEX = json.loads((ROOT / "Corpus" / "index.json").read_text())
+
+
+def examples_for(rule_id):
+    match = sorted(s["path"] for s in INDEX["samples"] if rule_id in s.get("rules", []))
+    no_match = sorted(s["path"] for s in INDEX["samples"] if rule_id in s.get("mustNotMatch", []))
+    lines = ["examples:"]
+    lines += [f"  - {{path: {p}, expect: match}}" for p in match]
+    lines += [f"  - {{path: {p}, expect: no-match}}" for p in no_match]
+    return "\n".join(lines) + "\n", bool(match or no_match)
+
+
+def rewrite(path, check):
+    text = path.read_text()
+    found = re.search(r"^id: *(\S+)", text, re.M)
+    if not found:
+        return True
+    block, known = examples_for(found.group(1))
+    if not known:
+        return True
+    pattern = re.compile(r"^examples:\n(?:  .*\n)*", re.M)
+    if not pattern.search(text):
+        print(f"{path}: no examples block", file=sys.stderr)
+        return False
+    updated = pattern.sub(lambda _: block, text, count=1)
+    if updated == text:
+        return True
+    if check:
+        print(f"{path}: examples differ from Corpus/index.json", file=sys.stderr)
+        return False
+    path.write_text(updated)
+    return True
+
+
+def main(argv):
+    check = "--check" in argv
+    files = [pathlib.Path(a) for a in argv if a != "--check"]
+    ok = all([rewrite(f, check) for f in files])
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
