@@ -29,7 +29,7 @@ final class JSONLinesEquivalenceTests: XCTestCase {
 
     func testEveryOptionalFieldAndEscape() throws {
         let evidence = Evidence(feature: "string", value: "tab\there \"quoted\" back\\slash /path\u{1}\u{1f}\r\n\u{8}\u{c} é ☃",
-                                location: Location(section: ".rodata", offset: 0x10, address: 0x4000, symbol: "s", line: 7),
+                                location: Location(section: ".rodata", offset: 0x10, address: 0x4000, symbol: "s", line: 7, file: "usr/lib/x.so"),
                                 detail: "mov rax, [rip + 0x10]")
         let finding = Finding(ruleID: "a/b", title: "T", severity: .critical, scope: "resolver", instance: "crc32_resolve", evidence: [evidence, Evidence(feature: "f", value: "v")])
         var report = FileReport(path: "usr/lib/\\xff\\x0a.so", kind: .elf, size: 123_456_789_012, sha256: "ab", architecture: "x86_64",

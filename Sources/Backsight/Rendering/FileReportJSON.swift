@@ -55,6 +55,7 @@ struct FileReportJSON {
             key("location", &object)
             var inner = ObjectState()
             if let value = location.address { key("address", &inner); number(value) }
+            if let value = location.file { key("file", &inner); string(value) }
             if let value = location.line { key("line", &inner); number(value) }
             if let value = location.offset { key("offset", &inner); number(value) }
             if let value = location.section { key("section", &inner); string(value) }
