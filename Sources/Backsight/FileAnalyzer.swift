@@ -4,6 +4,15 @@ import Crypto
 /// Holds no state between files, so one per thread or one shared are equally safe.
 struct FileAnalyzer: Sendable {
     let ruleSet: RuleSet
+    /// Opens containers and decodes payloads; nil leaves them closed.
+    var unpacking: Unpacking?
+
+    init(ruleSet: RuleSet, options: ScanOptions = ScanOptions(jobs: 1)) {
+        self.ruleSet = ruleSet
+        var limits = options.unpackLimits
+        limits.memberSize = min(limits.memberSize, options.maximumFileSize)
+        unpacking = options.unpacks ? Unpacking(ruleSet: ruleSet, limits: limits) : nil
+    }
 
     /// What is known of a file's bytes before any rule runs.
     struct Features {
@@ -21,7 +30,13 @@ struct FileAnalyzer: Sendable {
         }
     }
 
-    func analyze(path: String, bytes: UnsafeRawBufferPointer) -> FileReport {
+    /// Analyses one file; members of a container become reports of their own, handed to
+    /// `members` (which returns false to stop) before this file's report is returned.
+    func analyze(path: String, bytes: UnsafeRawBufferPointer, members: Unpacking.MemberSink = { _ in true }) -> FileReport {
+        analyze(path: path, bytes: bytes, budget: UnpackBudget(limits: unpacking?.limits ?? UnpackLimits()), members: members)
+    }
+
+    private func analyze(path: String, bytes: UnsafeRawBufferPointer, budget: UnpackBudget, members: Unpacking.MemberSink) -> FileReport {
         let features = Features(bytes)
         var report = FileReport(path: path, kind: features.kind, size: UInt64(bytes.count), sha256: features.sha256)
         var subject = ScanSubject(path: path, bytes: bytes)
@@ -36,7 +51,15 @@ struct FileAnalyzer: Sendable {
         case nil:
             break
         }
-        report.findings = ruleSet.match(subject)
+        let unpacked = unpacking?.unpack(path: path, bytes: bytes, budget: budget, sink: members) {
+            analyze(path: $0, bytes: $1, budget: budget, members: members)
+        }
+        if let unpacked {
+            subject.characteristics.merge(Unpacking.characteristics(unpacked.facts, elf: subject.elf)) { $0 + $1 }
+            subject.payloads = Unpacking.subjects(unpacked.payloads, parent: path)
+            report.problems += Unpacking.problems(unpacked)
+        }
+        report.findings = withExtendedLifetime(unpacked) { ruleSet.match(subject) }
         report.verdict = Verdict.aggregate(report.findings)
         return report
     }
