@@ -213,7 +213,9 @@ public struct Unpacker: Sendable {
                 guard payload.summary.isComplete || candidate.format == .xz else { continue }
                 decodedUpTo = candidate.offset + Int(payload.summary.consumed)
                 let isWhole = candidate.offset == 0 && decodedUpTo >= bytes.count
-                if !isWhole {
+                // A cut-short xz stream stays a payload (what it held up to the damage) and a
+                // problem, but only whole streams make the fact.
+                if !isWhole, payload.summary.isComplete {
                     evidence.append(FactEvidence(value: "\(candidate.format) stream at offset \(candidate.offset)", offset: UInt64(candidate.offset),
                                                  detail: Self.describe(payload.summary)))
                 }
