@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "BacksightTestSupport", path: "Tests/BacksightTestSupport"),
         .testTarget(name: "BacksightWalkTests", dependencies: ["BacksightWalk", "BacksightTestSupport"]),
         .testTarget(name: "BacksightELFTests", dependencies: ["BacksightELF"]),
-        .testTarget(name: "BacksightUnpackTests", dependencies: ["BacksightUnpack"]),
+        .testTarget(name: "BacksightUnpackTests", dependencies: ["BacksightUnpack", "BacksightTestSupport"]),
         .testTarget(name: "BacksightRulesTests", dependencies: ["BacksightRules", "BacksightELF"]),
         .testTarget(name: "BacksightTests", dependencies: ["Backsight", "BacksightTestSupport"]),
         .testTarget(name: "BacksightConsumerTests", dependencies: ["Backsight"]),

@@ -102,11 +102,14 @@ final class MemberCollector {
         case .tar:
             if let tarError { return tarError }
             if let entry = current {
-                let reason = decodeError?.code ?? "truncated"
-                let message = decodeError?.description ?? "the archive ends inside this entry"
-                send(UnpackedMember(path: name(entry.path), content: .skipped(reason: reason, message: message), size: entry.size))
                 current = nil
-                return nil
+                let cut = decodeError == nil ? reader.endOfInput() : nil
+                let reason = decodeError?.code ?? "truncated"
+                let message = (decodeError ?? cut)?.description ?? "the archive ends inside this entry"
+                if let path = Self.normalise(entry.path) {
+                    send(UnpackedMember(path: name(path), content: .skipped(reason: reason, message: message), size: entry.size))
+                }
+                return cut
             }
             if decodeError == nil, !stoppedByConsumer { return reader.endOfInput() }
             return nil
