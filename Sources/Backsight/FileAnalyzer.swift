@@ -33,10 +33,11 @@ struct FileAnalyzer: Sendable {
     /// Analyses one file; members of a container become reports of their own, handed to
     /// `members` (which returns false to stop) before this file's report is returned.
     func analyze(path: String, bytes: UnsafeRawBufferPointer, members: Unpacking.MemberSink = { _ in true }) -> FileReport {
-        analyze(path: path, bytes: bytes, budget: UnpackBudget(limits: unpacking?.limits ?? UnpackLimits()), members: members)
+        analyze(path: path, bytes: bytes, onDisk: path, budget: UnpackBudget(limits: unpacking?.limits ?? UnpackLimits()), members: members)
     }
 
-    private func analyze(path: String, bytes: UnsafeRawBufferPointer, budget: UnpackBudget, members: Unpacking.MemberSink) -> FileReport {
+    private func analyze(path: String, bytes: UnsafeRawBufferPointer, onDisk: String, budget: UnpackBudget,
+                         members: Unpacking.MemberSink) -> FileReport {
         let features = Features(bytes)
         var report = FileReport(path: path, kind: features.kind, size: UInt64(bytes.count), sha256: features.sha256)
         var subject = ScanSubject(path: path, bytes: bytes)
@@ -51,8 +52,8 @@ struct FileAnalyzer: Sendable {
         case nil:
             break
         }
-        let unpacked = unpacking?.unpack(path: path, bytes: bytes, budget: budget, sink: members) {
-            analyze(path: $0, bytes: $1, budget: budget, members: members)
+        let unpacked = unpacking?.unpack(path: path, bytes: bytes, container: onDisk, budget: budget, sink: members) {
+            analyze(path: $0, bytes: $1, onDisk: onDisk, budget: budget, members: members)
         }
         if let unpacked {
             subject.characteristics.merge(Unpacking.characteristics(unpacked.facts, elf: subject.elf)) { $0 + $1 }

@@ -16,12 +16,13 @@ struct Unpacking: Sendable {
     /// Where member reports go; returns false when the scan stopped and no more are wanted.
     typealias MemberSink = (FileReport) -> Bool
 
-    /// Unpacks `bytes`: each member is analysed by `analyze` (recursively) and handed to `sink`.
-    func unpack(path: String, bytes: UnsafeRawBufferPointer, budget: UnpackBudget, sink: MemberSink,
+    /// Unpacks `bytes`: each member is analysed by `analyze` (recursively) and handed to `sink`,
+    /// marked as held by `container`, the file on disk.
+    func unpack(path: String, bytes: UnsafeRawBufferPointer, container: String, budget: UnpackBudget, sink: MemberSink,
                 analyze: (String, UnsafeRawBufferPointer) -> FileReport) -> UnpackResult {
         unpacker.unpack(path: path, bytes: bytes, budget: budget) { member in
             let memberPath = path + "!" + RelativePath.escape(member.path)
-            let report: FileReport
+            var report: FileReport
             switch member.content {
             case let .file(content):
                 report = analyze(memberPath, content)
@@ -33,6 +34,7 @@ struct Unpacking: Sendable {
                 report = FileReport(path: memberPath, kind: reason == "not-regular-file" ? .unknown : .data, size: member.size,
                                     skip: Skip(reason: reason, message: message))
             }
+            report.container = container
             return sink(report)
         }
     }

@@ -78,19 +78,23 @@ final class MemberCollector {
         }
     }
 
-    /// Ends the content after decoding stopped: hands on the single member (or says why it was
-    /// not read), and reports an entry cut off by `decodeError`.
-    func finish(decodeError: UnpackError?, stoppedByConsumer: Bool) -> UnpackError? {
+    /// Ends the content after decoding stopped (`decoding` is nil for data that was not
+    /// compressed): hands on the single member (or says why it was not read), and reports an
+    /// entry cut off by a decoding error.
+    func finish(_ decoding: DecodeSummary?) -> UnpackError? {
         if stopped { return nil }
+        let decodeError = decoding?.error
+        let stoppedByConsumer = decoding?.stoppedByConsumer ?? false
         switch mode {
         case .sniffing:
             // Fewer than 512 bytes: too short for a tar, so one small member.
             mode = .single
-            return finish(decodeError: decodeError, stoppedByConsumer: stoppedByConsumer)
+            return finish(decoding)
         case .single:
             if singleTooLarge {
+                let input = decoding.map { " after \($0.consumed) bytes of input (\($0.produced / max(1, $0.consumed)):1)" } ?? ""
                 send(UnpackedMember(path: name(singleName), content: .skipped(reason: "too-large",
-                     message: "decoded content exceeds the member limit of \(memberLimit) bytes"), size: nil))
+                     message: "decoded content exceeds the member limit of \(memberLimit) bytes\(input); decoding stopped there"), size: nil))
             } else if let decodeError, case .outputLimit = decodeError {
                 send(UnpackedMember(path: name(singleName), content: .skipped(reason: decodeError.code, message: decodeError.description),
                                     size: UInt64(content.count)))

@@ -20,7 +20,8 @@ struct SwapRepair {
     /// Tries single pairs, then two disjoint pairs, from ``alphabet``. A swap that changes no
     /// byte before `failureOffset` (where decoding the original failed) would fail the same way,
     /// so it is not tried; nor is a pair neither of whose bytes occurs. At most 238 decodes of
-    /// the input, each under `limits`.
+    /// the input, all of them together producing at most `limits.output` bytes (so a file whose
+    /// swapped forms all decode hugely before failing cannot make the search long).
     static func search(_ bytes: UnsafeRawBufferPointer, failureOffset: Int, limits: DecodeLimits) -> Found? {
         guard !bytes.isEmpty else { return nil }
         let early = min(bytes.count, max(0, failureOffset) + 1)
@@ -52,7 +53,8 @@ struct SwapRepair {
         let swapped = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
         defer { swapped.deallocate() }
         var attempts = 0
-        for candidate in candidates {
+        var remaining = limits.output
+        for candidate in candidates where remaining > 0 {
             attempts += 1
             var table = (0...255).map { UInt8($0) }
             for (a, b) in candidate {
@@ -60,7 +62,9 @@ struct SwapRepair {
                 table[Int(b)] = a
             }
             for index in 0..<bytes.count { swapped[index] = table[Int(bytes[index])] }
-            let summary = Decompressor.decode(UnsafeRawBufferPointer(swapped), format: .xz, limits: limits) { _ in true }
+            let attemptLimits = DecodeLimits(memory: limits.memory, output: remaining)
+            let summary = Decompressor.decode(UnsafeRawBufferPointer(swapped), format: .xz, limits: attemptLimits) { _ in true }
+            remaining -= min(remaining, summary.produced)
             if summary.integrityVerified, summary.consumed == UInt64(bytes.count) {
                 return Found(pairs: candidate, summary: summary, attempts: attempts)
             }

@@ -55,6 +55,7 @@ public enum UnpackError: Error, Sendable, Hashable, CustomStringConvertible {
             return "\(format) stream at offset \(start) needs \(needed) bytes of decoder memory, over the limit of \(limit)"
         case let .outputLimit(format, start, limit, consumed):
             return "\(format) stream at offset \(start): decoding stopped at the output limit of \(limit) bytes after \(consumed) input bytes"
+                + " (a decompression bomb, or data larger than the limit)"
         case let .trailingData(format, offset):
             return "data that is not a \(format) stream follows the last stream, at offset \(offset)"
         case let .unsupportedCompression(name, offset):

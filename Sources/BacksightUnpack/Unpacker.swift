@@ -84,12 +84,12 @@ public struct Unpacker: Sendable {
                 let summary = Decompressor.decode(data, format: format, limits: budget.decodeLimits) { collector.take($0) }
                 budget.spend(summary.produced)
                 if let error = summary.error { result.problems.append(Self.shifted(error, by: archive.offset)) }
-                if let error = collector.finish(decodeError: summary.error, stoppedByConsumer: summary.stoppedByConsumer) {
+                if let error = collector.finish(summary) {
                     result.problems.append(error)
                 }
             } else {
                 _ = collector.take(data)
-                if let error = collector.finish(decodeError: nil, stoppedByConsumer: false) { result.problems.append(error) }
+                if let error = collector.finish(nil) { result.problems.append(error) }
             }
             result.members += collector.emitted
             if collector.stopped { result.stopped = true; return }
@@ -102,7 +102,7 @@ public struct Unpacker: Sendable {
         result.container = "tar"
         let collector = MemberCollector(prefix: [], singleName: [], expectsTar: true, memberLimit: budget.limits.memberSize, emit: member)
         _ = collector.take(bytes)
-        if let error = collector.finish(decodeError: nil, stoppedByConsumer: false) { result.problems.append(error) }
+        if let error = collector.finish(nil) { result.problems.append(error) }
         result.members = collector.emitted
         result.stopped = collector.stopped
     }
@@ -120,7 +120,7 @@ public struct Unpacker: Sendable {
         let summary = Decompressor.decode(bytes, format: format, limits: budget.decodeLimits) { collector.take($0) }
         budget.spend(summary.produced)
         if let error = summary.error { result.problems.append(error) }
-        if let error = collector.finish(decodeError: summary.error, stoppedByConsumer: summary.stoppedByConsumer) {
+        if let error = collector.finish(summary) {
             result.problems.append(error)
         }
         result.members = collector.emitted
@@ -145,6 +145,7 @@ public struct Unpacker: Sendable {
     /// Tries byte-pair swaps on an xz file that does not decode; a repair becomes a fact and a
     /// payload named `swap-repaired`.
     private func repairBySwapping(_ bytes: UnsafeRawBufferPointer, failureOffset: Int, budget: UnpackBudget, into result: inout UnpackResult) {
+        // All tries together decode at most 64 MiB (and what the file has left).
         let searchLimits = DecodeLimits(memory: budget.limits.decoderMemory, output: min(budget.decodeLimits.output, 64 << 20))
         guard let found = SwapRepair.search(bytes, failureOffset: failureOffset, limits: searchLimits) else { return }
         let swapped = SwapRepair.apply(found.pairs, to: bytes)

@@ -85,6 +85,8 @@ final class UnpackingTests: XCTestCase {
         for (path, disk) in onDisk {
             let member = container + "!/" + String(path.dropFirst("mixed_1.0_amd64/".count))
             guard let packaged = inPlace[member] else { XCTFail("\(member) missing from the in-place scan"); continue }
+            XCTAssertEqual(packaged.container, container, member)
+            XCTAssertEqual(disk.container, path.hasSuffix(".xz!/notes") ? "mixed_1.0_amd64/usr/share/mixed/notes.xz" : nil, path)
             XCTAssertEqual(packaged.kind, disk.kind, member)
             XCTAssertEqual(packaged.sha256, disk.sha256, member)
             XCTAssertEqual(packaged.architecture, disk.architecture, member)
@@ -98,6 +100,11 @@ final class UnpackingTests: XCTestCase {
         XCTAssertEqual(inPlace.keys.filter { $0.hasPrefix(container + "!/usr/") }.count, 7)
         XCTAssertEqual(inPlace[container + "!/usr/lib/libprocesshider.so"]?.findings.map(\.ruleID), ["userland/preload-hiding-hooks"])
         XCTAssertEqual(inPlace[container + "!/usr/share/mixed/notes.xz!/notes"]?.kind, .text)
+        var summary = ScanSummary()
+        for report in inPlace.values { summary.record(report) }
+        XCTAssertEqual(summary.regularFiles, 1, "the package itself")
+        XCTAssertEqual(summary.members, inPlace.count - 1)
+        XCTAssertEqual(summary.elfMembers, 2)
         XCTAssertEqual(inPlace[container + "!/usr/share/mixed/blob.bin"]?.findings.first?.instance,
                        container + "!/usr/share/mixed/blob.bin!xz@0x1fd")
     }
