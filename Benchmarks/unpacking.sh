@@ -85,7 +85,8 @@ members = {k: r for r in in_place if r.get("container") for k in [key_in_place(r
 disk = {r["path"]: r for r in unpacked}
 def signature(r):
     return [(f["ruleID"], f.get("instance", "").replace(".deb!/", "/") if f.get("instance") else None,
-             json.dumps(f["evidence"], sort_keys=True)) for f in r.get("findings", [])]
+             json.dumps([e for e in f["evidence"] if e["feature"] != "path"], sort_keys=True))  # path leaves name the path
+            for f in r.get("findings", [])]
 
 elf_in = {k for k, r in members.items() if r["kind"] == "elf"}
 elf_un = {k for k, r in disk.items() if r["kind"] == "elf"}
