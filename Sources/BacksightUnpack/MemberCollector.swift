@@ -13,6 +13,8 @@ final class MemberCollector {
     private let prefix: [UInt8]
     private let singleName: [UInt8]
     private let memberLimit: Int
+    /// Names the tar in errors: `tar in data.tar.xz`; their offsets count in its decoded bytes.
+    private let label: String
     private let emit: (UnpackedMember) -> Bool
     private let content: ByteAccumulator
     private var reader = TarReader()
@@ -31,8 +33,11 @@ final class MemberCollector {
     ///   - prefix: put before every member path (`/DEBIAN` for a package's control archive).
     ///   - singleName: the member name when the content is not a tar (`x.ko` for `x.ko.xz`).
     ///   - expectsTar: true when the content is known to be a tar (a package's data archive).
-    init(prefix: [UInt8], singleName: [UInt8], expectsTar: Bool, memberLimit: UInt64, emit: @escaping (UnpackedMember) -> Bool) {
+    ///   - label: names the tar in errors (`tar in data.tar.xz`).
+    init(prefix: [UInt8], singleName: [UInt8], expectsTar: Bool, memberLimit: UInt64, label: String = "tar",
+         emit: @escaping (UnpackedMember) -> Bool) {
         self.prefix = prefix
+        self.label = label
         self.singleName = singleName
         self.memberLimit = Int(min(memberLimit, UInt64(Int.max)))
         self.emit = emit
@@ -72,7 +77,7 @@ final class MemberCollector {
             case .needMore: return true
             case .stopped: return false
             case let .failed(error):
-                tarError = error
+                tarError = relabel(error)
                 return false
             }
         }
@@ -107,7 +112,7 @@ final class MemberCollector {
             if let tarError { return tarError }
             if let entry = current {
                 current = nil
-                let cut = decodeError == nil ? reader.endOfInput() : nil
+                let cut = decodeError == nil ? reader.endOfInput().map(relabel) : nil
                 let reason = decodeError?.code ?? "truncated"
                 let message = (decodeError ?? cut)?.description ?? "the archive ends inside this entry"
                 if let path = Self.normalise(entry.path) {
@@ -115,7 +120,7 @@ final class MemberCollector {
                 }
                 return cut
             }
-            if decodeError == nil, !stoppedByConsumer { return reader.endOfInput() }
+            if decodeError == nil, !stoppedByConsumer { return reader.endOfInput().map(relabel) }
             return nil
         }
     }
@@ -161,6 +166,12 @@ final class MemberCollector {
             }
             return send(UnpackedMember(path: name(path), content: .file(content.bytes), size: entry.size))
         }
+    }
+
+    /// A tar error named after the archive it is in.
+    private func relabel(_ error: UnpackError) -> UnpackError {
+        guard case let .malformedContainer(_, offset, reason) = error else { return error }
+        return .malformedContainer(container: label, offset: offset, reason: reason)
     }
 
     @discardableResult

@@ -15,7 +15,8 @@ public enum UnpackError: Error, Sendable, Hashable, CustomStringConvertible {
     case trailingData(format: CompressionFormat, offset: UInt64)
     /// A compression this build cannot decode (zstd, bzip2).
     case unsupportedCompression(name: String, offset: UInt64)
-    /// An ar or tar header that cannot be read.
+    /// An ar or tar header that cannot be read. For a tar decoded from a compressed stream the
+    /// offset counts in the decoded bytes, and `container` says so (`tar decoded from data.tar.xz`).
     case malformedContainer(container: String, offset: UInt64, reason: String)
 
     /// A stable code for reports: `truncated-stream`, `corrupt-stream`, `decoded-size-limit`, …

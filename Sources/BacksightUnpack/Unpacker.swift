@@ -78,8 +78,9 @@ public struct Unpacker: Sendable {
                 if !member(skipped) { result.stopped = true; return }
                 continue
             }
+            let label = format == nil ? "tar \(archive.name) at offset \(archive.offset)" : "tar decoded from \(archive.name)"
             let collector = MemberCollector(prefix: prefix, singleName: Array(archive.name.utf8), expectsTar: true,
-                                            memberLimit: budget.limits.memberSize, emit: member)
+                                            memberLimit: budget.limits.memberSize, label: label, emit: member)
             if let format {
                 let summary = Decompressor.decode(data, format: format, limits: budget.decodeLimits) { collector.take($0) }
                 budget.spend(summary.produced)
@@ -116,7 +117,7 @@ public struct Unpacker: Sendable {
         let name = TestFileName(path: path)
         let inner = name.decodedName ?? (name.name.isEmpty ? "content" : name.name + ".decoded")
         let collector = MemberCollector(prefix: [], singleName: Array(inner.utf8), expectsTar: false,
-                                        memberLimit: budget.limits.memberSize, emit: member)
+                                        memberLimit: budget.limits.memberSize, label: "tar decoded from \(format)", emit: member)
         let summary = Decompressor.decode(bytes, format: format, limits: budget.decodeLimits) { collector.take($0) }
         budget.spend(summary.produced)
         if let error = summary.error { result.problems.append(error) }

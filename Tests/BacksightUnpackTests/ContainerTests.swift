@@ -107,4 +107,32 @@ final class ContainerTests: XCTestCase {
         XCTAssertEqual(members.map(\.path), ["/a.txt", "/b.bin"])
         XCTAssertEqual(members.last?.content.skipReason, "truncated")
     }
+
+    /// Damaged packages (bytes flipped, cut anywhere) are read as far as they go and never trap:
+    /// every run ends with members, problems, or both, and members never exceed what was stored.
+    func testDamagedPackagesAreReadAsFarAsTheyGo() throws {
+        let (tree, _, _) = try packageTree()
+        let original = try read(try builder.deb(from: tree, name: "hello.deb"))
+        var state: UInt64 = 0x2545F4914F6CDD1D
+        func next() -> Int {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return Int(truncatingIfNeeded: state >> 1)
+        }
+        var withProblems = 0
+        for round in 0..<300 {
+            var damaged = original
+            if round % 3 == 0 {
+                damaged = Array(damaged.prefix(next() % damaged.count))
+            } else {
+                for _ in 0..<(1 + round % 4) { damaged[next() % damaged.count] ^= UInt8(truncatingIfNeeded: 1 + next() % 255) }
+            }
+            let (result, members) = Fixtures.unpack(damaged, path: "hello.deb")
+            XCTAssertLessThanOrEqual(members.count, 12, "round \(round)")
+            if !result.problems.isEmpty { withProblems += 1 }
+            for problem in result.problems where !problem.description.contains("decoded from") {
+                XCTAssertLessThanOrEqual(problem.offset, UInt64(damaged.count), "round \(round): \(problem)")
+            }
+        }
+        XCTAssertGreaterThan(withProblems, 100, "most damage is noticed and reported")
+    }
 }
