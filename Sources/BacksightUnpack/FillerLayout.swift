@@ -28,15 +28,7 @@ struct FillerLayout {
     /// The longest periodic filler/high-entropy sequence in `bytes`, if one repeats often enough.
     static func detect(_ bytes: UnsafeRawBufferPointer) -> FillerLayout? {
         guard bytes.count >= (minimumFiller + minimumBlock) * minimumRepeats else { return nil }
-        var runs: [(offset: Int, length: Int, byte: UInt8)] = []
-        var index = 0
-        while index < bytes.count, runs.count < 100_000 {
-            let byte = bytes[index]
-            var end = index + 1
-            while end < bytes.count, bytes[end] == byte { end += 1 }
-            if end - index >= minimumFiller { runs.append((index, end - index, byte)) }
-            index = end
-        }
+        let runs = Self.runs(in: bytes)
         guard runs.count >= minimumRepeats else { return nil }
         var best: FillerLayout?
         var start = 0
@@ -67,6 +59,32 @@ struct FillerLayout {
             start += max(1, count)
         }
         return best
+    }
+
+    /// Runs of one byte at least ``minimumFiller`` long, in order. Such a run holds two
+    /// consecutive checkpoints `stride` bytes apart, so only checkpoints are compared until two
+    /// agree; the run is then measured around them. Random data costs one comparison per
+    /// `stride` bytes.
+    static func runs(in bytes: UnsafeRawBufferPointer) -> [(offset: Int, length: Int, byte: UInt8)] {
+        let stride = minimumFiller / 2
+        var runs: [(offset: Int, length: Int, byte: UInt8)] = []
+        var checkpoint = 0
+        while checkpoint + stride < bytes.count, runs.count < 100_000 {
+            let byte = bytes[checkpoint]
+            guard bytes[checkpoint + stride] == byte else {
+                checkpoint += stride
+                continue
+            }
+            var start = checkpoint
+            let floor = runs.last.map { $0.offset + $0.length } ?? 0
+            while start > floor, bytes[start - 1] == byte { start -= 1 }
+            var end = checkpoint + 1
+            while end < bytes.count, bytes[end] == byte { end += 1 }
+            if end - start >= minimumFiller { runs.append((start, end - start, byte)) }
+            // The next checkpoint lies past this run: a new run starts after it.
+            checkpoint = max(checkpoint + stride, end)
+        }
+        return runs
     }
 
     static func entropy(_ bytes: UnsafeRawBufferPointer) -> Double {

@@ -91,6 +91,34 @@ final class CarverAndHeuristicTests: XCTestCase {
         XCTAssertEqual(layout?.period, 1536)
     }
 
+    /// The strided run search finds exactly the runs a byte-by-byte scan finds, wherever they
+    /// start and however long they are (around the 256-byte minimum).
+    func testFillerRunsMatchAByteByByteScan() {
+        var state: UInt32 = 777
+        func random() -> UInt32 { state = state &* 1_664_525 &+ 1_013_904_223; return state >> 8 }
+        for _ in 0..<50 {
+            var bytes: [UInt8] = []
+            while bytes.count < 20_000 {
+                if random() % 3 == 0 {
+                    bytes += [UInt8](repeating: UInt8(truncatingIfNeeded: random() % 4), count: 200 + Int(random() % 200))
+                } else {
+                    bytes += (0..<Int(1 + random() % 700)).map { _ in UInt8(truncatingIfNeeded: random()) }
+                }
+            }
+            var expected: [(Int, Int, UInt8)] = []
+            var index = 0
+            while index < bytes.count {
+                var end = index + 1
+                while end < bytes.count, bytes[end] == bytes[index] { end += 1 }
+                if end - index >= FillerLayout.minimumFiller { expected.append((index, end - index, bytes[index])) }
+                index = end
+            }
+            let found = bytes.withUnsafeBytes { FillerLayout.runs(in: $0) }
+            XCTAssertEqual(found.map(\.offset), expected.map(\.0))
+            XCTAssertEqual(found.map(\.length), expected.map(\.1))
+        }
+    }
+
     func testShellMarkersNeedAnInterpreterOrThreeKinds() {
         let script = Array("#!/bin/sh\necho hello\n".utf8)
         XCTAssertNotNil(script.withUnsafeBytes { ShellScriptMarkers.find(in: $0) })
