@@ -37,13 +37,14 @@ rm -rf -- "$WORK"
 mkdir -p "$WORK"
 status=0
 
-# timed LABEL OUTPUT ARGS...: runs backsight, appends "LABEL seconds peak-KiB" to $WORK/times.
+# timed LABEL OUTPUT ARGS...: runs backsight, appends "LABEL wall-seconds peak-KiB cpu-seconds"
+# to $WORK/times (CPU = user + system: less disturbed than wall time on a shared machine).
 timed() {
     local label="$1" output="$2"; shift 2
-    /usr/bin/time -f '%e %M' -o "$WORK/time.$label" "$BACKSIGHT" "$@" >"$output" 2>"$WORK/err.$label"
+    /usr/bin/time -f '%e %M %U %S' -o "$WORK/time.$label" "$BACKSIGHT" "$@" >"$output" 2>"$WORK/err.$label"
     local rc=$?
     [ "$rc" -le 1 ] || say "backsight $* exited $rc: $(tail -n 2 "$WORK/err.$label" | tr '\n' ' ')"
-    printf '%s %s\n' "$label" "$(tail -n 1 "$WORK/time.$label")" >>"$WORK/times"
+    printf '%s %s\n' "$label" "$(tail -n 1 "$WORK/time.$label" | awk '{printf "%s %s %.2f", $1, $2, $3 + $4}')" >>"$WORK/times"
 }
 
 if [[ " $PARTS " == *" debs "* ]]; then
@@ -155,15 +156,16 @@ for line in open(sys.argv[1]):
 ' "$WORK/bomb.jsonl"
 fi
 
-say "times (label, seconds, peak RSS KiB):"
+say "times (median wall and CPU seconds, peak RSS):"
 python3 - "$WORK/times" <<'PY'
 import collections, statistics, sys
 runs = collections.defaultdict(list)
 for line in open(sys.argv[1]):
-    label, seconds, rss = line.split()
-    runs[label].append((float(seconds), int(rss)))
+    label, seconds, rss, cpu = line.split()
+    runs[label].append((float(seconds), int(rss), float(cpu)))
 for label, values in runs.items():
-    seconds = statistics.median(v[0] for v in values)
-    print(f"{label:28s} median {seconds:7.2f} s over {len(values)} run(s), peak RSS {max(v[1] for v in values) / 1024:7.1f} MiB")
+    wall = statistics.median(v[0] for v in values)
+    cpu = statistics.median(v[2] for v in values)
+    print(f"{label:28s} median wall {wall:7.2f} s, CPU {cpu:7.2f} s over {len(values)} run(s), peak RSS {max(v[1] for v in values) / 1024:7.1f} MiB")
 PY
 exit $status
