@@ -152,4 +152,31 @@ final class UnpackingTests: XCTestCase {
         XCTAssertEqual(payload.elfType, "REL")
         XCTAssertTrue(payload.integrityVerified)
     }
+
+    /// An xz stream holding an ELF object, added as a section of a shared library with objcopy:
+    /// carved from the section, named by it in the evidence, its object analysed as ELF.
+    func testStreamInsideAnELFSectionIsCarved() async throws {
+        let builder = try PackageBuilder()
+        defer { builder.remove() }
+        let blob = try Data(contentsOf: Self.corpus.appendingPathComponent("blobs/tests/files/good-embedded.bin"))
+        // good-embedded.bin is 509 bytes of junk, the stream, then 67 bytes of junk.
+        try blob.subdata(in: 509..<(blob.count - 67)).write(to: URL(fileURLWithPath: builder.directory + "/object.xz"))
+        let library = builder.directory + "/usr/lib/libcarrier.so"
+        try FileManager.default.createDirectory(atPath: builder.directory + "/usr/lib", withIntermediateDirectories: true)
+        try PackageBuilder.run("/usr/bin/objcopy", ["--add-section", ".rodata.blob=" + builder.directory + "/object.xz",
+                                                    Self.corpus.appendingPathComponent("rootfs/lib/x86_64-linux-gnu/libhello.so.1").path, library])
+        let section = try XCTUnwrap(try Inspection.inspect(file: library).elf?.section(named: ".rodata.blob"))
+
+        let unpacked = try XCTUnwrap(try Inspection.inspect(file: library).unpacked)
+        let evidence = try XCTUnwrap(unpacked.characteristics["embedded-compressed-stream"]?.first)
+        XCTAssertEqual(evidence.location?.section, ".rodata.blob")
+        XCTAssertEqual(evidence.location?.offset, section.offset)
+        XCTAssertEqual(unpacked.payloads.first?.elfType, "REL")
+
+        try FileManager.default.removeItem(atPath: builder.directory + "/object.xz")
+        let reports = try await scan(builder.directory)
+        let finding = try XCTUnwrap(reports["usr/lib/libcarrier.so"]?.findings.first)
+        XCTAssertEqual(finding.ruleID, "supply-chain/embedded-compressed-elf")
+        XCTAssertEqual(finding.instance, "usr/lib/libcarrier.so!xz@0x\(String(section.offset, radix: 16))")
+    }
 }
