@@ -4,6 +4,7 @@ import PackageDescription
 // Data flows one way: walk -> read -> extract features -> match rules -> report.
 //   BacksightWalk   root-confined directory walk and file reading (knows nothing of ELF or rules)
 //   BacksightELF    the ELF feature model over libelf (knows nothing of rules or files on disk)
+//   BacksightUnpack decoding (xz, lzma, gzip), carving and containers (knows nothing of rules or files on disk)
 //   BacksightRules  rule language, compiler and matcher over features (knows nothing of files on disk)
 //   Backsight       the engine and public API: parallel scan, reports, renderers
 //   backsight       the command line: argument parsing and printing only
@@ -22,15 +23,17 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CElf", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
         .systemLibrary(name: "CLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCapstone", pkgConfig: "capstone", providers: [.apt(["libcapstone-dev"])]),
 
         .target(name: "BacksightWalk"),
         .target(name: "BacksightELF", dependencies: ["CElf"]),
+        .target(name: "BacksightUnpack", dependencies: ["CLzma", "CZlib"]),
         .target(name: "BacksightRules", dependencies: ["BacksightELF", "Yams"]),
         .target(
             name: "Backsight",
             dependencies: [
-                "BacksightWalk", "BacksightELF", "BacksightRules",
+                "BacksightWalk", "BacksightELF", "BacksightRules", "BacksightUnpack",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: []
@@ -43,6 +46,7 @@ let package = Package(
         .target(name: "BacksightTestSupport", path: "Tests/BacksightTestSupport"),
         .testTarget(name: "BacksightWalkTests", dependencies: ["BacksightWalk", "BacksightTestSupport"]),
         .testTarget(name: "BacksightELFTests", dependencies: ["BacksightELF"]),
+        .testTarget(name: "BacksightUnpackTests", dependencies: ["BacksightUnpack", "BacksightTestSupport"]),
         .testTarget(name: "BacksightRulesTests", dependencies: ["BacksightRules", "BacksightELF"]),
         .testTarget(name: "BacksightTests", dependencies: ["Backsight", "BacksightTestSupport"]),
         .testTarget(name: "BacksightConsumerTests", dependencies: ["Backsight"]),

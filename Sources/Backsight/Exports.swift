@@ -2,3 +2,4 @@
 // only `import Backsight`.
 @_exported import BacksightELF
 @_exported import BacksightRules
+@_exported import BacksightUnpack

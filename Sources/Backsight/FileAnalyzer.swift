@@ -9,13 +9,18 @@ struct FileAnalyzer: Sendable {
     let configuration: ConfigurationAnalyzer?
     /// Finds XOR-hidden strings in interposing libraries; nil when no rule reads them.
     let hiddenStrings: HiddenStringsAnalyzer?
+    /// Opens containers and decodes payloads; nil leaves them closed.
+    let unpacking: Unpacking?
 
-    init(ruleSet: RuleSet, libraryByteLimit: UInt64 = 64 << 20) {
+    init(ruleSet: RuleSet, options: ScanOptions = ScanOptions(jobs: 1)) {
         self.ruleSet = ruleSet
         let wanted = ruleSet.characteristics
         configuration = wanted.isDisjoint(with: ConfigurationAnalyzer.characteristics) ? nil
-            : ConfigurationAnalyzer(cache: LibraryVerdictCache(), libraryByteLimit: Int(clamping: libraryByteLimit))
+            : ConfigurationAnalyzer(cache: LibraryVerdictCache(), libraryByteLimit: Int(clamping: options.maximumFileSize))
         hiddenStrings = wanted.contains(Characteristic.xorHiddenStrings.rawValue) ? HiddenStringsAnalyzer(ruleSet: ruleSet) : nil
+        var limits = options.unpackLimits
+        limits.memberSize = min(limits.memberSize, options.maximumFileSize)
+        unpacking = options.unpacks ? Unpacking(ruleSet: ruleSet, limits: limits) : nil
     }
 
     /// What is known of a file's bytes before any rule runs.
@@ -37,12 +42,18 @@ struct FileAnalyzer: Sendable {
     /// Analyses one file. `diskPath`, when the bytes come from a file on disk, is where (as
     /// given to the walk: the scan root joined with the path inside it); configuration files
     /// are recognised by it and resolve the libraries they name inside their own tree.
-    func analyze(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]? = nil) -> FileReport {
-        analyzeKeepingModel(path: path, bytes: bytes, diskPath: diskPath).report
+    /// Members of a container become reports of their own, handed to `members` (which returns
+    /// false to stop) before this file's report is returned.
+    func analyze(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]? = nil,
+                 members: Unpacking.MemberSink = { _ in true }) -> FileReport {
+        analyzeKeepingModel(path: path, bytes: bytes, diskPath: diskPath, container: path,
+                            budget: UnpackBudget(limits: unpacking?.limits ?? UnpackLimits()), members: members).report
     }
 
-    /// ``analyze(path:bytes:diskPath:)``, also giving the ELF model it built.
-    func analyzeKeepingModel(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]?) -> (report: FileReport, model: ELFModel?) {
+    /// ``analyze(path:bytes:diskPath:members:)``, also giving the ELF model it built.
+    /// `container` is the file on disk that holds these bytes (the file itself, for files).
+    func analyzeKeepingModel(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]?, container: String,
+                             budget: UnpackBudget, members: Unpacking.MemberSink) -> (report: FileReport, model: ELFModel?) {
         let features = Features(bytes)
         var report = FileReport(path: path, kind: features.kind, size: UInt64(bytes.count), sha256: features.sha256)
         var subject = ScanSubject(path: path, bytes: bytes)
@@ -62,7 +73,8 @@ struct FileAnalyzer: Sendable {
         case nil:
             if features.kind == .text, let configuration, let diskPath, let file = ConfigurationFile.recognise(diskPath: diskPath) {
                 let facts = configuration.characteristics(for: file, bytes: bytes) { libraryPath, libraryBytes in
-                    analyzeKeepingModel(path: libraryPath, bytes: libraryBytes, diskPath: nil)
+                    analyzeKeepingModel(path: libraryPath, bytes: libraryBytes, diskPath: nil, container: libraryPath,
+                                        budget: UnpackBudget(limits: unpacking?.limits ?? UnpackLimits()), members: { _ in true })
                 }
                 subject.characteristics.merge(facts) { $0 + $1 }
                 // Rules see a configuration file's path inside the tree it configures
@@ -70,7 +82,15 @@ struct FileAnalyzer: Sendable {
                 subject.path = file.pathInTreeDescription
             }
         }
-        report.findings = ruleSet.match(subject)
+        let unpacked = unpacking?.unpack(path: path, bytes: bytes, container: container, budget: budget, sink: members) {
+            analyzeKeepingModel(path: $0, bytes: $1, diskPath: nil, container: container, budget: budget, members: members).report
+        }
+        if let unpacked {
+            subject.characteristics.merge(Unpacking.characteristics(unpacked.facts, elf: subject.elf)) { $0 + $1 }
+            subject.payloads = Unpacking.subjects(unpacked.payloads, parent: path)
+            report.problems += Unpacking.problems(unpacked)
+        }
+        report.findings = withExtendedLifetime(unpacked) { ruleSet.match(subject) }
         report.verdict = Verdict.aggregate(report.findings)
         return (report, model)
     }

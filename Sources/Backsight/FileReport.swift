@@ -17,11 +17,15 @@ public struct FileReport: Sendable, Codable, Hashable {
     public var verdict: Verdict
     /// Set when the entry was not read or not fully analysed.
     public var skip: Skip?
-    /// Parts of a file that could not be read, with offsets (a partial ELF model).
+    /// Parts of a file that could not be read, with offsets (a partial ELF model, a corrupt
+    /// or truncated compressed stream, a decoding limit reached).
     public var problems: [String]
+    /// For a member of a package, archive or compressed file (`pkg.deb!/usr/lib/x.so`): the
+    /// path of the file in the scanned tree that holds it (`pkg.deb`), however deep it is nested.
+    public var container: String?
 
     public init(path: String, kind: FileKind, size: UInt64? = nil, sha256: String? = nil, architecture: String? = nil,
-                elfType: String? = nil, linkTarget: String? = nil, findings: [Finding] = [], skip: Skip? = nil, problems: [String] = []) {
+                elfType: String? = nil, linkTarget: String? = nil, findings: [Finding] = [], skip: Skip? = nil, problems: [String] = [], container: String? = nil) {
         self.path = path
         self.kind = kind
         self.size = size
@@ -33,6 +37,7 @@ public struct FileReport: Sendable, Codable, Hashable {
         self.verdict = Verdict.aggregate(findings)
         self.skip = skip
         self.problems = problems
+        self.container = container
     }
 
     /// The highest severity among the findings.

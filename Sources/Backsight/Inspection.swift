@@ -12,6 +12,8 @@ public struct Inspection: Sendable, Codable {
     public var error: String?
     /// Printable strings with their sections and offsets, when asked for.
     public var strings: [PrintableString]?
+    /// Members, payloads and unpacking facts (characteristics rules can test).
+    public var unpacked: UnpackedInspection?
 
     /// Reads one regular file (never a FIFO or device) and models it.
     public static func inspect(file: String, includeStrings: Bool = false, maximumFileSize: UInt64 = 256 << 20) throws(InspectionError) -> Inspection {
@@ -43,6 +45,7 @@ public struct Inspection: Sendable, Codable {
         case nil: break
         }
         if includeStrings { inspection.strings = PrintableStrings.extract(from: bytes, model: inspection.elf) }
+        inspection.unpacked = UnpackedInspection.inspect(path: file, bytes: bytes, elf: inspection.elf)
         return inspection
     }
 }

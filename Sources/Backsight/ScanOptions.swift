@@ -8,6 +8,12 @@ public struct ScanOptions: Sendable {
     public var maximumDepth = 256
     /// Stay on the root's filesystem (mount points below the root are reported, not entered).
     public var staysOnFilesystem = true
+    /// Open packages, archives and compressed files (each member is reported on its own, as
+    /// `pkg.deb!/usr/lib/x.so`) and decode streams embedded in files as payloads.
+    public var unpacks = true
+    /// Limits on unpacking: decoder memory, decoded bytes per stream and per file, nesting.
+    /// Members are also held to `maximumFileSize`.
+    public var unpackLimits = UnpackLimits()
 
     public init(jobs: Int? = nil) {
         self.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)

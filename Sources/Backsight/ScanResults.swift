@@ -78,10 +78,17 @@ final class ScanRun: Sendable {
             Thread.detachNewThread { [self] in
                 let buffer = ReadBuffer()
                 while let item = work.take() {
-                    let report = self.report(for: item, buffer: buffer)
-                    room.wait()
-                    if cancelled.load(ordering: .relaxed) { break }
-                    continuation.yield(report)
+                    let deliver: (FileReport) -> Bool = { report in
+                        // Checked before waiting too: after a cancel, each worker may take at
+                        // most one of the signals `cancel()` gives.
+                        if self.cancelled.load(ordering: .relaxed) { return false }
+                        self.room.wait()
+                        if self.cancelled.load(ordering: .relaxed) { return false }
+                        continuation.yield(report)
+                        return true
+                    }
+                    // Container members are delivered while the container is read, then the container.
+                    if !deliver(self.report(for: item, buffer: buffer, members: deliver)) { break }
                 }
                 if finishedWorkers.add(1, ordering: .acquiringAndReleasing).newValue == jobs {
                     continuation.finish()
@@ -108,13 +115,13 @@ final class ScanRun: Sendable {
         for _ in 0..<jobs { room.signal() }
     }
 
-    func report(for item: WalkItem, buffer: ReadBuffer) -> FileReport {
+    func report(for item: WalkItem, buffer: ReadBuffer, members: (FileReport) -> Bool) -> FileReport {
         switch item {
         case let .file(file):
             defer { buffer.shrinkIfLarge() }
             do throws(FileReadError) {
                 let bytes = try file.read(into: buffer, limit: maximumFileSize)
-                return analyzer.analyze(path: file.path.description, bytes: bytes, diskPath: diskPath(of: file.path))
+                return analyzer.analyze(path: file.path.description, bytes: bytes, diskPath: diskPath(of: file.path), members: members)
             } catch {
                 return FileReport(path: file.path.description, kind: .unknown, size: file.size,
                                   skip: Skip(reason: "unreadable", message: error.description))

@@ -6,6 +6,11 @@ public struct ScanSummary: Sendable, Codable, Hashable {
     public var symlinks = 0
     public var hardLinks = 0
     public var skipped = 0
+    /// Reports of container members (`pkg.deb!/usr/lib/x.so`), of any kind; they are not
+    /// counted in the file, link and skip totals above, which describe the tree on disk.
+    public var members = 0
+    /// Members that are ELF files.
+    public var elfMembers = 0
     public var bytes: UInt64 = 0
     public var findings = 0
     public var filesWithFindings = 0
@@ -18,6 +23,26 @@ public struct ScanSummary: Sendable, Codable, Hashable {
     public init() {}
 
     public mutating func record(_ report: FileReport) {
+        if report.container != nil {
+            members += 1
+            if report.kind == .elf { elfMembers += 1 }
+        } else {
+            recordOnDisk(report)
+        }
+        if !report.findings.isEmpty {
+            filesWithFindings += 1
+            findings += report.findings.count
+            for finding in report.findings {
+                findingsBySeverity[finding.severity.rawValue, default: 0] += 1
+                highestSeverity = max(highestSeverity ?? finding.severity, finding.severity)
+            }
+        }
+        if report.kind == .elf || report.kind == .text || report.kind == .data || report.kind == .empty {
+            verdicts[report.verdict.rawValue, default: 0] += 1
+        }
+    }
+
+    private mutating func recordOnDisk(_ report: FileReport) {
         switch report.kind {
         case .elf, .text, .data, .empty:
             if report.skip == nil || report.skip?.reason == "malformed-elf" {
@@ -30,17 +55,6 @@ public struct ScanSummary: Sendable, Codable, Hashable {
         case .symlink: symlinks += 1
         case .hardlink: hardLinks += 1
         default: skipped += 1
-        }
-        if !report.findings.isEmpty {
-            filesWithFindings += 1
-            findings += report.findings.count
-            for finding in report.findings {
-                findingsBySeverity[finding.severity.rawValue, default: 0] += 1
-                highestSeverity = max(highestSeverity ?? finding.severity, finding.severity)
-            }
-        }
-        if report.kind == .elf || report.kind == .text || report.kind == .data || report.kind == .empty {
-            verdicts[report.verdict.rawValue, default: 0] += 1
         }
     }
 }

@@ -32,18 +32,19 @@ public struct Scanner: Sendable {
         } catch {
             throw .rootUnreadable(path: root, reason: error.reason)
         }
-        let analyzer = FileAnalyzer(ruleSet: ruleSet, libraryByteLimit: options.maximumFileSize)
+        let analyzer = FileAnalyzer(ruleSet: ruleSet, options: options)
         return ScanResults(walker: walker, analyzer: analyzer, options: options, rootIsFile: rootIsFile)
     }
 
-    /// Scans one buffer as if it were a file at `path` inside a root.
-    public func scan(bytes: UnsafeRawBufferPointer, path: String) -> FileReport {
-        FileAnalyzer(ruleSet: ruleSet).analyze(path: path, bytes: bytes)
+    /// Scans one buffer as if it were a file at `path` inside a root. The reports of container
+    /// members (`path!/usr/lib/x.so`) go to `members` as they are made.
+    public func scan(bytes: UnsafeRawBufferPointer, path: String, members: (FileReport) -> Void = { _ in }) -> FileReport {
+        FileAnalyzer(ruleSet: ruleSet, options: options).analyze(path: path, bytes: bytes) { members($0); return true }
     }
 
     /// Scans one buffer as if it were a file at `path` inside a root.
-    public func scan(bytes: [UInt8], path: String) -> FileReport {
-        bytes.withUnsafeBytes { scan(bytes: $0, path: path) }
+    public func scan(bytes: [UInt8], path: String, members: (FileReport) -> Void = { _ in }) -> FileReport {
+        bytes.withUnsafeBytes { scan(bytes: $0, path: path, members: members) }
     }
 
     var walkOptions: WalkOptions {

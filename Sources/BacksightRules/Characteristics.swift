@@ -82,20 +82,27 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
     /// A relocatable object with code but no `.comment` section (no compiler identification).
     case missingCommentSection = "missing-comment-section"
 
-    // MARK: Payloads and test data (file or payload scope)
+    // MARK: Payloads and test data (file or payload scope; computed by BacksightUnpack)
 
-    /// A file that claims to be corrupt (by name or by failing to decode) decodes cleanly after
-    /// a simple byte substitution.
+    /// A file under a test-looking path (a `test`/`tests`/`testdata`… directory, or a
+    /// `bad-N-`/`good-N-` test-suite name) whose name says bad or corrupt, yet decodes to its end
+    /// with every integrity check passing (xz CRC32/CRC64/SHA-256, gzip CRC-32).
     case corruptNameDecodesCleanly = "corrupt-name-decodes-cleanly"
-    /// Swapping byte pairs (`tr "\t \-_" " \t_\-"`) turns an undecodable stream into valid ones.
+    /// An xz file that does not decode becomes valid xz streams, proved by their own checks,
+    /// after swapping one or two byte pairs from tab, space, `-`, `_`, `.`, `/`, `#`, newline
+    /// (`tr "\t \-_" " \t_\-"`).
     case swapRepairsStream = "swap-repairs-stream"
-    /// Decoded data alternates long runs of one byte with high-entropy blocks (hidden filler layout).
+    /// Runs of one byte (256 or more) alternate at a fixed period with blocks of 7+ bits/byte,
+    /// three times or more: filler hiding data in a test blob.
     case fillerEntropyLayout = "filler-entropy-layout"
-    /// Compressed data whose magic bytes were replaced so tools do not recognise it.
+    /// An xz or LZMA header appears, and the data decodes, after undoing a one-byte XOR or
+    /// addition applied to every byte.
     case substitutedCompressionMagic = "substituted-compression-magic"
-    /// Decoded bytes are a shell script.
+    /// Decoded bytes are a shell script: an interpreter line, or three kinds of markers among
+    /// `####Name####` frame lines, `eval`, `head -c`, `tail -c`, `tr`, `xz -d`, `/bin/sh`.
     case shellScriptPayload = "shell-script-payload"
-    /// A compressed stream (xz, lzma, gzip, …) is embedded inside another file.
+    /// A compressed stream was carved from inside other data (not a file compressed as a
+    /// whole). On a file: where each stream starts; on a payload: that it was carved.
     case embeddedCompressedStream = "embedded-compressed-stream"
 
     /// The scope whose instances normally carry the fact.

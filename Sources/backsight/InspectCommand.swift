@@ -81,11 +81,44 @@ enum InspectionText {
                 for problem in model.problems { out.append("  \(problem)") }
             }
         }
+        if let unpacked = inspection.unpacked {
+            if let container = unpacked.container { out.append("container: \(container), \(unpacked.memberCount) members") }
+            for member in unpacked.members { out.append("  \(member)") }
+            render(characteristics: unpacked.characteristics, indent: "", into: &out)
+            render(payloads: unpacked.payloads, indent: "", into: &out)
+            if !unpacked.problems.isEmpty {
+                out.append("unpacking problems:")
+                for problem in unpacked.problems { out.append("  \(problem)") }
+            }
+        }
         if let strings = inspection.strings {
             out.append("strings (\(strings.count)):")
             for string in strings { out.append("  \(string.section ?? "-")+\(hex(string.offset)) \(string.value)") }
         }
         return out.joined(separator: "\n")
+    }
+
+    static func render(characteristics: [String: [Evidence]], indent: String, into out: inout [String]) {
+        guard !characteristics.isEmpty else { return }
+        out.append("\(indent)characteristics:")
+        for (name, evidence) in characteristics.sorted(by: { $0.key < $1.key }) {
+            out.append("\(indent)  \(name)")
+            for item in evidence {
+                let offset = item.location?.offset.map { " at \(hex($0))" } ?? ""
+                out.append("\(indent)    \(item.value)\(offset)\(item.detail.map { ": \($0)" } ?? "")")
+            }
+        }
+    }
+
+    static func render(payloads: [PayloadInspection], indent: String, into out: inout [String]) {
+        guard !payloads.isEmpty else { return }
+        out.append("\(indent)payloads (\(payloads.count)):")
+        for payload in payloads {
+            let what = [payload.architecture, payload.elfType, payload.kind.rawValue].compactMap { $0 }.joined(separator: " ")
+            out.append("\(indent)  \(payload.path): \(payload.format) at \(hex(payload.offset)), \(payload.compressedSize) -> \(payload.decodedSize) bytes\(payload.integrityVerified ? ", check verified" : ""), \(what)")
+            render(characteristics: payload.characteristics, indent: indent + "    ", into: &out)
+            render(payloads: payload.payloads, indent: indent + "    ", into: &out)
+        }
     }
 
     static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }

@@ -41,6 +41,15 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-file-size"), help: "Skip files larger than this many bytes.")
     var maximumFileSize: UInt64 = 256 << 20
 
+    @Option(name: .customLong("max-decoded-size"), help: "Stop decoding after this many bytes of output per file, nested members and payloads included.")
+    var maximumDecodedSize: UInt64 = UnpackLimits().fileOutput
+
+    @Option(name: .customLong("max-decoder-memory"), help: "Memory one xz/lzma decoder may use, in bytes.")
+    var maximumDecoderMemory: UInt64 = UnpackLimits().decoderMemory
+
+    @Flag(name: .customLong("no-unpack"), help: "Do not open packages, archives or compressed files, nor decode embedded streams.")
+    var noUnpack = false
+
     @Flag(name: .customLong("cross-filesystems"), help: "Descend into other filesystems mounted below the root.")
     var crossFilesystems = false
 
@@ -59,6 +68,10 @@ struct ScanCommand: AsyncParsableCommand {
         var options = ScanOptions(jobs: jobs)
         options.maximumFileSize = maximumFileSize
         options.staysOnFilesystem = !crossFilesystems
+        options.unpacks = !noUnpack
+        options.unpackLimits.fileOutput = maximumDecodedSize
+        options.unpackLimits.streamOutput = min(options.unpackLimits.streamOutput, maximumDecodedSize)
+        options.unpackLimits.decoderMemory = maximumDecoderMemory
         let scanner = Scanner(ruleSet: ruleSet, options: options)
         let results: ScanResults
         do { results = try scanner.scan(root: target) } catch {

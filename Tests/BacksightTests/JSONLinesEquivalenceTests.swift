@@ -34,7 +34,7 @@ final class JSONLinesEquivalenceTests: XCTestCase {
         let finding = Finding(ruleID: "a/b", title: "T", severity: .critical, scope: "resolver", instance: "crc32_resolve", evidence: [evidence, Evidence(feature: "f", value: "v")])
         var report = FileReport(path: "usr/lib/\\xff\\x0a.so", kind: .elf, size: 123_456_789_012, sha256: "ab", architecture: "x86_64",
                                 elfType: "DYN", linkTarget: "/x", findings: [finding], skip: Skip(reason: "malformed-elf", message: "bad \"x\""),
-                                problems: ["p1", "p\n2"])
+                                problems: ["p1", "p\n2"], container: "pkg.deb")
         var renderer = JSONLinesRenderer()
         XCTAssertEqual(renderer.render(report), try encoderLine(report))
         report = FileReport(path: "", kind: .empty)

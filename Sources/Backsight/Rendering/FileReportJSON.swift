@@ -16,6 +16,7 @@ struct FileReportJSON {
     private mutating func write(_ report: FileReport, type: String) {
         var object = ObjectState()
         if let value = report.architecture { key("architecture", &object); string(value) }
+        if let value = report.container { key("container", &object); string(value) }
         if let value = report.elfType { key("elfType", &object); string(value) }
         key("findings", &object); array(report.findings) { $0.write($1) }
         key("kind", &object); string(report.kind.rawValue)

@@ -42,7 +42,7 @@ public struct TextRenderer: ReportRenderer {
     public mutating func finish(summary: ScanSummary) -> String {
         let verdicts = ["malicious", "suspicious", "clean"].map { "\(summary.verdicts[$0] ?? 0) \($0)" }.joined(separator: ", ")
         return """
-        scanned \(summary.regularFiles) files (\(summary.elfFiles) ELF, \(summary.bytes) bytes), \(summary.symlinks) links, \(summary.hardLinks) hard links, \(summary.skipped) skipped in \(String(format: "%.2f", summary.seconds)) s
+        scanned \(summary.regularFiles) files (\(summary.elfFiles) ELF, \(summary.bytes) bytes), \(summary.symlinks) links, \(summary.hardLinks) hard links, \(summary.skipped) skipped\(summary.members > 0 ? ", \(summary.members) container members (\(summary.elfMembers) ELF)" : "") in \(String(format: "%.2f", summary.seconds)) s
         \(summary.findings) findings in \(summary.filesWithFindings) files: \(verdicts)
         """
     }

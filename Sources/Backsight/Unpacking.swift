@@ -1,0 +1,82 @@
+import BacksightWalk
+
+/// The engine's side of unpacking: which unpacker a rule set needs, and how its results become
+/// reports (container members), payload subjects and characteristics.
+struct Unpacking: Sendable {
+    let unpacker: Unpacker
+    let limits: UnpackLimits
+
+    /// An unpacker computing only the facts some rule reads, carving only if a payload rule exists.
+    init(ruleSet: RuleSet, limits: UnpackLimits) {
+        let wanted = ruleSet.characteristics.intersection(UnpackFact.allNames)
+        unpacker = Unpacker(facts: wanted, carves: ruleSet.scopes.contains(.payload))
+        self.limits = limits
+    }
+
+    /// Where member reports go; returns false when the scan stopped and no more are wanted.
+    typealias MemberSink = (FileReport) -> Bool
+
+    /// Unpacks `bytes`: each member is analysed by `analyze` (recursively) and handed to `sink`,
+    /// marked as held by `container`, the file on disk.
+    func unpack(path: String, bytes: UnsafeRawBufferPointer, container: String, budget: UnpackBudget, sink: MemberSink,
+                analyze: (String, UnsafeRawBufferPointer) -> FileReport) -> UnpackResult {
+        unpacker.unpack(path: path, bytes: bytes, budget: budget) { member in
+            let memberPath = path + "!" + RelativePath.escape(member.path)
+            var report: FileReport
+            switch member.content {
+            case let .file(content):
+                report = analyze(memberPath, content)
+            case let .symbolicLink(target):
+                report = FileReport(path: memberPath, kind: .symlink, linkTarget: RelativePath.escape(target))
+            case let .hardLink(target):
+                report = FileReport(path: memberPath, kind: .hardlink, linkTarget: path + "!" + RelativePath.escape(target))
+            case let .skipped(reason, message):
+                report = FileReport(path: memberPath, kind: reason == "not-regular-file" ? .unknown : .data, size: member.size,
+                                    skip: Skip(reason: reason, message: message))
+            }
+            report.container = container
+            return sink(report)
+        }
+    }
+
+    /// The unpacker's facts as characteristics; offsets in an ELF file also name their section.
+    static func characteristics(_ facts: [UnpackFact], elf: ELFModel?) -> [String: [Evidence]] {
+        var characteristics: [String: [Evidence]] = [:]
+        for fact in facts {
+            characteristics[fact.name, default: []] += fact.evidence.map { item in
+                let section = item.offset.flatMap { offset in elf?.sections.first { $0.hasFileBytes && $0.typeNumber != 0 && offset >= $0.offset && offset - $0.offset < $0.size }?.name }
+                return Evidence(feature: "characteristic", value: item.value,
+                                location: item.offset.map { Location(section: section, offset: $0) }, detail: item.detail)
+            }
+        }
+        return characteristics
+    }
+
+    /// Payloads as subjects for `payload`-scope rules: each with its ELF model if it is one, its
+    /// facts, and its own payloads. The subjects point into the payloads' bytes, so keep the
+    /// payloads alive while the subjects are used.
+    static func subjects(_ payloads: [DecodedPayload], parent: String) -> [ScanSubject] {
+        payloads.map { payload in
+            let path = parent + "!" + payload.name
+            let bytes = payload.bytes.buffer
+            var elf: ELFModel?
+            if ELFReader.hasELFMagic(bytes) { elf = try? ELFReader.model(of: bytes) }
+            return ScanSubject(path: path, bytes: bytes, elf: elf, characteristics: characteristics(payload.facts, elf: nil),
+                               payloads: subjects(payload.payloads, parent: path))
+        }
+    }
+
+    /// Problems in a form for reports: `code: sentence`, payload problems named by payload.
+    static func problems(_ result: UnpackResult) -> [String] {
+        var lines = result.problems.map { "\($0.code): \($0.description)" }
+        func add(_ payloads: [DecodedPayload], prefix: String) {
+            for payload in payloads {
+                let name = prefix + payload.name
+                lines += payload.problems.map { "\(name): \($0.code): \($0.description)" }
+                add(payload.payloads, prefix: name + "!")
+            }
+        }
+        add(result.payloads, prefix: "")
+        return lines
+    }
+}

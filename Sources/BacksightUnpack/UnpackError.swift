@@ -1,0 +1,68 @@
+/// Why decoding or reading a container stopped, with the offset where it happened. Offsets are
+/// in the input given to the decoder or reader (the file's bytes, or the payload's).
+public enum UnpackError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The input ended inside a stream that started at `start`.
+    case truncated(format: CompressionFormat, start: UInt64, offset: UInt64)
+    /// The decoder rejected the data at `offset` (a bad header, CRC or compressed data).
+    case corrupt(format: CompressionFormat, start: UInt64, offset: UInt64, reason: String)
+    /// The stream uses options the decoder does not support.
+    case unsupportedOptions(format: CompressionFormat, start: UInt64, offset: UInt64)
+    /// The stream needs more decoder memory than the limit allows.
+    case memoryLimit(format: CompressionFormat, start: UInt64, needed: UInt64, limit: UInt64)
+    /// Decoding stopped after `limit` bytes of output (a stream or file limit; a decompression bomb).
+    case outputLimit(format: CompressionFormat, start: UInt64, limit: UInt64, consumed: UInt64)
+    /// Bytes after the last stream that are neither padding nor another stream.
+    case trailingData(format: CompressionFormat, offset: UInt64)
+    /// A compression this build cannot decode (zstd, bzip2).
+    case unsupportedCompression(name: String, offset: UInt64)
+    /// An ar or tar header that cannot be read. For a tar decoded from a compressed stream the
+    /// offset counts in the decoded bytes, and `container` says so (`tar decoded from data.tar.xz`).
+    case malformedContainer(container: String, offset: UInt64, reason: String)
+
+    /// A stable code for reports: `truncated-stream`, `corrupt-stream`, `decoded-size-limit`, …
+    public var code: String {
+        switch self {
+        case .truncated: return "truncated-stream"
+        case .corrupt: return "corrupt-stream"
+        case .unsupportedOptions: return "unsupported-stream-options"
+        case .memoryLimit: return "decoder-memory-limit"
+        case .outputLimit: return "decoded-size-limit"
+        case .trailingData: return "trailing-data"
+        case .unsupportedCompression: return "unsupported-compression"
+        case .malformedContainer: return "malformed-container"
+        }
+    }
+
+    /// The input offset the problem is reported at.
+    public var offset: UInt64 {
+        switch self {
+        case let .truncated(_, _, offset), let .corrupt(_, _, offset, _), let .unsupportedOptions(_, _, offset),
+             let .trailingData(_, offset), let .unsupportedCompression(_, offset), let .malformedContainer(_, offset, _):
+            return offset
+        case let .memoryLimit(_, start, _, _): return start
+        case let .outputLimit(_, start, _, consumed): return start &+ consumed
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .truncated(format, start, offset):
+            return "\(format) stream at offset \(start) is truncated: input ends at offset \(offset)"
+        case let .corrupt(format, start, offset, reason):
+            return "\(format) stream at offset \(start) is corrupt at offset \(offset): \(reason)"
+        case let .unsupportedOptions(format, start, offset):
+            return "\(format) stream at offset \(start) uses unsupported options (offset \(offset))"
+        case let .memoryLimit(format, start, needed, limit):
+            return "\(format) stream at offset \(start) needs \(needed) bytes of decoder memory, over the limit of \(limit)"
+        case let .outputLimit(format, start, limit, consumed):
+            return "\(format) stream at offset \(start): decoding stopped at the output limit of \(limit) bytes after \(consumed) input bytes"
+                + " (a decompression bomb, or data larger than the limit)"
+        case let .trailingData(format, offset):
+            return "data that is not a \(format) stream follows the last stream, at offset \(offset)"
+        case let .unsupportedCompression(name, offset):
+            return "\(name) compression at offset \(offset) is not supported"
+        case let .malformedContainer(container, offset, reason):
+            return "\(container) header at offset \(offset) cannot be read: \(reason)"
+        }
+    }
+}

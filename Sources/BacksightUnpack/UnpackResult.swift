@@ -1,0 +1,86 @@
+/// A file inside a container (a `.deb`, a tar, a compressed file), handed to the caller while
+/// the container is read. The bytes of a `.file` are valid only during the callback.
+public struct UnpackedMember {
+    public enum Content {
+        /// A regular file's bytes (valid during the callback only).
+        case file(UnsafeRawBufferPointer)
+        case symbolicLink(target: [UInt8])
+        /// A hard link to an earlier member, named by its path inside the same container.
+        case hardLink(target: [UInt8])
+        /// Not read: `too-large`, `decoded-size-limit`, `not-regular-file`, `unsupported-compression`, …
+        case skipped(reason: String, message: String)
+    }
+
+    /// The path inside the container, starting with `/` (`/usr/lib/x.so`, `/DEBIAN/postinst`,
+    /// `/x.ko` for the content of `x.ko.xz`); bytes kept exactly as stored.
+    public var path: [UInt8]
+    public var content: Content
+    /// The member's size as the container states it, if it states one.
+    public var size: UInt64?
+}
+
+/// Bytes decoded from a stream found inside a file or inside another payload.
+public struct DecodedPayload: Sendable {
+    /// A name unique within its parent: `xz@0x1fd`, `lzma@0x0`, `swap-repaired`, `unsubstituted`.
+    public var name: String
+    /// Where the compressed data starts in the parent's bytes.
+    public var offset: UInt64
+    public var format: CompressionFormat
+    /// How decoding went: input consumed, output produced, checks, errors.
+    public var summary: DecodeSummary
+    public var bytes: DecodedBytes
+    /// Facts about this payload's own bytes (`shell-script-payload`, …).
+    public var facts: [UnpackFact]
+    /// Streams found inside this payload, recursively.
+    public var payloads: [DecodedPayload]
+    public var problems: [UnpackError]
+}
+
+/// What unpacking one file found besides its members.
+public struct UnpackResult: Sendable {
+    /// The container the file was read as: `deb`, `tar`, `xz`, `lzma`, `gzip`; nil for other files.
+    public var container: String?
+    /// Members reported through the callback.
+    public var members: Int = 0
+    /// Streams decoded from inside the file.
+    public var payloads: [DecodedPayload] = []
+    /// Facts about the file itself.
+    public var facts: [UnpackFact] = []
+    /// Streams or containers that could not be fully read, with offsets in the file.
+    public var problems: [UnpackError] = []
+    /// The member callback asked to stop.
+    public var stopped = false
+
+    public init() {}
+}
+
+/// The decoding allowance of one file on disk, shared by everything nested inside it, and how
+/// deep the unpacker is. Used by one thread at a time.
+public final class UnpackBudget {
+    public let limits: UnpackLimits
+    /// Decoded bytes still allowed for this file.
+    public private(set) var remainingOutput: UInt64
+    /// Current nesting: 0 outside, 1 while unpacking the file, 2 inside a member or payload, …
+    public private(set) var depth = 0
+
+    public init(limits: UnpackLimits) {
+        self.limits = limits
+        remainingOutput = limits.fileOutput
+    }
+
+    /// The limits for the next decoding run: the stream limit or what is left for the file.
+    var decodeLimits: DecodeLimits {
+        DecodeLimits(memory: limits.decoderMemory, output: min(limits.streamOutput, remainingOutput))
+    }
+
+    func spend(_ bytes: UInt64) { remainingOutput -= min(bytes, remainingOutput) }
+
+    /// Goes one level deeper; false (without going) when the depth limit is reached.
+    func enter() -> Bool {
+        guard depth < limits.depth else { return false }
+        depth += 1
+        return true
+    }
+
+    func leave() { depth = max(0, depth - 1) }
+}

@@ -1,0 +1,307 @@
+/// Opens what is compressed or archived in a file's bytes and looks inside, without files on
+/// disk: `.deb` packages, tar archives (plain, xz, lzma, gzip), `.xz`/`.lzma` files (`.ko.xz`,
+/// `.so.xz`, test blobs), and xz/LZMA streams carved from anywhere inside other data (ELF
+/// sections included), recursively. Knows nothing of rules: it reports members through a
+/// callback, and payloads, facts and problems as values.
+public struct Unpacker: Sendable {
+    /// The facts to compute (names from ``UnpackFact``); heuristics nobody reads are skipped.
+    public var facts: Set<String>
+    /// Whether to carve and decode streams found inside files as payloads.
+    public var carves: Bool
+
+    public init(facts: Set<String> = Set(UnpackFact.allNames), carves: Bool = true) {
+        self.facts = facts
+        self.carves = carves
+    }
+
+    /// Unpacks one file (or member). Members are handed to `member` as they are read (return
+    /// false to stop); everything decoded counts against `budget`, shared with nested calls.
+    /// - Parameter path: the scanned path, for member names and the test-file heuristics.
+    public func unpack(path: String, bytes: UnsafeRawBufferPointer, budget: UnpackBudget,
+                       member: (UnpackedMember) -> Bool) -> UnpackResult {
+        var result = UnpackResult()
+        guard budget.enter() else { return result }
+        defer { budget.leave() }
+        withoutActuallyEscaping(member) { member in
+            if ArArchive.hasMagic(bytes) {
+                unpackPackage(bytes, budget: budget, member: member, into: &result)
+            } else if StreamHeaders.xzCheck(at: 0, in: bytes) != nil {
+                unpackCompressedFile(path: path, bytes: bytes, format: .xz, budget: budget, member: member, into: &result)
+            } else if Self.isLZMAFile(bytes, budget: budget) {
+                unpackCompressedFile(path: path, bytes: bytes, format: .lzmaAlone, budget: budget, member: member, into: &result)
+            } else if Self.isGzippedTar(bytes, budget: budget) {
+                unpackCompressedFile(path: path, bytes: bytes, format: .gzip, budget: budget, member: member, into: &result)
+            } else if TarReader.looksLikeHeader(bytes) {
+                unpackTar(bytes, budget: budget, member: member, into: &result)
+            } else {
+                var payloadCount = 0
+                let found = inspect(bytes, budget: budget, isPayload: false, payloadCount: &payloadCount)
+                result.payloads = found.payloads
+                result.facts = found.facts
+                result.problems = found.problems
+            }
+        }
+        return result
+    }
+
+    // MARK: Containers
+
+    /// A `.deb`: `debian-binary`, `control.tar[.xz|.gz|.zst]`, `data.tar[.xz|.gz|.zst|.lzma]`.
+    /// Control files are reported under `/DEBIAN/`, data files under `/`.
+    private func unpackPackage(_ bytes: UnsafeRawBufferPointer, budget: UnpackBudget,
+                               member: @escaping (UnpackedMember) -> Bool, into result: inout UnpackResult) {
+        result.container = "ar"
+        let (members, error) = ArArchive.members(of: bytes)
+        guard members.first?.name == "debian-binary" else {
+            // An ar archive that is not a package (a static library): not opened.
+            result.container = nil
+            return
+        }
+        result.container = "deb"
+        if let error { result.problems.append(error) }
+        for archive in members where archive.name.hasPrefix("control.tar") || archive.name.hasPrefix("data.tar") {
+            let prefix: [UInt8] = archive.name.hasPrefix("control.tar") ? Array("/DEBIAN".utf8) : []
+            let data = UnsafeRawBufferPointer(rebasing: bytes[archive.offset..<archive.offset + archive.size])
+            let suffix = archive.name.split(separator: ".", omittingEmptySubsequences: false).dropFirst(2).joined(separator: ".")
+            let format: CompressionFormat?
+            switch suffix {
+            case "": format = nil
+            case "xz": format = .xz
+            case "gz": format = .gzip
+            case "lzma": format = .lzmaAlone
+            default:
+                let error = UnpackError.unsupportedCompression(name: suffix, offset: UInt64(archive.offset))
+                result.problems.append(error)
+                let skipped = UnpackedMember(path: Array("/\(archive.name)".utf8), content: .skipped(reason: error.code, message: error.description),
+                                             size: UInt64(archive.size))
+                result.members += 1
+                if !member(skipped) { result.stopped = true; return }
+                continue
+            }
+            let label = format == nil ? "tar \(archive.name) at offset \(archive.offset)" : "tar decoded from \(archive.name)"
+            let collector = MemberCollector(prefix: prefix, singleName: Array(archive.name.utf8), expectsTar: true,
+                                            memberLimit: budget.limits.memberSize, label: label, emit: member)
+            if let format {
+                let summary = Decompressor.decode(data, format: format, limits: budget.decodeLimits) { collector.take($0) }
+                budget.spend(summary.produced)
+                if let error = summary.error { result.problems.append(Self.shifted(error, by: archive.offset)) }
+                if let error = collector.finish(summary) {
+                    result.problems.append(error)
+                }
+            } else {
+                _ = collector.take(data)
+                if let error = collector.finish(nil) { result.problems.append(error) }
+            }
+            result.members += collector.emitted
+            if collector.stopped { result.stopped = true; return }
+        }
+    }
+
+    /// A tar archive held in memory.
+    private func unpackTar(_ bytes: UnsafeRawBufferPointer, budget: UnpackBudget,
+                           member: @escaping (UnpackedMember) -> Bool, into result: inout UnpackResult) {
+        result.container = "tar"
+        let collector = MemberCollector(prefix: [], singleName: [], expectsTar: true, memberLimit: budget.limits.memberSize, emit: member)
+        _ = collector.take(bytes)
+        if let error = collector.finish(nil) { result.problems.append(error) }
+        result.members = collector.emitted
+        result.stopped = collector.stopped
+    }
+
+    /// A file that is compressed as a whole: its content is one member named after the file
+    /// (`x.ko.xz` -> `/x.ko`), or a tar's members. Then the test-blob heuristics that need the
+    /// decoding outcome: a corrupt-named file that decodes cleanly, a swap that repairs it.
+    private func unpackCompressedFile(path: String, bytes: UnsafeRawBufferPointer, format: CompressionFormat, budget: UnpackBudget,
+                                      member: @escaping (UnpackedMember) -> Bool, into result: inout UnpackResult) {
+        result.container = format.description
+        let name = TestFileName(path: path)
+        let inner = name.decodedName ?? (name.name.isEmpty ? "content" : name.name + ".decoded")
+        let collector = MemberCollector(prefix: [], singleName: Array(inner.utf8), expectsTar: false,
+                                        memberLimit: budget.limits.memberSize, label: "tar decoded from \(format)", emit: member)
+        let summary = Decompressor.decode(bytes, format: format, limits: budget.decodeLimits) { collector.take($0) }
+        budget.spend(summary.produced)
+        if let error = summary.error { result.problems.append(error) }
+        if let error = collector.finish(summary) {
+            result.problems.append(error)
+        }
+        result.members = collector.emitted
+        result.stopped = collector.stopped
+        if summary.isComplete, summary.consumed < UInt64(bytes.count) {
+            result.problems.append(.trailingData(format: format, offset: summary.start + summary.consumed))
+        }
+
+        if facts.contains(UnpackFact.corruptNameDecodesCleanly), summary.integrityVerified,
+           summary.consumed == UInt64(bytes.count), let broken = name.brokenWord, let test = name.testEvidence {
+            let checks = Set(summary.checks.map(\.description)).sorted().joined(separator: ", ")
+            result.facts.append(UnpackFact(name: UnpackFact.corruptNameDecodesCleanly, evidence: [FactEvidence(
+                value: "\(name.name) says '\(broken)' but decodes cleanly", offset: 0,
+                detail: "\(summary.completeStreams) \(format) stream(s), \(checks.isEmpty ? "CRC-32" : checks) verified, \(summary.produced) bytes; \(test)")]))
+        }
+        if facts.contains(UnpackFact.swapRepairsStream) || carves, format == .xz, let error = summary.error,
+           Self.isDamage(error), bytes.count <= budget.limits.swapSearchInput {
+            repairBySwapping(bytes, failureOffset: Int(clamping: error.offset), budget: budget, into: &result)
+        }
+    }
+
+    /// Tries byte-pair swaps on an xz file that does not decode; a repair becomes a fact and a
+    /// payload named `swap-repaired`.
+    private func repairBySwapping(_ bytes: UnsafeRawBufferPointer, failureOffset: Int, budget: UnpackBudget, into result: inout UnpackResult) {
+        // All tries together decode at most 64 MiB (and what the file has left).
+        let searchLimits = DecodeLimits(memory: budget.limits.decoderMemory, output: min(budget.decodeLimits.output, 64 << 20))
+        guard let found = SwapRepair.search(bytes, failureOffset: failureOffset, limits: searchLimits) else { return }
+        let swapped = SwapRepair.apply(found.pairs, to: bytes)
+        let checks = Set(found.summary.checks.map(\.description)).sorted().joined(separator: ", ")
+        let description = SwapRepair.describe(found.pairs)
+        if facts.contains(UnpackFact.swapRepairsStream) {
+            result.facts.append(UnpackFact(name: UnpackFact.swapRepairsStream, evidence: [FactEvidence(
+                value: "swap \(description)", offset: UInt64(min(failureOffset, bytes.count)),
+                detail: "the file fails to decode at offset \(failureOffset); swapped, it is \(found.summary.completeStreams) valid xz stream(s) "
+                    + "with \(checks) verified, \(found.summary.produced) bytes (found after \(found.attempts) swap(s) tried)")]))
+        }
+        var payloadCount = 0
+        if let payload = swapped.withUnsafeBytes({ decodePayload($0, at: 0, format: .xz, name: "swap-repaired", embedded: false,
+                                                                  budget: budget, payloadCount: &payloadCount) }) {
+            result.payloads.append(payload)
+        }
+    }
+
+    /// Whether an error means damaged data (rather than a limit reached).
+    static func isDamage(_ error: UnpackError) -> Bool {
+        switch error {
+        case .corrupt, .truncated, .trailingData: return true
+        default: return false
+        }
+    }
+
+    // MARK: Payloads
+
+    /// The heuristics on bytes that are not a container: carved streams, a disguised header,
+    /// a filler layout, and (for payloads) shell-script markers.
+    private func inspect(_ bytes: UnsafeRawBufferPointer, budget: UnpackBudget, isPayload: Bool,
+                         payloadCount: inout Int) -> (payloads: [DecodedPayload], facts: [UnpackFact], problems: [UnpackError]) {
+        var payloads: [DecodedPayload] = []
+        var facts: [UnpackFact] = []
+        var problems: [UnpackError] = []
+        let isELF = bytes.count >= 4 && bytes[0] == 0x7F && bytes[1] == 0x45 && bytes[2] == 0x4C && bytes[3] == 0x46
+
+        if !isELF, self.facts.contains(UnpackFact.substitutedCompressionMagic) || carves, let disguise = SubstitutedMagic.detect(bytes) {
+            let undone = disguise.undo(bytes)
+            if let payload = undone.withUnsafeBytes({ decodePayload($0, at: 0, format: disguise.format, name: "unsubstituted", embedded: false,
+                                                                     budget: budget, payloadCount: &payloadCount) }),
+               payload.summary.isComplete {
+                if self.facts.contains(UnpackFact.substitutedCompressionMagic) {
+                    facts.append(UnpackFact(name: UnpackFact.substitutedCompressionMagic, evidence: [FactEvidence(
+                        value: "\(disguise.format) header under \(disguise.substitution)", offset: 0,
+                        detail: "undoing \(disguise.substitution) over the data gives a \(disguise.format) stream that decodes to \(payload.summary.produced) bytes")]))
+                }
+                payloads.append(payload)
+            }
+        }
+
+        if carves || self.facts.contains(UnpackFact.embeddedCompressedStream) {
+            var evidence: [FactEvidence] = []
+            var decodedUpTo = 0
+            for candidate in StreamCarver.candidates(in: bytes) where candidate.offset >= decodedUpTo {
+                guard payloadCount < budget.limits.payloadsPerFile else {
+                    problems.append(.malformedContainer(container: "payloads", offset: UInt64(candidate.offset),
+                                                        reason: "more than \(budget.limits.payloadsPerFile) streams; the rest are not decoded"))
+                    break
+                }
+                let prefix = candidate.format == .xz ? "xz" : "lzma"
+                let name = "\(prefix)@0x\(String(candidate.offset, radix: 16))"
+                guard let payload = decodePayload(bytes, at: candidate.offset, format: candidate.format, name: name, embedded: true,
+                                                  budget: budget, payloadCount: &payloadCount) else { continue }
+                if let error = payload.summary.error, candidate.format == .xz || !Self.isDamage(error) { problems.append(error) }
+                guard payload.summary.isComplete || candidate.format == .xz else { continue }
+                decodedUpTo = candidate.offset + Int(payload.summary.consumed)
+                let isWhole = candidate.offset == 0 && decodedUpTo >= bytes.count
+                // A cut-short xz stream stays a payload (what it held up to the damage) and a
+                // problem, but only whole streams make the fact.
+                if !isWhole, payload.summary.isComplete {
+                    evidence.append(FactEvidence(value: "\(candidate.format) stream at offset \(candidate.offset)", offset: UInt64(candidate.offset),
+                                                 detail: Self.describe(payload.summary)))
+                }
+                payloads.append(payload)
+            }
+            if !evidence.isEmpty, self.facts.contains(UnpackFact.embeddedCompressedStream) {
+                facts.append(UnpackFact(name: UnpackFact.embeddedCompressedStream, evidence: evidence))
+            }
+        }
+
+        if !isELF, self.facts.contains(UnpackFact.fillerEntropyLayout), !ShellScriptMarkers.isText(bytes),
+           let layout = FillerLayout.detect(bytes) {
+            facts.append(UnpackFact(name: UnpackFact.fillerEntropyLayout, evidence: [FactEvidence(
+                value: layout.summary, offset: UInt64(layout.firstOffset),
+                detail: "lowest block entropy \(layout.entropyText) bits/byte")]))
+        }
+
+        if isPayload, self.facts.contains(UnpackFact.shellScriptPayload), let markers = ShellScriptMarkers.find(in: bytes) {
+            facts.append(UnpackFact(name: UnpackFact.shellScriptPayload, evidence: markers))
+        }
+        return (payloads, facts, problems)
+    }
+
+    /// Decodes one stream into a payload (kept up to the member limit) and inspects it in turn.
+    /// Returns nil when nothing was decoded, or the depth limit is reached.
+    private func decodePayload(_ bytes: UnsafeRawBufferPointer, at offset: Int, format: CompressionFormat, name: String, embedded: Bool,
+                               budget: UnpackBudget, payloadCount: inout Int) -> DecodedPayload? {
+        guard budget.enter() else { return nil }
+        defer { budget.leave() }
+        let keep = Int(min(budget.limits.memberSize, UInt64(Int.max)))
+        let (decoded, summary, _) = Decompressor.decode(bytes, from: offset, format: format, limits: budget.decodeLimits, keep: keep)
+        budget.spend(summary.produced)
+        guard summary.produced > 0 else { return nil }
+        payloadCount += 1
+        var payload = DecodedPayload(name: name, offset: UInt64(offset), format: format, summary: summary, bytes: decoded,
+                                     facts: [], payloads: [], problems: [])
+        if embedded, facts.contains(UnpackFact.embeddedCompressedStream), summary.isComplete {
+            payload.facts.append(UnpackFact(name: UnpackFact.embeddedCompressedStream, evidence: [FactEvidence(
+                value: "carved from offset \(offset) of its container", offset: 0, detail: Self.describe(summary))]))
+        }
+        guard summary.isComplete else { return payload }
+        let inner = decoded.withUnsafeBytes { inspect($0, budget: budget, isPayload: true, payloadCount: &payloadCount) }
+        payload.payloads = inner.payloads
+        payload.facts += inner.facts
+        payload.problems = inner.problems
+        return payload
+    }
+
+    static func describe(_ summary: DecodeSummary) -> String {
+        let check = summary.integrityVerified ? ", " + Set(summary.checks.map(\.description)).sorted().joined(separator: ", ") + " verified" : ""
+        return "\(summary.consumed) bytes decode to \(summary.produced)\(check)"
+    }
+
+    // MARK: Recognising whole-file formats
+
+    /// An LZMA_Alone header at offset 0 whose data decodes for a while (the header alone is weak).
+    static func isLZMAFile(_ bytes: UnsafeRawBufferPointer, budget: UnpackBudget) -> Bool {
+        guard StreamHeaders.isLZMAAloneHeader(at: 0, in: bytes) else { return false }
+        let trial = Decompressor.decode(bytes, format: .lzmaAlone, limits: DecodeLimits(memory: budget.limits.decoderMemory, output: 4096)) { _ in true }
+        if trial.isComplete { return true }
+        if case .outputLimit = trial.error { return true }
+        return false
+    }
+
+    /// gzip data whose content starts with a tar header (`.tar.gz`, `.tgz`). Other gzip files
+    /// (man pages, changelogs) are left alone.
+    static func isGzippedTar(_ bytes: UnsafeRawBufferPointer, budget: UnpackBudget) -> Bool {
+        guard bytes.count > 18, bytes[0] == 0x1F, bytes[1] == 0x8B, bytes[2] == 8 else { return false }
+        let (head, _, _) = Decompressor.decode(bytes, format: .gzip, limits: DecodeLimits(memory: budget.limits.decoderMemory, output: 512), keep: 512)
+        return head.withUnsafeBytes { TarReader.looksLikeHeader($0) }
+    }
+
+    /// An error from decoding a slice, with offsets moved to the enclosing file.
+    static func shifted(_ error: UnpackError, by base: Int) -> UnpackError {
+        let by = UInt64(base)
+        switch error {
+        case let .truncated(format, start, offset): return .truncated(format: format, start: start + by, offset: offset + by)
+        case let .corrupt(format, start, offset, reason): return .corrupt(format: format, start: start + by, offset: offset + by, reason: reason)
+        case let .unsupportedOptions(format, start, offset): return .unsupportedOptions(format: format, start: start + by, offset: offset + by)
+        case let .memoryLimit(format, start, needed, limit): return .memoryLimit(format: format, start: start + by, needed: needed, limit: limit)
+        case let .outputLimit(format, start, limit, consumed): return .outputLimit(format: format, start: start + by, limit: limit, consumed: consumed)
+        case let .trailingData(format, offset): return .trailingData(format: format, offset: offset + by)
+        case let .unsupportedCompression(name, offset): return .unsupportedCompression(name: name, offset: offset + by)
+        case let .malformedContainer(container, offset, reason): return .malformedContainer(container: container, offset: offset + by, reason: reason)
+        }
+    }
+}
