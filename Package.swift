@@ -4,6 +4,7 @@ import PackageDescription
 // Data flows one way: walk -> read -> extract features -> match rules -> report.
 //   BacksightWalk   root-confined directory walk and file reading (knows nothing of ELF or rules)
 //   BacksightELF    the ELF feature model over libelf (knows nothing of rules or files on disk)
+//   BacksightCode   code analysis over capstone: resolvers, constructors, GOT writes (knows nothing of rules)
 //   BacksightRules  rule language, compiler and matcher over features (knows nothing of files on disk)
 //   Backsight       the engine and public API: parallel scan, reports, renderers
 //   backsight       the command line: argument parsing and printing only
@@ -27,10 +28,11 @@ let package = Package(
         .target(name: "BacksightWalk"),
         .target(name: "BacksightELF", dependencies: ["CElf"]),
         .target(name: "BacksightRules", dependencies: ["BacksightELF", "Yams"]),
+        .target(name: "BacksightCode", dependencies: ["BacksightELF", "CCapstone"]),
         .target(
             name: "Backsight",
             dependencies: [
-                "BacksightWalk", "BacksightELF", "BacksightRules",
+                "BacksightWalk", "BacksightELF", "BacksightRules", "BacksightCode",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: []
@@ -43,6 +45,7 @@ let package = Package(
         .target(name: "BacksightTestSupport", path: "Tests/BacksightTestSupport"),
         .testTarget(name: "BacksightWalkTests", dependencies: ["BacksightWalk", "BacksightTestSupport"]),
         .testTarget(name: "BacksightELFTests", dependencies: ["BacksightELF"]),
+        .testTarget(name: "BacksightCodeTests", dependencies: ["BacksightCode", "BacksightELF"]),
         .testTarget(name: "BacksightRulesTests", dependencies: ["BacksightRules", "BacksightELF"]),
         .testTarget(name: "BacksightTests", dependencies: ["Backsight", "BacksightTestSupport"]),
         .testTarget(name: "BacksightConsumerTests", dependencies: ["Backsight"]),

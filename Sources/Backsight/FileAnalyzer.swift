@@ -31,6 +31,7 @@ struct FileAnalyzer: Sendable {
             report.elfType = model.header.type
             report.problems = model.problems.map(\.description)
             subject.elf = model
+            subject.addCodeFacts(of: model, bytes: bytes, for: ruleSet)
         case let .failure(error):
             report.skip = Skip(reason: "malformed-elf", message: error.description)
         case nil:

@@ -1,0 +1,203 @@
+import CCapstone
+
+/// One capstone handle for one instruction set and mode, with the instruction buffer it decodes
+/// into. Owns both and frees them in `deinit`; nothing outside sees a capstone pointer.
+///
+/// Not thread-safe: each analysis creates its own.
+final class Disassembler {
+    let architecture: CodeArchitecture
+    /// ARM only: Thumb (T32) rather than ARM (A32) encoding.
+    let thumb: Bool
+    let registers: RegisterNames
+    private var handle: csh
+    private let buffer: UnsafeMutablePointer<cs_insn>
+
+    init?(architecture: CodeArchitecture, thumb: Bool = false) {
+        let (arch, mode) = architecture.capstoneMode(thumb: thumb)
+        var opened: csh = 0
+        guard cs_open(arch, mode, &opened) == CS_ERR_OK else { return nil }
+        guard cs_option(opened, CS_OPT_DETAIL, Int(CS_OPT_ON.rawValue)) == CS_ERR_OK,
+              let instruction = cs_malloc(opened) else {
+            cs_close(&opened)
+            return nil
+        }
+        self.architecture = architecture
+        self.thumb = thumb
+        self.handle = opened
+        self.buffer = instruction
+        self.registers = RegisterNames(handle: opened, architecture: architecture)
+    }
+
+    deinit {
+        cs_free(buffer, 1)
+        cs_close(&handle)
+    }
+
+    /// Decodes the instruction at the start of `bytes`, loaded at `address`; nil when the bytes
+    /// are not a valid instruction (or are too few).
+    func decode(_ bytes: UnsafeRawBufferPointer, address: UInt64) -> Instruction? {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
+        var code: UnsafePointer<UInt8>? = base.assumingMemoryBound(to: UInt8.self)
+        var size = min(bytes.count, 16)
+        var next = address
+        guard cs_disasm_iter(handle, &code, &size, &next, buffer) else { return nil }
+        let raw = UnsafePointer(buffer)
+        let size16 = Int(raw.pointee.size)
+        guard size16 > 0 else { return nil }
+        var instruction = Instruction(address: address, size: size16, text: Self.text(of: raw))
+        switch architecture {
+        case .x86_64, .i386:
+            X86Lowering(registers: registers, is64Bit: architecture == .x86_64).lower(raw, into: &instruction)
+        case .aarch64:
+            ARM64Lowering(registers: registers).lower(raw, into: &instruction)
+        case .arm:
+            ARMLowering(registers: registers, thumb: thumb).lower(raw, into: &instruction)
+        case .mips:
+            MIPSLowering(registers: registers, is64Bit: architecture.wordSize == 8).lower(raw, into: &instruction)
+        }
+        return instruction
+    }
+
+    /// `mnemonic operands`, as capstone prints them.
+    private static func text(of instruction: UnsafePointer<cs_insn>) -> String {
+        let mnemonic = withUnsafeBytes(of: instruction.pointee.mnemonic) { cString($0) }
+        let operands = withUnsafeBytes(of: instruction.pointee.op_str) { cString($0) }
+        return operands.isEmpty ? mnemonic : mnemonic + " " + operands
+    }
+
+    static func cString(_ bytes: UnsafeRawBufferPointer) -> String {
+        let end = bytes.firstIndex(of: 0) ?? bytes.endIndex
+        return String(decoding: bytes[..<end], as: UTF8.self)
+    }
+
+    /// The mnemonic alone, for lowering code.
+    static func mnemonic(of instruction: UnsafePointer<cs_insn>) -> String {
+        withUnsafeBytes(of: instruction.pointee.mnemonic) { cString($0) }
+    }
+
+    static func operandText(of instruction: UnsafePointer<cs_insn>) -> String {
+        withUnsafeBytes(of: instruction.pointee.op_str) { cString($0) }
+    }
+
+    static func isInGroup(_ instruction: UnsafePointer<cs_insn>, _ group: cs_group_type) -> Bool {
+        let count = backsight_cs_group_count(instruction)
+        for index in 0..<count where UInt32(backsight_cs_group(instruction, index)) == group.rawValue { return true }
+        return false
+    }
+}
+
+/// Capstone register ids folded to full registers by name (`eax` -> `rax`, `w3` -> `x3`), and
+/// the registers the calling convention names.
+struct RegisterNames {
+    /// For every capstone id: the folded register, or nil for "no register" and zero registers.
+    private let folded: [Register?]
+    /// Capstone ids of registers that always read as zero (`xzr`, `wzr`, MIPS `$zero`).
+    private let zeroIDs: Set<UInt16>
+    /// Capstone ids of 32-bit views of 64-bit registers (AArch64 `w0`…), whose writes zero-extend.
+    private let narrowIDs: Set<UInt16>
+    private let byName: [String: Register]
+    private let names: [String]
+
+    init(handle: csh, architecture: CodeArchitecture) {
+        let limit: UInt32
+        switch architecture {
+        case .x86_64, .i386: limit = X86_REG_ENDING.rawValue
+        case .aarch64: limit = ARM64_REG_ENDING.rawValue
+        case .arm: limit = ARM_REG_ENDING.rawValue
+        case .mips: limit = MIPS_REG_ENDING.rawValue
+        }
+        var names: [String] = []
+        for id in 0..<limit {
+            names.append(cs_reg_name(handle, id).map { String(cString: $0) } ?? "")
+        }
+        var byName: [String: Register] = [:]
+        for (id, name) in names.enumerated() where !name.isEmpty && byName[name] == nil {
+            byName[name] = Register(id: UInt16(id))
+        }
+        var folded: [Register?] = []
+        var zeroIDs: Set<UInt16> = []
+        var narrowIDs: Set<UInt16> = []
+        for (id, name) in names.enumerated() {
+            guard id > 0, !name.isEmpty else { folded.append(nil); continue }
+            if Self.isZeroRegister(name, architecture) {
+                zeroIDs.insert(UInt16(id))
+                folded.append(nil)
+                continue
+            }
+            let full = Self.fullName(of: name, architecture)
+            if architecture == .aarch64, full != name, name.hasPrefix("w") { narrowIDs.insert(UInt16(id)) }
+            folded.append(byName[full] ?? Register(id: UInt16(id)))
+        }
+        self.folded = folded
+        self.zeroIDs = zeroIDs
+        self.narrowIDs = narrowIDs
+        self.byName = byName
+        self.names = names
+    }
+
+    /// The disassembler's name of a register (`x0`, `r4`, `d8`).
+    func name(of register: Register) -> String {
+        Int(register.id) < names.count ? names[Int(register.id)] : ""
+    }
+
+    /// The full register for a capstone id; nil for no register and for zero registers.
+    func register(_ id: UInt32) -> Register? {
+        guard id < UInt32(folded.count) else { return nil }
+        return folded[Int(id)]
+    }
+
+    func isZero(_ id: UInt32) -> Bool { id <= UInt32(UInt16.max) && zeroIDs.contains(UInt16(id)) }
+
+    /// Whether the capstone id names a 32-bit view whose writes clear the upper half (AArch64 `w`).
+    func isNarrow(_ id: UInt32) -> Bool { id <= UInt32(UInt16.max) && narrowIDs.contains(UInt16(id)) }
+
+    /// The register with this (full) name, such as `rsp`, `x0`, `r0`, `a0`.
+    func named(_ name: String) -> Register? { byName[name] }
+
+    /// Operand for reading register `id`: zero registers read as the immediate 0.
+    func readOperand(_ id: UInt32) -> Operand? {
+        if isZero(id) { return .immediate(0) }
+        return register(id).map(Operand.register)
+    }
+
+    private static func isZeroRegister(_ name: String, _ architecture: CodeArchitecture) -> Bool {
+        switch architecture {
+        case .aarch64: return name == "xzr" || name == "wzr"
+        case .mips: return name == "zero" || name == "0"
+        default: return false
+        }
+    }
+
+    private static let x86Families: [String: String] = {
+        var map: [String: String] = [:]
+        for (full, parts) in [
+            ("rax", ["al", "ah", "ax", "eax"]), ("rbx", ["bl", "bh", "bx", "ebx"]),
+            ("rcx", ["cl", "ch", "cx", "ecx"]), ("rdx", ["dl", "dh", "dx", "edx"]),
+            ("rsi", ["sil", "si", "esi"]), ("rdi", ["dil", "di", "edi"]),
+            ("rbp", ["bpl", "bp", "ebp"]), ("rsp", ["spl", "sp", "esp"]), ("rip", ["ip", "eip"]),
+        ] {
+            for part in parts { map[part] = full }
+        }
+        for number in 8...15 {
+            for suffix in ["b", "w", "d"] { map["r\(number)\(suffix)"] = "r\(number)" }
+        }
+        return map
+    }()
+
+    private static func fullName(of name: String, _ architecture: CodeArchitecture) -> String {
+        switch architecture {
+        case .x86_64:
+            return x86Families[name] ?? name
+        case .i386:
+            // 32-bit code: the e-registers are the full ones.
+            guard let wide = x86Families[name], wide.hasPrefix("r"), wide.count == 3 else { return name }
+            return "e" + wide.dropFirst()
+        case .aarch64:
+            if name == "wsp" { return "sp" }
+            if name.hasPrefix("w"), let number = Int(name.dropFirst()), (0...30).contains(number) { return "x\(number)" }
+            return name
+        case .arm, .mips:
+            return name
+        }
+    }
+}
