@@ -5,9 +5,9 @@ extension ScanSubject {
     /// one `resolver` or `function` instance per analysed root, file-wide facts as
     /// characteristics. Files with no resolver, constructor, authentication entry point or
     /// `dlsym` import, and rule sets that read no code fact, cost nothing.
-    mutating func addCodeFacts(of model: ELFModel, bytes: UnsafeRawBufferPointer, for ruleSet: RuleSet) {
-        guard ruleSet.needsCodeFacts else { return }
-        add(CodeAnalyzer.analyze(model, bytes: bytes))
+    mutating func addCodeFacts(of model: ELFModel, bytes: UnsafeRawBufferPointer, request: CodeAnalysisRequest) {
+        guard !request.isEmpty else { return }
+        add(CodeAnalyzer.analyze(model, bytes: bytes, request: request))
     }
 
     /// Adds facts the code analysis found.
@@ -44,12 +44,36 @@ extension Evidence {
 }
 
 extension RuleSet {
-    /// Whether some rule reads a fact only the code analysis provides: a resolver or function
-    /// scope, or a characteristic it computes.
-    var needsCodeFacts: Bool {
-        if scopes.contains(.resolver) || scopes.contains(.function) { return true }
-        return !characteristics.isDisjoint(with: Self.codeFactNames)
+    /// Whether some rule reads a fact only the code analysis provides.
+    var needsCodeFacts: Bool { !codeAnalysisRequest.isEmpty }
+
+    /// The parts of the code analysis the rules need: resolvers for resolver-scope rules,
+    /// entry points for function-scope rules, constructors and the `dlsym` search only when a
+    /// rule reads a fact that comes from them.
+    var codeAnalysisRequest: CodeAnalysisRequest {
+        Self.request(scopes: scopes, characteristics: { characteristics(in: $0) })
     }
 
-    private static let codeFactNames = Set(CodeFact.allCases.map(\.rawValue))
+    private static let treeFacts: Set<String> = [CodeFact.gotSlotPointsIntoOwnText.rawValue, CodeFact.inMemoryELFParsing.rawValue]
+    private static let objectTells: Set<String> = [
+        CodeFact.largeModelRelocationsInRodata, .localLabelFunctionSymbols, .sectionNameSymbolMismatch, .missingCommentSection,
+    ].reduce(into: []) { $0.insert($1.rawValue) }
+    private static let functionFacts: Set<String> = Set(CodeFact.allCases.map(\.rawValue)).subtracting(objectTells)
+
+    static func request(scopes: Set<Scope>, characteristics: (Scope) -> Set<String>) -> CodeAnalysisRequest {
+        var request: CodeAnalysisRequest = []
+        let wide = characteristics(.file).union(characteristics(.elf)).union(characteristics(.payload))
+        let all = Scope.allCases.reduce(into: Set<String>()) { $0.formUnion(characteristics($1)) }
+        if scopes.contains(.resolver) || !wide.isDisjoint(with: treeFacts) { request.insert(.resolvers) }
+        if scopes.contains(.function) { request.insert(.entryPoints) }
+        if !characteristics(.function).isDisjoint(with: functionFacts.subtracting([CodeFact.comparesPasswordWithLiteral.rawValue]))
+            || !wide.isDisjoint(with: treeFacts) || wide.contains(CodeFact.constructorPresent.rawValue)
+            || all.contains(CodeFact.dlsymRTLDNext.rawValue) {
+            request.insert(.constructors)
+        }
+        if all.contains(CodeFact.dlsymRTLDNext.rawValue) { request.insert(.symbolLookups) }
+        if !all.isDisjoint(with: objectTells) { request.insert(.objectTells) }
+        return request
+    }
 }
+

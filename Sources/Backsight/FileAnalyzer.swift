@@ -4,6 +4,13 @@ import Crypto
 /// Holds no state between files, so one per thread or one shared are equally safe.
 struct FileAnalyzer: Sendable {
     let ruleSet: RuleSet
+    /// The parts of the code analysis some rule reads (none: the disassembler never runs).
+    let codeRequest: CodeAnalysisRequest
+
+    init(ruleSet: RuleSet) {
+        self.ruleSet = ruleSet
+        codeRequest = ruleSet.codeAnalysisRequest
+    }
 
     /// What is known of a file's bytes before any rule runs.
     struct Features {
@@ -31,7 +38,7 @@ struct FileAnalyzer: Sendable {
             report.elfType = model.header.type
             report.problems = model.problems.map(\.description)
             subject.elf = model
-            subject.addCodeFacts(of: model, bytes: bytes, for: ruleSet)
+            subject.addCodeFacts(of: model, bytes: bytes, request: codeRequest)
         case let .failure(error):
             report.skip = Skip(reason: "malformed-elf", message: error.description)
         case nil:

@@ -44,7 +44,10 @@ public struct Inspection: Sendable, Codable {
         case let .success(model):
             inspection.elf = model
             let code = CodeAnalyzer.analyze(model, bytes: bytes)
-            if !code.isEmpty { inspection.code = code }
+            let statistics = code.statistics
+            if !code.isEmpty || statistics.instructions > 0 || statistics.resolvers + statistics.constructors + statistics.entryPoints > 0 {
+                inspection.code = code
+            }
         case let .failure(error): inspection.error = error.description
         case nil: break
         }

@@ -24,26 +24,34 @@ public enum CodeAnalyzer {
     static let functionsPerRoot = 48
 
     /// Analyses the code of `model`, whose bytes are `bytes` (the same buffer it was read from).
-    public static func analyze(_ model: ELFModel, bytes: UnsafeRawBufferPointer) -> CodeFacts {
+    /// `request` limits the work to the parts a caller needs.
+    public static func analyze(_ model: ELFModel, bytes: UnsafeRawBufferPointer, request: CodeAnalysisRequest = .all) -> CodeFacts {
         var facts = CodeFacts()
         if model.header.type == "REL" {
-            facts.fileFacts = RelocatableObjectTells.facts(of: model)
+            if request.contains(.objectTells) { facts.fileFacts = RelocatableObjectTells.facts(of: model) }
             return facts
         }
-        let imports = Set(model.symbols.lazy.filter(\.isImport).map(\.name))
-        if imports.contains("dlvsym") {
+        var importsVersionedLookup = false
+        var looksUpSymbols = false
+        for symbol in model.symbols where request.contains(.symbolLookups) && symbol.table == .dynsym && symbol.isUndefined {
+            switch symbol.name {
+            case "dlvsym": importsVersionedLookup = true
+            case "dlsym", "__libc_dlsym": looksUpSymbols = true
+            default: continue
+            }
+        }
+        if importsVersionedLookup {
             facts.fileFacts[CodeFact.dlsymRTLDNext.rawValue, default: []].append(
                 CodeEvidence(instruction: "import dlvsym", function: "dlvsym", note: "imports dlvsym: looks up a specific version of a symbol another library defines"))
         }
-        let roots = Roots(model: model)
-        let looksUpSymbols = imports.contains("dlsym") || imports.contains("__libc_dlsym")
+        let roots = Roots(model: model, request: request)
         guard !roots.isEmpty || looksUpSymbols,
               let architecture = CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
                                                   littleEndian: model.header.isLittleEndian) else { return facts }
         let image = ObjectImage(model: model, bytes: bytes, architecture: architecture)
         guard let walker = CodeWalker(image: image, budget: instructionBudget) else { return facts }
         var explorer = Explorer(walker: walker)
-        let derivation = FactDerivation(image: image)
+        let derivation = FactDerivation(walker: walker)
 
         for root in roots.all {
             let reached = explorer.explore(root)
@@ -96,39 +104,42 @@ struct Roots {
 
     var isEmpty: Bool { all.isEmpty }
 
-    init(model: ELFModel) {
+    init(model: ELFModel, request: CodeAnalysisRequest = .all) {
         let isARM = model.header.machineNumber == 40
         var seen: Set<UInt64> = []
-        func name(at address: UInt64) -> String? {
-            let candidates = model.symbols.filter {
-                $0.type == "FUNC" && !$0.isUndefined && !$0.name.isEmpty && (isARM ? $0.value & ~1 : $0.value) == address
-            }
-            return (candidates.first { $0.table == .symtab } ?? candidates.first)?.name
-        }
-        func size(at address: UInt64) -> UInt64 {
-            model.symbols.first { $0.type == "FUNC" && !$0.isUndefined && (isARM ? $0.value & ~1 : $0.value) == address && $0.size > 0 }?.size ?? 0
-        }
-        for resolver in model.resolvers where resolver.fileOffset != nil && seen.insert(resolver.address).inserted {
+        for resolver in model.resolvers where request.contains(.resolvers) && resolver.fileOffset != nil
+            && seen.insert(resolver.address).inserted {
             let source = resolver.ifuncSymbols.first.map { "IFUNC \($0)" } ?? "IRELATIVE relocation"
             all.append(Root(role: .resolver, address: resolver.address, thumb: resolver.isThumb, name: resolver.displayName,
                             source: source, codeSize: resolver.codeSize))
         }
-        for symbol in model.symbols where symbol.isExport && symbol.type == "FUNC"
-            && KnownSymbols.authenticationEntryPoints.contains(symbol.name) {
-            let address = isARM ? symbol.value & ~1 : symbol.value
-            guard seen.insert(address).inserted else { continue }
-            all.append(Root(role: .entryPoint, address: address, thumb: isARM && symbol.value & 1 == 1, name: symbol.name,
-                            source: "export \(symbol.name)", codeSize: symbol.size))
-        }
         var constructors: [(UInt64, String)] = []
-        if let initFunction = model.dynamic.initFunction { constructors.append((initFunction, "DT_INIT")) }
-        for (index, entry) in model.dynamic.initArray.enumerated() { constructors.append((entry, ".init_array[\(index)]")) }
-        for (raw, source) in constructors.prefix(64) {
+        if request.contains(.constructors), let initFunction = model.dynamic.initFunction { constructors.append((initFunction, "DT_INIT")) }
+        for (index, entry) in model.dynamic.initArray.enumerated() where request.contains(.constructors) { constructors.append((entry, ".init_array[\(index)]")) }
+        constructors = Array(constructors.prefix(64))
+        // One pass over the symbols: authentication entry points, and the names of constructors.
+        let wanted = Set(constructors.map { isARM ? $0.0 & ~1 : $0.0 })
+        var names: [UInt64: ELFSymbol] = [:]
+        let wantsEntryPoints = request.contains(.entryPoints)
+        guard wantsEntryPoints || !constructors.isEmpty else { return }
+        for symbol in model.symbols where symbol.type == "FUNC" && !symbol.isUndefined && !symbol.name.isEmpty {
+            let address = isARM ? symbol.value & ~1 : symbol.value
+            if wantsEntryPoints, symbol.isExport, KnownSymbols.authenticationEntryPoints.contains(symbol.name),
+               seen.insert(address).inserted {
+                all.append(Root(role: .entryPoint, address: address, thumb: isARM && symbol.value & 1 == 1, name: symbol.name,
+                                source: "export \(symbol.name)", codeSize: symbol.size))
+            }
+            if wanted.contains(address), names[address].map({ $0.table == .dynsym && symbol.table == .symtab }) ?? true {
+                names[address] = symbol
+            }
+        }
+        for (raw, source) in constructors {
             let address = isARM ? raw & ~1 : raw
             guard address != 0, seen.insert(address).inserted else { continue }
-            let label = name(at: address) ?? "constructor at 0x\(String(address, radix: 16))"
-            all.append(Root(role: .constructor, address: address, thumb: isARM && raw & 1 == 1, name: label,
-                            source: source, codeSize: size(at: address)))
+            let symbol = names[address]
+            all.append(Root(role: .constructor, address: address, thumb: isARM && raw & 1 == 1,
+                            name: symbol?.name ?? "constructor at 0x\(String(address, radix: 16))", source: source,
+                            codeSize: symbol?.size ?? 0))
         }
     }
 }

@@ -17,6 +17,25 @@ public struct CodeFacts: Sendable, Hashable, Codable {
     public var isEmpty: Bool { functions.isEmpty && fileFacts.isEmpty }
 }
 
+/// Which parts of the analysis to run; the engine asks only for what its rules read.
+public struct CodeAnalysisRequest: OptionSet, Sendable, Hashable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// IFUNC resolvers.
+    public static let resolvers = CodeAnalysisRequest(rawValue: 1 << 0)
+    /// Constructors (`DT_INIT`, `.init_array`) and the `constructor-present` fact.
+    public static let constructors = CodeAnalysisRequest(rawValue: 1 << 1)
+    /// Exported authentication entry points (`pam_sm_authenticate`, `pam_authenticate`).
+    public static let entryPoints = CodeAnalysisRequest(rawValue: 1 << 2)
+    /// The search of all code for `dlsym(RTLD_NEXT, …)` calls (and the `dlvsym` import).
+    public static let symbolLookups = CodeAnalysisRequest(rawValue: 1 << 3)
+    /// The build tells of relocatable objects.
+    public static let objectTells = CodeAnalysisRequest(rawValue: 1 << 4)
+
+    public static let all: CodeAnalysisRequest = [.resolvers, .constructors, .entryPoints, .symbolLookups, .objectTells]
+}
+
 /// What kind of root function an entry describes.
 public enum FunctionRole: String, Sendable, Hashable, Codable {
     /// An IFUNC resolver: code the dynamic loader runs while relocating the object.

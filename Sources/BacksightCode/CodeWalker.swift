@@ -103,7 +103,7 @@ final class CodeWalker {
             budget -= 1
             decoded += 1
             record.instructionCount += 1
-            let site = InstructionSite(address: address, text: instruction.text, ordinal: record.instructionCount)
+            let site = InstructionSite(address: address, thumb: thumb, ordinal: record.instructionCount)
             var next = address &+ UInt64(instruction.size)
 
             inspectArguments(instruction, state: state, site: site, record: &record)
@@ -119,7 +119,7 @@ final class CodeWalker {
                 budget -= 1
                 decoded += 1
                 record.instructionCount += 1
-                let slotSite = InstructionSite(address: next, text: slot.text, ordinal: record.instructionCount)
+                let slotSite = InstructionSite(address: next, thumb: thumb, ordinal: record.instructionCount)
                 var afterSlot = next &+ UInt64(slot.size)
                 apply(slot.effects, state: &state, site: slotSite, record: &record, literals: &literals, functionEnd: end, next: &afterSlot)
                 next = afterSlot
@@ -278,6 +278,8 @@ final class CodeWalker {
             guard let raw = address.constantValue else { return .unknown }
             let location = UInt64(bitPattern: raw)
             if let word = image.relocatedWord(at: location) {
+                // An IRELATIVE slot holds whatever its resolver picks at load time.
+                if word.relocationType.hasSuffix("IRELATIVE") { return .unknown }
                 if let symbol = word.symbol {
                     record.references.append((symbol, site))
                     return .external(symbol, 0)
@@ -398,6 +400,15 @@ final class CodeWalker {
         return convention.arguments.map { state.registers[$0] ?? .unknown }
     }
 
+    /// The disassembly of the instruction at a site, for evidence.
+    func text(of site: InstructionSite) -> String {
+        guard let decoder = disassembler(thumb: site.thumb),
+              let instruction = decoder.decode(image.bytes(at: site.address, count: 16), address: site.address, withText: true) else {
+            return "(undecodable)"
+        }
+        return instruction.text
+    }
+
     /// Which import the PLT stub at `address` jumps to.
     func stubTarget(_ address: UInt64, thumb: Bool) -> CallKind {
         resolveStub(address, thumb: thumb, caller: MachineState()) ?? .unknown
@@ -440,7 +451,7 @@ final class CodeWalker {
         for ordinal in 0..<8 {
             guard let decoder = disassembler(thumb: mode),
                   let instruction = decoder.decode(image.bytes(at: cursor, count: 16), address: cursor) else { break }
-            let site = InstructionSite(address: cursor, text: instruction.text, ordinal: ordinal)
+            let site = InstructionSite(address: cursor, thumb: mode, ordinal: ordinal)
             var next = cursor &+ UInt64(instruction.size)
             let target: SymbolicValue? = {
                 guard case let .jump(.indirect(operand)) = instruction.flow else { return nil }

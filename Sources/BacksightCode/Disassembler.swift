@@ -1,4 +1,5 @@
 import CCapstone
+import Foundation
 
 /// One capstone handle for one instruction set and mode, with the instruction buffer it decodes
 /// into. Owns both and frees them in `deinit`; nothing outside sees a capstone pointer.
@@ -25,7 +26,7 @@ final class Disassembler {
         self.thumb = thumb
         self.handle = opened
         self.buffer = instruction
-        self.registers = RegisterNames(handle: opened, architecture: architecture)
+        self.registers = RegisterNames.shared(for: architecture, handle: opened)
     }
 
     deinit {
@@ -34,8 +35,9 @@ final class Disassembler {
     }
 
     /// Decodes the instruction at the start of `bytes`, loaded at `address`; nil when the bytes
-    /// are not a valid instruction (or are too few).
-    func decode(_ bytes: UnsafeRawBufferPointer, address: UInt64) -> Instruction? {
+    /// are not a valid instruction (or are too few). The disassembly text is filled in only when
+    /// `withText` is set (building it costs more than the rest).
+    func decode(_ bytes: UnsafeRawBufferPointer, address: UInt64, withText: Bool = false) -> Instruction? {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
         var code: UnsafePointer<UInt8>? = base.assumingMemoryBound(to: UInt8.self)
         var size = min(bytes.count, 16)
@@ -44,7 +46,7 @@ final class Disassembler {
         let raw = UnsafePointer(buffer)
         let size16 = Int(raw.pointee.size)
         guard size16 > 0 else { return nil }
-        var instruction = Instruction(address: address, size: size16, text: Self.text(of: raw))
+        var instruction = Instruction(address: address, size: size16, text: withText ? Self.text(of: raw) : "")
         switch architecture {
         case .x86_64, .i386:
             X86Lowering(registers: registers, is64Bit: architecture == .x86_64).lower(raw, into: &instruction)
@@ -88,7 +90,14 @@ final class Disassembler {
 
 /// Capstone register ids folded to full registers by name (`eax` -> `rax`, `w3` -> `x3`), and
 /// the registers the calling convention names.
-struct RegisterNames {
+struct RegisterNames: Sendable {
+    /// The tables of each architecture, built once per process (capstone's names never change).
+    private static let cache = RegisterNameCache()
+
+    static func shared(for architecture: CodeArchitecture, handle: csh) -> RegisterNames {
+        cache.names(for: architecture) { RegisterNames(handle: handle, architecture: architecture) }
+    }
+
     /// For every capstone id: the folded register, or nil for "no register" and zero registers.
     private let folded: [Register?]
     /// Capstone ids of registers that always read as zero (`xzr`, `wzr`, MIPS `$zero`).
@@ -199,5 +208,20 @@ struct RegisterNames {
         case .arm, .mips:
             return name
         }
+    }
+}
+
+/// A lock-protected table of ``RegisterNames`` by architecture.
+private final class RegisterNameCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var tables: [CodeArchitecture: RegisterNames] = [:]
+
+    func names(for architecture: CodeArchitecture, build: () -> RegisterNames) -> RegisterNames {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = tables[architecture] { return known }
+        let built = build()
+        tables[architecture] = built
+        return built
     }
 }

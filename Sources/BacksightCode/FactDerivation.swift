@@ -2,7 +2,9 @@ import BacksightELF
 
 /// Turns the walks of a root and the functions it reaches into named facts with evidence.
 struct FactDerivation {
-    let image: ObjectImage
+    let walker: CodeWalker
+
+    private var image: ObjectImage { walker.image }
 
     /// Sections whose stores mean "rewrites a pointer the loader resolved".
     private static let relocatedPointerSections: Set<String> = [".got", ".got.plt", ".data.rel.ro"]
@@ -179,7 +181,7 @@ struct FactDerivation {
 
     private func evidence(_ site: InstructionSite, _ function: ReachedFunction, _ note: String) -> CodeEvidence {
         let holder = function.depth == 0 ? function.record.name : "\(function.record.name) (call depth \(function.depth))"
-        return CodeEvidence(instruction: site.text, address: site.address, section: image.section(at: site.address)?.name,
+        return CodeEvidence(instruction: walker.text(of: site), address: site.address, section: image.section(at: site.address)?.name,
                             fileOffset: image.fileOffset(of: site.address), function: holder, note: note)
     }
 

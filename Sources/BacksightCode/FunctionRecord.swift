@@ -1,7 +1,9 @@
-/// One instruction as evidence: where it is and how it disassembles.
+/// One instruction as evidence: where it is. Its disassembly is produced only when it becomes
+/// evidence (``CodeWalker/text(of:)``).
 struct InstructionSite: Hashable, Sendable {
     var address: UInt64
-    var text: String
+    /// ARM: decoded as Thumb.
+    var thumb: Bool
     /// Position in the function's walk, for "this came before that" questions.
     var ordinal: Int
 }

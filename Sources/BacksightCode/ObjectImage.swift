@@ -3,22 +3,24 @@ import BacksightELF
 /// The loaded image of one linked ELF object as the code analysis sees it: which section holds
 /// an address, what the file stores there, what relocations will put there, which symbol a GOT
 /// slot or PLT stub stands for. Every read is bounds-checked against the file.
-struct ObjectImage {
+///
+/// Symbol indexes are built on first use: most files only ever need the GOT and a few names.
+final class ObjectImage {
     let model: ELFModel
     let bytes: UnsafeRawBufferPointer
     let architecture: CodeArchitecture
 
     /// Allocated sections with an address, sorted by address.
     private let mapped: [ELFSection]
-    /// What the loader will store at an address: relocations by the address they patch.
+    /// What the loader will store in a GOT slot, by slot address.
     private let relocated: [UInt64: RelocatedWord]
     /// Function symbols by start address (Thumb bit cleared), the best name first.
-    private let functionsByAddress: [UInt64: ELFSymbol]
+    private lazy var functionsByAddress: [UInt64: ELFSymbol] = buildSymbolIndexes().functions
     /// Function and object symbols sorted by address, for "which symbol holds this address".
-    private let sortedSymbols: [ELFSymbol]
+    private lazy var sortedSymbols: [ELFSymbol] = buildSymbolIndexes().sorted
     /// ARM mapping symbols (`$a`, `$t`, `$d`) sorted by address.
-    private let mappingSymbols: [(address: UInt64, kind: Character)]
-    let imports: Set<String>
+    private lazy var mappingSymbols: [(address: UInt64, kind: Character)] = buildSymbolIndexes().mapping
+    private var symbolIndexes: (functions: [UInt64: ELFSymbol], sorted: [ELFSymbol], mapping: [(address: UInt64, kind: Character)])?
 
     /// What a pointer-sized slot will hold once the loader has relocated it.
     struct RelocatedWord: Hashable {
@@ -34,43 +36,23 @@ struct ObjectImage {
         self.bytes = bytes
         self.architecture = architecture
         mapped = model.sections.filter { $0.isAllocated && $0.size > 0 }.sorted { $0.address < $1.address }
-
-        var definedValues: [String: UInt64] = [:]
-        var importNames: Set<String> = []
-        for symbol in model.symbols where symbol.table == .dynsym && !symbol.name.isEmpty {
-            if symbol.isUndefined {
-                importNames.insert(symbol.name)
-            } else if definedValues[symbol.name] == nil {
-                definedValues[symbol.name] = symbol.value
-            }
-        }
-        imports = importNames
-
         var relocated: [UInt64: RelocatedWord] = [:]
-        if model.header.type != "REL" {
-            for relocation in model.relocations {
-                var word = RelocatedWord(symbol: nil, target: nil, relocationType: relocation.type)
-                if relocation.symbolIndex == 0 || relocation.symbolName?.isEmpty ?? true {
-                    word.target = relocation.addend.map { UInt64(bitPattern: $0) }
-                } else if let name = relocation.symbolName {
-                    if let value = definedValues[name] {
-                        word.target = value &+ UInt64(bitPattern: relocation.type.hasSuffix("JUMP_SLOT") ? 0 : relocation.addend ?? 0)
-                        word.symbol = importNames.contains(name) ? name : nil
-                    } else {
-                        word.symbol = name
-                    }
-                }
-                if relocated[relocation.offset] == nil { relocated[relocation.offset] = word }
-            }
-            if case .mips = architecture {
-                Self.addMIPSGlobalGOT(model: model, into: &relocated)
-            }
+        relocated.reserveCapacity(model.gotSlots.count)
+        for slot in model.gotSlots where relocated[slot.address] == nil {
+            // A symbol the object defines itself is called directly through its slot's target.
+            relocated[slot.address] = slot.target != nil
+                ? RelocatedWord(symbol: nil, target: slot.target, relocationType: slot.relocationType)
+                : RelocatedWord(symbol: slot.symbol, target: nil, relocationType: slot.relocationType)
         }
+        if case .mips = architecture { Self.addMIPSGlobalGOT(model: model, into: &relocated) }
         self.relocated = relocated
+    }
 
+    private func buildSymbolIndexes() -> (functions: [UInt64: ELFSymbol], sorted: [ELFSymbol], mapping: [(address: UInt64, kind: Character)]) {
+        if let symbolIndexes { return symbolIndexes }
         var functions: [UInt64: ELFSymbol] = [:]
         var sorted: [ELFSymbol] = []
-        var mapping: [(UInt64, Character)] = []
+        var mapping: [(address: UInt64, kind: Character)] = []
         let isARM = architecture == .arm
         for symbol in model.symbols where !symbol.isUndefined && !symbol.name.isEmpty && symbol.sectionIndex < 0xff00 {
             if isARM, symbol.name.hasPrefix("$"), let kind = symbol.name.dropFirst().first, "atd".contains(kind) {
@@ -90,9 +72,9 @@ struct ObjectImage {
                 functions[start] = symbol
             }
         }
-        functionsByAddress = functions
-        sortedSymbols = sorted.sorted { $0.value < $1.value }
-        mappingSymbols = mapping.sorted { $0.0 < $1.0 }
+        let built = (functions, sorted.sorted { $0.value < $1.value }, mapping.sorted { $0.address < $1.address })
+        symbolIndexes = built
+        return built
     }
 
     /// MIPS global GOT entries have no relocations: entry `localCount + i` belongs to dynamic

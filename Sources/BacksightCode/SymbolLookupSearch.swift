@@ -40,7 +40,7 @@ struct SymbolLookupSearch {
             for call in record.calls where call.site.address >= site.address && call.site.address <= site.address &+ 16 {
                 guard case let .imported(callee, _) = call.kind, Self.names.contains(callee),
                       let handle = call.arguments.first?.constantValue, UInt64(bitPattern: handle) & mask == mask else { continue }
-                evidence.append(CodeEvidence(instruction: call.site.text, address: call.site.address,
+                evidence.append(CodeEvidence(instruction: walker.text(of: call.site), address: call.site.address,
                                              section: image.section(at: call.site.address)?.name,
                                              fileOffset: image.fileOffset(of: call.site.address), function: name,
                                              note: "calls \(callee) with the handle RTLD_NEXT (-1)"))
@@ -77,6 +77,9 @@ struct SymbolLookupSearch {
                 : littleWord(at)
         }
         let count = code.count
+        // Direct calls can only reach the lookup through a PLT stub: reject other targets at once.
+        let stubRanges = image.model.sections.filter { image.isPLT($0.address) && $0.size > 0 }.map { $0.address..<($0.address &+ $0.size) }
+        func mayBeStub(_ target: UInt64) -> Bool { stubRanges.contains { $0.contains(target) } }
         switch image.architecture {
         case .x86_64, .i386:
             guard count >= 6 else { return }
@@ -87,7 +90,7 @@ struct SymbolLookupSearch {
                 if opcode == 0xe8 || opcode == 0xe9 {
                     let relative = Int64(Int32(bitPattern: littleWord(index + 1)))
                     let target = UInt64(bitPattern: Int64(bitPattern: address &+ 5) &+ relative)
-                    if isLookupStub(target, false) { found(address, false) }
+                    if mayBeStub(target), isLookupStub(target, false) { found(address, false) }
                 } else if opcode == 0xff, index + 6 <= count {
                     let modrm = code[index + 1]
                     let displacement = Int64(Int32(bitPattern: littleWord(index + 2)))
@@ -109,7 +112,8 @@ struct SymbolLookupSearch {
                 if opcode == 0x25 || opcode == 0x05 {
                     let offset = Int64(Int32(bitPattern: instruction << 6) >> 6) * 4
                     let address = base &+ UInt64(index)
-                    if isLookupStub(UInt64(bitPattern: Int64(bitPattern: address) &+ offset), false) { found(address, false) }
+                    let target = UInt64(bitPattern: Int64(bitPattern: address) &+ offset)
+                    if mayBeStub(target), isLookupStub(target, false) { found(address, false) }
                 }
                 index += 4
             }
@@ -120,7 +124,8 @@ struct SymbolLookupSearch {
                 let instruction = littleWord(index)
                 let immediate = Int64(Int32(bitPattern: instruction << 8) >> 8) * 4
                 if instruction >> 28 != 0xf, instruction & 0x0f00_0000 == 0x0b00_0000, index % 4 == 0,
-                   isLookupStub(UInt64(bitPattern: Int64(bitPattern: address &+ 8) &+ immediate), false) {
+                   case let target = UInt64(bitPattern: Int64(bitPattern: address &+ 8) &+ immediate),
+                   mayBeStub(target), isLookupStub(target, false) {
                     found(address, false)
                 }
                 // Thumb-2 BL/BLX: two halfwords.
@@ -135,7 +140,7 @@ struct SymbolLookupSearch {
                     let isExchange = second & 0x1000 == 0
                     let origin = isExchange ? (address &+ 4) & ~3 : address &+ 4
                     let target = UInt64(bitPattern: Int64(bitPattern: origin) &+ offset)
-                    if isLookupStub(target, !isExchange) { found(address, true) }
+                    if mayBeStub(target), isLookupStub(target, !isExchange) { found(address, true) }
                 }
                 index += 2
             }

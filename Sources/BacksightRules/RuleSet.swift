@@ -139,6 +139,9 @@ public final class RuleSet: Sendable {
     /// facts no rule reads can be skipped.
     public var characteristics: Set<String> { program.characteristics }
 
+    /// The characteristic names the rules of one scope test (with the rules they `match:`).
+    public func characteristics(in scope: Scope) -> Set<String> { program.characteristicsByScope[scope] ?? [] }
+
     /// The metric names rules test.
     public var metrics: Set<String> { program.metrics }
 

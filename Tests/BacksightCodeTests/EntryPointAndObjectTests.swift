@@ -1,4 +1,5 @@
 import XCTest
+import BacksightELF
 @testable import BacksightCode
 
 /// PAM entry points, constructors, dlsym(RTLD_NEXT) and relocatable-object tells on corpus bytes.
@@ -47,6 +48,22 @@ final class EntryPointAndObjectTests: XCTestCase {
         let present = try XCTUnwrap(facts.fileFacts[CodeFact.constructorPresent.rawValue])
         XCTAssertEqual(present.map(\.function), ["benign_init"])
         XCTAssertTrue(try Corpus.facts("ifunc/glibc-dispatch/x86_64/libdispatch.so").functions.contains { $0.name == "__cpu_indicator_init" })
+    }
+
+    /// A request limits the work: without constructors, a library whose only roots are
+    /// constructors is not disassembled at all.
+    func testRequestLimitsTheRoots() throws {
+        let bytes = try Corpus.bytes("misc/benign-constructor/x86_64/libbenignctor.so")
+        try bytes.withUnsafeBytes { buffer in
+            let model = try ELFReader.model(of: buffer)
+            let none = CodeAnalyzer.analyze(model, bytes: buffer, request: [.resolvers, .entryPoints])
+            XCTAssertEqual(none.statistics.instructions, 0)
+            XCTAssertEqual(none.statistics.constructors, 0)
+            XCTAssertTrue(none.isEmpty)
+            let constructors = CodeAnalyzer.analyze(model, bytes: buffer, request: .constructors)
+            XCTAssertEqual(constructors.statistics.constructors, 3)
+            XCTAssertGreaterThan(constructors.statistics.instructions, 0)
+        }
     }
 
     func testXZStyleObjectTells() throws {

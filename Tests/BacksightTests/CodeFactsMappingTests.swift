@@ -68,8 +68,15 @@ final class CodeFactsMappingTests: XCTestCase {
         }
         XCTAssertFalse(try compile("{import: mprotect}").needsCodeFacts)
         XCTAssertFalse(try compile("{characteristic: xor-hidden-strings}").needsCodeFacts)
-        XCTAssertTrue(try compile("{characteristic: dlsym-rtld-next}").needsCodeFacts)
-        XCTAssertTrue(try compile("{import: mprotect}", scope: "resolver").needsCodeFacts)
-        XCTAssertTrue(try RuleSet.compile(directories: [Self.rules.path]).needsCodeFacts)
+        XCTAssertEqual(try compile("{characteristic: dlsym-rtld-next}").codeAnalysisRequest, [.constructors, .symbolLookups])
+        XCTAssertEqual(try compile("{characteristic: constructor-present}").codeAnalysisRequest, [.constructors])
+        XCTAssertEqual(try compile("{characteristic: missing-comment-section}").codeAnalysisRequest, [.objectTells])
+        XCTAssertEqual(try compile("{import: mprotect}", scope: "resolver").codeAnalysisRequest, [.resolvers])
+        XCTAssertEqual(try compile("{characteristic: password-compared-with-literal}", scope: "function").codeAnalysisRequest, [.entryPoints])
+        XCTAssertEqual(try compile("{characteristic: resolver-calls-mprotect}", scope: "function").codeAnalysisRequest,
+                       [.entryPoints, .constructors])
+        // The bundled rules read resolvers, PAM entry points and object tells; constructors and
+        // the dlsym search are left to rules that ask for them.
+        XCTAssertEqual(try RuleSet.compile(directories: [Self.rules.path]).codeAnalysisRequest, [.resolvers, .entryPoints, .objectTells])
     }
 }
