@@ -17,7 +17,7 @@ struct FactDerivation {
         0x6fff_fef5: "DT_GNU_HASH", 0x6fff_fff0: "DT_VERSYM", 0x6fff_fffc: "DT_VERDEF", 0x6fff_fffe: "DT_VERNEED",
     ]
     /// Tags whose values are unusual enough that a switch over small numbers does not have them.
-    private static let distinctiveTags: Set<Int64> = [17, 20, 23, 0x6fff_fef5, 0x6fff_fff0, 0x6fff_fffc, 0x6fff_fffe]
+    private static let distinctiveTags: Set<Int64> = [20, 23, 0x6fff_fef5, 0x6fff_fff0, 0x6fff_fffc, 0x6fff_fffe]
     private static let elfMagic: Set<Int64> = [0x464c_457f, 0x7f45_4c46]
 
     private var wordMask: UInt64 { image.architecture.wordSize == 8 ? .max : 0xffff_ffff }
@@ -117,7 +117,9 @@ struct FactDerivation {
                 if KnownSymbols.mprotect.contains(name) {
                     note(.callsMprotect, call.site, function, "calls \(callee.display)")
                 }
-                if KnownSymbols.isLoaderInternal(name) {
+                // The loader's own code (ld.so, libc) calls its internals locally; only a call into
+                // another object's loader state counts.
+                if !callee.isLocal, KnownSymbols.isLoaderInternal(name) {
                     note(.referencesLoaderInternals, call.site, function, "calls the dynamic loader's \(name)")
                 }
                 if KnownSymbols.symbolLookup.contains(name), name != "dlvsym", let handle = call.arguments.first?.constantValue,
@@ -134,7 +136,7 @@ struct FactDerivation {
                          "\(name) compares the password from \(literal.source) with the literal \"\(literal.text)\" at 0x\(hex(literal.address))")
                 }
             }
-            if let parsing = elfParsing(record) {
+            if let parsing = Self.elfParsing(record.compares) {
                 note(.inMemoryELFParsing, parsing.site, function, parsing.note)
             }
         }
@@ -270,18 +272,24 @@ struct FactDerivation {
     }
 
     /// Comparisons against `DT_*` tags or the ELF magic: code that walks ELF structures in memory.
-    private func elfParsing(_ record: FunctionRecord) -> (site: InstructionSite, note: String)? {
-        if let magic = record.compares.first(where: { Self.elfMagic.contains($0.constant) }) {
+    /// A parser of dynamic sections compares one value read from memory with a handful of tags,
+    /// among them `DT_STRTAB` or `DT_SYMTAB` and two of the tags no ordinary enumeration shares
+    /// (`DT_PLTREL`, `DT_JMPREL`, `DT_GNU_HASH`, `DT_VERSYM`, …); a `switch` over a dense
+    /// enumeration, which compares with dozens of small numbers, is not one.
+    static func elfParsing(_ compares: [CompareSite]) -> (site: InstructionSite, note: String)? {
+        if let magic = compares.first(where: { Self.elfMagic.contains($0.constant) }) {
             return (magic.site, "compares with the ELF magic \\x7fELF")
         }
         var tags: [Int64: InstructionSite] = [:]
-        for compare in record.compares {
+        var smallConstants = Set<Int64>()
+        for compare in compares {
             guard case let .loaded(_, delta) = compare.value else { continue }
             let original = compare.constant &- delta
+            if (0..<64).contains(original) { smallConstants.insert(original) }
             if Self.dynamicTags[original] != nil, tags[original] == nil { tags[original] = compare.site }
         }
-        guard tags.count >= 3, tags.keys.contains(where: { $0 == 5 || $0 == 6 }),
-              tags.keys.contains(where: Self.distinctiveTags.contains),
+        guard smallConstants.count <= 12, tags.keys.contains(where: { $0 == 5 || $0 == 6 }),
+              tags.keys.filter(Self.distinctiveTags.contains).count >= 2,
               let first = tags.values.min(by: { $0.ordinal < $1.ordinal }) else { return nil }
         let names = tags.keys.sorted().compactMap { Self.dynamicTags[$0] }
         return (first, "compares values read from memory with \(names.joined(separator: ", "))")

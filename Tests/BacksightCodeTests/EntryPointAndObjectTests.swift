@@ -112,3 +112,29 @@ final class EntryPointAndObjectTests: XCTestCase {
         XCTAssertEqual(try Corpus.facts("arch/hello/riscv64/libhello.so").statistics.instructions, 0)
     }
 }
+
+/// The dynamic-tag heuristic on comparison lists built by hand.
+final class ELFParsingHeuristicTests: XCTestCase {
+    private func compares(_ constants: [Int64], delta: Int64 = 0) -> [CompareSite] {
+        constants.enumerated().map { index, constant in
+            CompareSite(site: InstructionSite(address: UInt64(0x1000 + index * 4), thumb: false, ordinal: index + 1),
+                        value: .loaded(.unknown, delta: delta), constant: constant)
+        }
+    }
+
+    func testDynamicSectionWalkIsRecognised() {
+        let found = FactDerivation.elfParsing(compares([0x17, 0x2, 0x6, 0x5, 0x14, 0x7]))
+        XCTAssertEqual(found?.note, "compares values read from memory with DT_PLTRELSZ, DT_STRTAB, DT_SYMTAB, DT_RELA, DT_PLTREL, DT_JMPREL")
+        // ARM's `subs r4, #2; cmp r4, #21`: the value compared was biased by -2.
+        XCTAssertNotNil(FactDerivation.elfParsing(compares([21, 18, 3, 4, 0], delta: -2)))
+        XCTAssertNotNil(FactDerivation.elfParsing(compares([0x464c_457f])))
+    }
+
+    func testOrdinarySwitchesAreNot() {
+        XCTAssertNil(FactDerivation.elfParsing(compares([1, 2, 3, 4, 5, 6, 17])), "one distinctive tag")
+        XCTAssertNil(FactDerivation.elfParsing(compares(Array(0...23))), "a dense switch")
+        XCTAssertNil(FactDerivation.elfParsing(compares([20, 23, 0x6fff_fef5])), "no string or symbol table")
+        let counters = [0x17, 0x14, 0x6].map { CompareSite(site: InstructionSite(address: 0, thumb: false, ordinal: 1), value: .argument(0), constant: $0) }
+        XCTAssertNil(FactDerivation.elfParsing(counters), "values that were not read from memory")
+    }
+}
