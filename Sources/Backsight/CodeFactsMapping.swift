@@ -13,9 +13,11 @@ extension ScanSubject {
     /// Adds facts the code analysis found.
     mutating func add(_ code: CodeFacts) {
         for function in code.functions {
+            // Findings name the instance: the symbol and where its code starts.
+            let address = "0x" + String(function.address, radix: 16)
             var instance = ScopeInstance(
                 scope: function.role == .resolver ? .resolver : .function,
-                name: function.name,
+                name: function.name.hasSuffix(address) ? function.name : "\(function.name) at \(address)",
                 location: Location(section: function.section, offset: function.fileOffset, address: function.address, symbol: function.name)
             )
             instance.characteristics = function.facts.mapValues { $0.map(Evidence.init(code:)) }

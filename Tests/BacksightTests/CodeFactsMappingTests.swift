@@ -24,7 +24,7 @@ final class CodeFactsMappingTests: XCTestCase {
             subject.add(CodeAnalyzer.analyze(model, bytes: buffer))
             return subject
         }
-        let resolver = try XCTUnwrap(subject.instances.first { $0.name == "crc32_resolve" })
+        let resolver = try XCTUnwrap(subject.instances.first { $0.name == "crc32_resolve at 0xce0" })
         XCTAssertEqual(resolver.scope, .resolver)
         XCTAssertEqual(resolver.location.address, 0xce0)
         XCTAssertEqual(resolver.location.symbol, "crc32_resolve")
@@ -47,7 +47,7 @@ final class CodeFactsMappingTests: XCTestCase {
         let bytes = [UInt8](try Data(contentsOf: Self.corpus.appendingPathComponent("ifunc/xz-got-hijack/x86_64/libcrc_hijack.so")))
         let report = Scanner(ruleSet: ruleSet).scan(bytes: bytes, path: "libcrc_hijack.so")
         let finding = try XCTUnwrap(report.findings.first { $0.ruleID == "supply-chain/ifunc-resolver-got-hijack" })
-        XCTAssertEqual(finding.instance, "crc32_resolve")
+        XCTAssertEqual(finding.instance, "crc32_resolve at 0xa50")
         XCTAssertEqual(report.verdict, .malicious)
         let mprotect = try XCTUnwrap(finding.evidence.first { $0.value.contains("resolver-calls-mprotect") })
         XCTAssertTrue(mprotect.detail?.hasPrefix("0x") ?? false, mprotect.detail ?? "")
