@@ -141,7 +141,8 @@ struct FactDerivation {
             }
         }
 
-        if root.role == .resolver, found[.readsCPUFeatures] == nil {
+        // An absence is only a fact when everything reachable was read to its end.
+        if root.role == .resolver, found[.readsCPUFeatures] == nil, !reached.contains(where: \.record.truncated) {
             let first = reached.first
             let instructions = reached.reduce(0) { $0 + $1.record.instructionCount }
             found[.ifuncResolverWithoutCPUID] = [CodeEvidence(
@@ -167,7 +168,7 @@ struct FactDerivation {
         if named, !KnownSymbols.toolchainFunctions.contains(root.name) { return false }
         let serious: [CodeFact] = [.writesGOT, .writesLoaderData, .callsMprotect, .dlsymRTLDNext, .inMemoryELFParsing, .gotSlotPointsIntoOwnText]
         if serious.contains(where: { facts.facts[$0.rawValue] != nil }) { return false }
-        return facts.references.allSatisfy { KnownSymbols.toolchainImports.contains($0) || KnownSymbols.isLoaderInternal($0) && $0 == "_DYNAMIC" }
+        return facts.references.allSatisfy(KnownSymbols.toolchainImports.contains)
     }
 
     /// File-wide facts a root's code shows.

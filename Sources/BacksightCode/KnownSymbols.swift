@@ -4,7 +4,7 @@ enum KnownSymbols {
     /// Dynamic-loader state and the functions that walk it.
     static func isLoaderInternal(_ name: String) -> Bool {
         name == "_r_debug" || name == "_r_debug_extended" || name.hasPrefix("_rtld_global") || name.hasPrefix("_dl_")
-            || name == "dl_iterate_phdr" || name.contains("link_map") || name == "_DYNAMIC_LINKING"
+            || name == "dl_iterate_phdr" || name.contains("link_map")
     }
 
     /// Loader data whose bit tests mean "which CPU is this": glibc keeps the CPU features in
