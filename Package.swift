@@ -5,6 +5,7 @@ import PackageDescription
 //   BacksightWalk   root-confined directory walk and file reading (knows nothing of ELF or rules)
 //   BacksightELF    the ELF feature model over libelf (knows nothing of rules or files on disk)
 //   BacksightUnpack decoding (xz, lzma, gzip), carving and containers (knows nothing of rules or files on disk)
+//   BacksightCode   code analysis over capstone: resolvers, constructors, GOT writes (knows nothing of rules)
 //   BacksightRules  rule language, compiler and matcher over features (knows nothing of files on disk)
 //   Backsight       the engine and public API: parallel scan, reports, renderers
 //   backsight       the command line: argument parsing and printing only
@@ -30,10 +31,11 @@ let package = Package(
         .target(name: "BacksightELF", dependencies: ["CElf"]),
         .target(name: "BacksightUnpack", dependencies: ["CLzma", "CZlib"]),
         .target(name: "BacksightRules", dependencies: ["BacksightELF", "Yams"]),
+        .target(name: "BacksightCode", dependencies: ["BacksightELF", "CCapstone"]),
         .target(
             name: "Backsight",
             dependencies: [
-                "BacksightWalk", "BacksightELF", "BacksightRules", "BacksightUnpack",
+                "BacksightWalk", "BacksightELF", "BacksightRules", "BacksightUnpack", "BacksightCode",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: []
@@ -47,6 +49,7 @@ let package = Package(
         .testTarget(name: "BacksightWalkTests", dependencies: ["BacksightWalk", "BacksightTestSupport"]),
         .testTarget(name: "BacksightELFTests", dependencies: ["BacksightELF"]),
         .testTarget(name: "BacksightUnpackTests", dependencies: ["BacksightUnpack", "BacksightTestSupport"]),
+        .testTarget(name: "BacksightCodeTests", dependencies: ["BacksightCode", "BacksightELF"]),
         .testTarget(name: "BacksightRulesTests", dependencies: ["BacksightRules", "BacksightELF"]),
         .testTarget(name: "BacksightTests", dependencies: ["Backsight", "BacksightTestSupport"]),
         .testTarget(name: "BacksightConsumerTests", dependencies: ["Backsight"]),

@@ -1,5 +1,6 @@
-// The library product re-exports the feature model and the rule types, so a consumer needs
+// The library product re-exports the feature model, the code analysis and the rule types, so a consumer needs
 // only `import Backsight`.
+@_exported import BacksightCode
 @_exported import BacksightELF
 @_exported import BacksightRules
 @_exported import BacksightUnpack

@@ -11,6 +11,8 @@ struct FileAnalyzer: Sendable {
     let hiddenStrings: HiddenStringsAnalyzer?
     /// Opens containers and decodes payloads; nil leaves them closed.
     let unpacking: Unpacking?
+    /// The parts of the code analysis some rule reads (none: the disassembler never runs).
+    let codeRequest: CodeAnalysisRequest
 
     init(ruleSet: RuleSet, options: ScanOptions = ScanOptions(jobs: 1)) {
         self.ruleSet = ruleSet
@@ -21,6 +23,7 @@ struct FileAnalyzer: Sendable {
         var limits = options.unpackLimits
         limits.memberSize = min(limits.memberSize, options.maximumFileSize)
         unpacking = options.unpacks ? Unpacking(ruleSet: ruleSet, limits: limits) : nil
+        codeRequest = ruleSet.codeAnalysisRequest
     }
 
     /// What is known of a file's bytes before any rule runs.
@@ -65,6 +68,7 @@ struct FileAnalyzer: Sendable {
             report.problems = elf.problems.map(\.description)
             subject.elf = elf
             model = elf
+            subject.addCodeFacts(of: elf, bytes: bytes, request: codeRequest)
             if let hiddenStrings, let found = hiddenStrings.characteristic(bytes: bytes, model: elf) {
                 subject.characteristics[Characteristic.xorHiddenStrings.rawValue] = found
             }

@@ -8,6 +8,9 @@ public struct Inspection: Sendable, Codable {
     public var sha256: String
     /// The ELF model, for ELF files.
     public var elf: ELFModel?
+    /// What the code analysis found (resolvers, constructors, entry points), for ELF files
+    /// where it had something to analyse.
+    public var code: CodeFacts?
     /// Why the ELF model could not be built, if it could not.
     public var error: String?
     /// Printable strings with their sections and offsets, when asked for.
@@ -40,7 +43,13 @@ public struct Inspection: Sendable, Codable {
         let features = FileAnalyzer.Features(bytes)
         var inspection = Inspection(path: file, kind: features.kind, size: UInt64(bytes.count), sha256: features.sha256)
         switch features.elf {
-        case let .success(model): inspection.elf = model
+        case let .success(model):
+            inspection.elf = model
+            let code = CodeAnalyzer.analyze(model, bytes: bytes)
+            let statistics = code.statistics
+            if !code.isEmpty || statistics.instructions > 0 || statistics.resolvers + statistics.constructors + statistics.entryPoints > 0 {
+                inspection.code = code
+            }
         case let .failure(error): inspection.error = error.description
         case nil: break
         }

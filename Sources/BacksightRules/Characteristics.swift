@@ -8,7 +8,11 @@
 /// To add a fact: add a case here with its documentation and ``scope``, compute it in an
 /// analyser, and list it in the table in `Rules/README.md`.
 public enum Characteristic: String, Sendable, Codable, CaseIterable {
-    // MARK: IFUNC resolvers (resolver scope)
+    // MARK: IFUNC resolvers (resolver scope; constructors and entry points carry the same facts)
+    //
+    // The code analysis (BacksightCode) walks each resolver and the local functions it reaches
+    // (direct calls, GOT calls into its own code and callbacks, three levels deep). `function`
+    // instances (constructors, `pam_sm_authenticate`) carry the same facts under the same names.
 
     /// The resolver never executes `cpuid` (or reads the loader's CPU-feature data): it cannot be
     /// choosing an implementation by CPU, which is what resolvers are for.
@@ -27,8 +31,19 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
     case resolverReferencesLoaderInternals = "resolver-references-loader-internals"
     /// The resolver (or a function it calls) calls `mprotect`.
     case resolverCallsMprotect = "resolver-calls-mprotect"
+    /// The resolver (or a function it calls) stores into memory reached through a dynamic-loader
+    /// symbol (`_rtld_global_ro`, `_r_debug`, …): it changes the loader's state, as an audit-hook
+    /// installer does. Reading that memory (glibc's resolvers read CPU features there) is not enough.
+    case resolverWritesLoaderData = "resolver-writes-loader-data"
     /// A counter in `.bss` decides whether a call is taken (the second run takes another path).
     case bssCounterGatesCall = "bss-counter-gates-call"
+
+    // MARK: Authentication entry points (function scope)
+
+    /// `pam_sm_authenticate` (or an exported `pam_authenticate`) passes the password it got from
+    /// `pam_get_authtok`/`pam_get_item(PAM_AUTHTOK)` to `strcmp`/`strncmp`/`memcmp` together with
+    /// a string literal in read-only data: a master password.
+    case passwordComparedWithLiteral = "password-compared-with-literal"
 
     // MARK: Linked objects (file scope)
 
@@ -77,7 +92,8 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
     case largeModelRelocationsInRodata = "large-model-relocations-in-rodata"
     /// Local FUNC symbols named like assembler temporaries (`.L…`), which compilers never emit.
     case localLabelFunctionSymbols = "local-label-function-symbols"
-    /// A `.text.<name>` section whose name is one edit away from the function it holds.
+    /// A `.text.<name>` section (as `-ffunction-sections` names them) that does not hold the
+    /// function `<name>`, but other functions: a section name copied from elsewhere.
     case sectionNameSymbolMismatch = "section-name-symbol-mismatch"
     /// A relocatable object with code but no `.comment` section (no compiler identification).
     case missingCommentSection = "missing-comment-section"
@@ -110,8 +126,10 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
         switch self {
         case .ifuncResolverWithoutCPUID, .resolverReadsCPUFeatures, .resolverCallsLocalFunction,
              .resolverPassesStackAddress, .resolverUsesStackCanary, .resolverWritesGOT,
-             .resolverReferencesLoaderInternals, .resolverCallsMprotect, .bssCounterGatesCall:
+             .resolverReferencesLoaderInternals, .resolverCallsMprotect, .resolverWritesLoaderData, .bssCounterGatesCall:
             return .resolver
+        case .passwordComparedWithLiteral:
+            return .function
         case .gotSlotPointsIntoOwnText, .inMemoryELFParsing, .constructorPresent, .dlsymRTLDNext,
              .xorHiddenStrings, .largeModelRelocationsInRodata, .localLabelFunctionSymbols,
              .sectionNameSymbolMismatch, .missingCommentSection:

@@ -22,6 +22,8 @@ struct RuleProgram: Sendable {
     let needsStrings: Bool
     let scopes: Set<Scope>
     let characteristics: Set<String>
+    /// The characteristic names the rules of each scope read (with the rules they `match:`).
+    let characteristicsByScope: [Scope: Set<String>]
     let metrics: Set<String>
     /// The exact names `import`, `export` and `symbol` leaves look up.
     let symbolNames: NameFilter
@@ -36,6 +38,7 @@ struct RuleProgram: Sendable {
         var subjectMembers = Set<Int>()
         var payloadMembers = Set<Int>()
         var usage = Usage()
+        var byScope: [Scope: Set<String>] = [:]
         for rule in reporting {
             let scope = catalog.rules[rule].metadata.scope
             if let trigger = Self.trigger(of: rule, catalog: catalog, memo: &triggers) {
@@ -45,7 +48,10 @@ struct RuleProgram: Sendable {
             }
             var patterns = Set<Int>()
             var visited = Set<Int>()
-            Self.collect(rule: rule, catalog: catalog, visited: &visited, patterns: &patterns, usage: &usage)
+            var ruleUsage = Usage()
+            Self.collect(rule: rule, catalog: catalog, visited: &visited, patterns: &patterns, usage: &ruleUsage)
+            byScope[scope, default: []].formUnion(ruleUsage.characteristics)
+            usage.merge(ruleUsage)
             if scope == .payload { payloadMembers.formUnion(patterns) } else { subjectMembers.formUnion(patterns) }
         }
         self.untriggered = untriggered
@@ -56,6 +62,7 @@ struct RuleProgram: Sendable {
         needsStrings = usage.strings
         scopes = Set(reporting.map { catalog.rules[$0].metadata.scope })
         characteristics = usage.characteristics
+        characteristicsByScope = byScope
         metrics = usage.metrics
         symbolNames = NameFilter(usage.symbolNames)
     }
@@ -83,6 +90,13 @@ struct RuleProgram: Sendable {
         var characteristics = Set<String>()
         var metrics = Set<String>()
         var symbolNames = Set<String>()
+
+        mutating func merge(_ other: Usage) {
+            strings = strings || other.strings
+            characteristics.formUnion(other.characteristics)
+            metrics.formUnion(other.metrics)
+            symbolNames.formUnion(other.symbolNames)
+        }
     }
 
     private static func trigger(of rule: Int, catalog: RuleCatalog, memo: inout [Int: Set<Int>?]) -> Set<Int>? {

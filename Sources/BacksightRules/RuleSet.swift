@@ -102,6 +102,17 @@ public final class RuleSet: Sendable {
         return RuleSet(catalog: catalog, reporting: kept)
     }
 
+    /// The namespace of known-sample byte signatures: rule ids starting with it.
+    public static let signatureNamespace = "signatures/"
+
+    /// The same rule set without the known-sample signatures (rules in ``signatureNamespace``),
+    /// so the technique rules can be measured on their own.
+    public func withoutSignatures() -> RuleSet {
+        let catalog = program.catalog
+        let kept = program.reporting.filter { !catalog.rules[$0].metadata.id.hasPrefix(Self.signatureNamespace) }
+        return RuleSet(catalog: catalog, reporting: kept)
+    }
+
     /// The metadata of the rule with this id, if it is reported by this set.
     public func rule(id: String) -> RuleMetadata? {
         rules.first { $0.id == id }
@@ -127,6 +138,9 @@ public final class RuleSet: Sendable {
     /// The characteristic names rules (and the rules they `match:`) test, so analysers whose
     /// facts no rule reads can be skipped.
     public var characteristics: Set<String> { program.characteristics }
+
+    /// The characteristic names the rules of one scope test (with the rules they `match:`).
+    public func characteristics(in scope: Scope) -> Set<String> { program.characteristicsByScope[scope] ?? [] }
 
     /// The metric names rules test.
     public var metrics: Set<String> { program.metrics }

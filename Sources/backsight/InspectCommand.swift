@@ -91,6 +91,24 @@ enum InspectionText {
                 for problem in unpacked.problems { out.append("  \(problem)") }
             }
         }
+        if let code = inspection.code {
+            let statistics = code.statistics
+            out.append("code analysis: \(statistics.resolvers) resolvers, \(statistics.constructors) constructors, \(statistics.entryPoints) entry points, \(statistics.instructions) instructions\(statistics.budgetExhausted ? " (budget exhausted)" : "")")
+            for function in code.functions {
+                let metrics = function.metrics.sorted { $0.key < $1.key }.map { "\($0.key)=\(Int($0.value))" }.joined(separator: " ")
+                out.append("  \(function.role.rawValue) \(function.name) at \(hex(function.address)) in \(function.section ?? "-"): \(metrics)")
+                if !function.references.isEmpty { out.append("    references: \(function.references.joined(separator: ", "))") }
+                for line in function.callTargets { out.append("    call \(line)") }
+                for (name, items) in function.facts.sorted(by: { $0.key < $1.key }) {
+                    out.append("    \(name):")
+                    for item in items { out.append("      \(describe(item))") }
+                }
+            }
+            for (name, items) in code.fileFacts.sorted(by: { $0.key < $1.key }) {
+                out.append("  file \(name):")
+                for item in items { out.append("    \(describe(item))") }
+            }
+        }
         if let strings = inspection.strings {
             out.append("strings (\(strings.count)):")
             for string in strings { out.append("  \(string.section ?? "-")+\(hex(string.offset)) \(string.value)") }
@@ -122,4 +140,10 @@ enum InspectionText {
     }
 
     static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
+
+    static func describe(_ item: CodeEvidence) -> String {
+        let place = item.address.map { "\(hex($0)) " } ?? ""
+        let holder = item.function.map { " [\($0)]" } ?? ""
+        return "\(place)\(item.instruction): \(item.note)\(holder)"
+    }
 }

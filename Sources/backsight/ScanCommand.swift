@@ -32,6 +32,9 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-default-rules"), help: "Use only the folders given with --rules.")
     var noDefaultRules = false
 
+    @Flag(name: .customLong("no-signatures"), help: "Leave out the known-sample byte signatures (rules under signatures/).")
+    var noSignatures = false
+
     @Option(name: .customLong("rule"), help: "Run only this rule id (repeatable).")
     var onlyRules: [String] = []
 
@@ -61,7 +64,8 @@ struct ScanCommand: AsyncParsableCommand {
     }
 
     mutating func run() async throws {
-        let ruleSet = try RuleLoading.load(extraFolders: ruleFolders, useDefault: !noDefaultRules, only: onlyRules, excluded: excludedRules)
+        let ruleSet = try RuleLoading.load(extraFolders: ruleFolders, useDefault: !noDefaultRules, only: onlyRules,
+                                           excluded: excludedRules, signatures: !noSignatures)
         guard let target = root ?? DefaultLocations.corpus() else {
             throw ValidationError("no ROOT given and no bundled Corpus/ found; name a directory to scan")
         }
@@ -123,7 +127,7 @@ final class Progress {
 
 /// Loading the rule set the options name.
 enum RuleLoading {
-    static func load(extraFolders: [String], useDefault: Bool, only: [String], excluded: [String]) throws -> RuleSet {
+    static func load(extraFolders: [String], useDefault: Bool, only: [String], excluded: [String], signatures: Bool = true) throws -> RuleSet {
         var folders = extraFolders
         if useDefault {
             guard let bundled = DefaultLocations.rules() else {
@@ -132,7 +136,8 @@ enum RuleLoading {
             folders.insert(bundled, at: 0)
         }
         do {
-            return try RuleSet.compile(directories: folders).filtered(including: Set(only), excluding: Set(excluded))
+            let selected = try RuleSet.compile(directories: folders).filtered(including: Set(only), excluding: Set(excluded))
+            return signatures ? selected : selected.withoutSignatures()
         } catch {
             Output.error(error.description)
             throw ExitCode(2)

@@ -78,4 +78,19 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(outcome.status, 2)
         XCTAssertEqual(outcome.error, "backsight: \(tree.root)/fifo: is a fifo, not a directory or regular file\n")
     }
+
+    /// `--no-signatures` leaves out the known-sample byte signatures; the technique rule still fires.
+    func testNoSignaturesKeepsOnlyTechniqueRules() throws {
+        let sample = Self.checkout.appendingPathComponent("Corpus/auth/pam-master-password/x86_64/pam_backdoor.so").path
+        func ruleIDs(_ extra: [String]) throws -> Set<String> {
+            let outcome = try run(["scan", sample, "--format", "jsonl"] + extra)
+            XCTAssertEqual(outcome.status, 1, outcome.error)
+            let first = try XCTUnwrap(outcome.output.split(separator: "\n").first)
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any])
+            let findings = try XCTUnwrap(object["findings"] as? [[String: Any]])
+            return Set(findings.compactMap { $0["ruleID"] as? String })
+        }
+        XCTAssertEqual(try ruleIDs([]), ["auth/pam-master-password", "signatures/corpus-pam-master-password"])
+        XCTAssertEqual(try ruleIDs(["--no-signatures"]), ["auth/pam-master-password"])
+    }
 }

@@ -31,7 +31,7 @@ final class JSONLinesEquivalenceTests: XCTestCase {
         let evidence = Evidence(feature: "string", value: "tab\there \"quoted\" back\\slash /path\u{1}\u{1f}\r\n\u{8}\u{c} é ☃",
                                 location: Location(section: ".rodata", offset: 0x10, address: 0x4000, symbol: "s", line: 7, file: "usr/lib/x.so"),
                                 detail: "mov rax, [rip + 0x10]")
-        let finding = Finding(ruleID: "a/b", title: "T", severity: .critical, scope: "resolver", instance: "crc32_resolve", evidence: [evidence, Evidence(feature: "f", value: "v")])
+        let finding = Finding(ruleID: "a/b", title: "T", severity: .critical, scope: "resolver", instance: "crc32_resolve", evidence: [evidence, Evidence(feature: "f", value: "v"), Evidence(feature: "g", value: "w", location: Location())])
         var report = FileReport(path: "usr/lib/\\xff\\x0a.so", kind: .elf, size: 123_456_789_012, sha256: "ab", architecture: "x86_64",
                                 elfType: "DYN", linkTarget: "/x", findings: [finding], skip: Skip(reason: "malformed-elf", message: "bad \"x\""),
                                 problems: ["p1", "p\n2"], container: "pkg.deb")

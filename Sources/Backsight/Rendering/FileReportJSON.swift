@@ -61,7 +61,7 @@ struct FileReportJSON {
             if let value = location.offset { key("offset", &inner); number(value) }
             if let value = location.section { key("section", &inner); string(value) }
             if let value = location.symbol { key("symbol", &inner); string(value) }
-            out.append(UInt8(ascii: "}"))
+            close(&inner)
         }
         key("value", &object); string(evidence.value)
         out.append(UInt8(ascii: "}"))
@@ -69,6 +69,11 @@ struct FileReportJSON {
 
     /// Whether an object's opening brace is written and a comma is due.
     private struct ObjectState { var started = false }
+
+    private mutating func close(_ state: inout ObjectState) {
+        if !state.started { out.append(UInt8(ascii: "{")) }
+        out.append(UInt8(ascii: "}"))
+    }
 
     private mutating func key(_ name: StaticString, _ state: inout ObjectState) {
         out.append(UInt8(ascii: state.started ? "," : "{"))

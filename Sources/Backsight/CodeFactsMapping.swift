@@ -1,0 +1,81 @@
+import BacksightCode
+
+extension ScanSubject {
+    /// Runs the code analysis on an ELF file when some rule can use it, and adds its facts:
+    /// one `resolver` or `function` instance per analysed root, file-wide facts as
+    /// characteristics. Files with no resolver, constructor, authentication entry point or
+    /// `dlsym` import, and rule sets that read no code fact, cost nothing.
+    mutating func addCodeFacts(of model: ELFModel, bytes: UnsafeRawBufferPointer, request: CodeAnalysisRequest) {
+        guard !request.isEmpty else { return }
+        add(CodeAnalyzer.analyze(model, bytes: bytes, request: request))
+    }
+
+    /// Adds facts the code analysis found.
+    mutating func add(_ code: CodeFacts) {
+        for function in code.functions {
+            // Findings name the instance: the symbol and where its code starts.
+            let address = "0x" + String(function.address, radix: 16)
+            var instance = ScopeInstance(
+                scope: function.role == .resolver ? .resolver : .function,
+                name: function.name.hasSuffix(address) ? function.name : "\(function.name) at \(address)",
+                location: Location(section: function.section, offset: function.fileOffset, address: function.address, symbol: function.name)
+            )
+            instance.characteristics = function.facts.mapValues { $0.map(Evidence.init(code:)) }
+            instance.metrics = function.metrics
+            instance.references = function.references
+            if let offset = function.fileOffset, function.codeSize > 0 {
+                let end = offset.addingReportingOverflow(function.codeSize)
+                if !end.overflow { instance.byteRange = offset..<end.partialValue }
+            }
+            instances.append(instance)
+        }
+        for (name, items) in code.fileFacts {
+            characteristics[name, default: []] += items.map(Evidence.init(code:))
+        }
+    }
+}
+
+extension Evidence {
+    /// A code fact's evidence: the instruction (or property) as the value, the note as detail.
+    init(code: CodeEvidence) {
+        let value = code.address.map { "0x\(String($0, radix: 16)): \(code.instruction)" } ?? code.instruction
+        self.init(feature: "code", value: value,
+                  location: Location(section: code.section, offset: code.fileOffset, address: code.address, symbol: code.function),
+                  detail: code.note)
+    }
+}
+
+extension RuleSet {
+    /// Whether some rule reads a fact only the code analysis provides.
+    var needsCodeFacts: Bool { !codeAnalysisRequest.isEmpty }
+
+    /// The parts of the code analysis the rules need: resolvers for resolver-scope rules,
+    /// entry points for function-scope rules, constructors and the `dlsym` search only when a
+    /// rule reads a fact that comes from them.
+    var codeAnalysisRequest: CodeAnalysisRequest {
+        Self.request(scopes: scopes, characteristics: { characteristics(in: $0) })
+    }
+
+    private static let treeFacts: Set<String> = [CodeFact.gotSlotPointsIntoOwnText.rawValue, CodeFact.inMemoryELFParsing.rawValue]
+    private static let objectTells: Set<String> = [
+        CodeFact.largeModelRelocationsInRodata, .localLabelFunctionSymbols, .sectionNameSymbolMismatch, .missingCommentSection,
+    ].reduce(into: []) { $0.insert($1.rawValue) }
+    private static let functionFacts: Set<String> = Set(CodeFact.allCases.map(\.rawValue)).subtracting(objectTells)
+
+    static func request(scopes: Set<Scope>, characteristics: (Scope) -> Set<String>) -> CodeAnalysisRequest {
+        var request: CodeAnalysisRequest = []
+        let wide = characteristics(.file).union(characteristics(.elf)).union(characteristics(.payload))
+        let all = Scope.allCases.reduce(into: Set<String>()) { $0.formUnion(characteristics($1)) }
+        if scopes.contains(.resolver) || !wide.isDisjoint(with: treeFacts) { request.insert(.resolvers) }
+        if scopes.contains(.function) { request.insert(.entryPoints) }
+        if !characteristics(.function).isDisjoint(with: functionFacts.subtracting([CodeFact.comparesPasswordWithLiteral.rawValue]))
+            || !wide.isDisjoint(with: treeFacts) || wide.contains(CodeFact.constructorPresent.rawValue)
+            || all.contains(CodeFact.dlsymRTLDNext.rawValue) {
+            request.insert(.constructors)
+        }
+        if all.contains(CodeFact.dlsymRTLDNext.rawValue) { request.insert(.symbolLookups) }
+        if !all.isDisjoint(with: objectTells) { request.insert(.objectTells) }
+        return request
+    }
+}
+

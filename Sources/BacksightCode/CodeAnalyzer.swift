@@ -1,0 +1,90 @@
+import BacksightELF
+
+/// Disassembles the code an ELF file runs at load time or uses to decide who gets in, and
+/// reports what it does: IFUNC resolvers, constructors (`DT_INIT`, `.init_array`) and
+/// authentication entry points (`pam_sm_authenticate`), each followed through its direct
+/// calls and callbacks three levels deep; plus `dlsym(RTLD_NEXT, …)` call sites and the build
+/// tells of relocatable objects.
+///
+/// ```swift
+/// let model = try ELFReader.model(of: bytes)
+/// let facts = CodeAnalyzer.analyze(model, bytes: bytes)
+/// for function in facts.functions where function.facts["resolver-writes-got"] != nil { … }
+/// ```
+///
+/// Files with nothing to analyse return at once without touching the disassembler. The work
+/// is bounded by an instruction budget per file; bad or hostile code cannot make it loop or
+/// read outside `bytes`.
+public enum CodeAnalyzer {
+    /// Instructions one file may cost at most.
+    public static let instructionBudget = 40_000
+    /// How many levels of direct calls below a root are followed.
+    public static let callDepth = 3
+    /// Functions reached from one root at most.
+    static let functionsPerRoot = 48
+
+    /// Analyses the code of `model`, whose bytes are `bytes` (the same buffer it was read from).
+    /// `request` limits the work to the parts a caller needs.
+    public static func analyze(_ model: ELFModel, bytes: UnsafeRawBufferPointer, request: CodeAnalysisRequest = .all) -> CodeFacts {
+        var facts = CodeFacts()
+        if model.header.type == "REL" {
+            if request.contains(.objectTells) { facts.fileFacts = RelocatableObjectTells.facts(of: model) }
+            return facts
+        }
+        var importsVersionedLookup = false
+        var looksUpSymbols = false
+        for symbol in model.symbols where request.contains(.symbolLookups) && symbol.table == .dynsym && symbol.isUndefined {
+            switch symbol.name {
+            case "dlvsym": importsVersionedLookup = true
+            case "dlsym", "__libc_dlsym": looksUpSymbols = true
+            default: continue
+            }
+        }
+        if importsVersionedLookup {
+            facts.fileFacts[CodeFact.dlsymRTLDNext.rawValue, default: []].append(
+                CodeEvidence(instruction: "import dlvsym", function: "dlvsym", note: "imports dlvsym: looks up a specific version of a symbol another library defines"))
+        }
+        let roots = Roots(model: model, request: request)
+        guard !roots.isEmpty || looksUpSymbols,
+              let architecture = CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
+                                                  littleEndian: model.header.isLittleEndian) else { return facts }
+        let image = ObjectImage(model: model, bytes: bytes, architecture: architecture)
+        guard let walker = CodeWalker(image: image, budget: instructionBudget) else { return facts }
+        var explorer = Explorer(walker: walker)
+        let derivation = FactDerivation(walker: walker)
+
+        for root in roots.all {
+            let reached = explorer.explore(root)
+            // Out of budget before the root itself was read: nothing can be said about it.
+            guard !reached.isEmpty else { continue }
+            switch root.role {
+            case .resolver: facts.statistics.resolvers += 1
+            case .constructor: facts.statistics.constructors += 1
+            case .entryPoint: facts.statistics.entryPoints += 1
+            }
+            let function = derivation.facts(for: root, reached: reached)
+            if root.role == .constructor, derivation.isToolchainBoilerplate(root, function) {
+                derivation.mergeFileFacts(from: function, into: &facts.fileFacts)
+                continue
+            }
+            derivation.mergeFileFacts(from: function, into: &facts.fileFacts)
+            if root.role == .constructor {
+                facts.fileFacts[CodeFact.constructorPresent.rawValue, default: []].append(
+                    CodeEvidence(instruction: root.source, address: root.address, section: image.section(at: root.address)?.name,
+                                 fileOffset: image.fileOffset(of: root.address), function: root.name,
+                                 note: "runs \(root.name) at load time"))
+            }
+            facts.functions.append(function)
+        }
+
+        if looksUpSymbols, facts.fileFacts[CodeFact.dlsymRTLDNext.rawValue] == nil {
+            let search = SymbolLookupSearch(image: image, walker: walker)
+            let found = search.rtldNextLookups(limit: 32)
+            facts.statistics.symbolLookupSites = found.sitesExamined
+            if !found.evidence.isEmpty { facts.fileFacts[CodeFact.dlsymRTLDNext.rawValue, default: []] += found.evidence }
+        }
+        facts.statistics.instructions = walker.decoded
+        facts.statistics.budgetExhausted = walker.budget <= 0
+        return facts
+    }
+}

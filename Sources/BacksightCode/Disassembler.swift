@@ -1,0 +1,88 @@
+import CCapstone
+
+/// One capstone handle for one instruction set and mode, with the instruction buffer it decodes
+/// into. Owns both and frees them in `deinit`; nothing outside sees a capstone pointer.
+///
+/// Not thread-safe: each analysis creates its own.
+final class Disassembler {
+    let architecture: CodeArchitecture
+    /// ARM only: Thumb (T32) rather than ARM (A32) encoding.
+    let thumb: Bool
+    let registers: RegisterNames
+    private var handle: csh
+    private let buffer: UnsafeMutablePointer<cs_insn>
+
+    init?(architecture: CodeArchitecture, thumb: Bool = false) {
+        let (arch, mode) = architecture.capstoneMode(thumb: thumb)
+        var opened: csh = 0
+        guard cs_open(arch, mode, &opened) == CS_ERR_OK else { return nil }
+        guard cs_option(opened, CS_OPT_DETAIL, Int(CS_OPT_ON.rawValue)) == CS_ERR_OK,
+              let instruction = cs_malloc(opened) else {
+            cs_close(&opened)
+            return nil
+        }
+        self.architecture = architecture
+        self.thumb = thumb
+        self.handle = opened
+        self.buffer = instruction
+        self.registers = RegisterNames.shared(for: architecture, handle: opened)
+    }
+
+    deinit {
+        cs_free(buffer, 1)
+        cs_close(&handle)
+    }
+
+    /// Decodes the instruction at the start of `bytes`, loaded at `address`; nil when the bytes
+    /// are not a valid instruction (or are too few). The disassembly text is filled in only when
+    /// `withText` is set (building it costs more than the rest).
+    func decode(_ bytes: UnsafeRawBufferPointer, address: UInt64, withText: Bool = false) -> Instruction? {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
+        var code: UnsafePointer<UInt8>? = base.assumingMemoryBound(to: UInt8.self)
+        var size = min(bytes.count, 16)
+        var next = address
+        guard cs_disasm_iter(handle, &code, &size, &next, buffer) else { return nil }
+        let raw = UnsafePointer(buffer)
+        let size16 = Int(raw.pointee.size)
+        guard size16 > 0 else { return nil }
+        var instruction = Instruction(address: address, size: size16, text: withText ? Self.text(of: raw) : "")
+        switch architecture {
+        case .x86_64, .i386:
+            X86Lowering(registers: registers, is64Bit: architecture == .x86_64).lower(raw, into: &instruction)
+        case .aarch64:
+            ARM64Lowering(registers: registers).lower(raw, into: &instruction)
+        case .arm:
+            ARMLowering(registers: registers, thumb: thumb).lower(raw, into: &instruction)
+        case .mips:
+            MIPSLowering(registers: registers, is64Bit: architecture.wordSize == 8).lower(raw, into: &instruction)
+        }
+        return instruction
+    }
+
+    /// `mnemonic operands`, as capstone prints them.
+    private static func text(of instruction: UnsafePointer<cs_insn>) -> String {
+        let mnemonic = withUnsafeBytes(of: instruction.pointee.mnemonic) { cString($0) }
+        let operands = withUnsafeBytes(of: instruction.pointee.op_str) { cString($0) }
+        return operands.isEmpty ? mnemonic : mnemonic + " " + operands
+    }
+
+    static func cString(_ bytes: UnsafeRawBufferPointer) -> String {
+        let end = bytes.firstIndex(of: 0) ?? bytes.endIndex
+        return String(decoding: bytes[..<end], as: UTF8.self)
+    }
+
+    /// The mnemonic alone, for lowering code.
+    static func mnemonic(of instruction: UnsafePointer<cs_insn>) -> String {
+        withUnsafeBytes(of: instruction.pointee.mnemonic) { cString($0) }
+    }
+
+    static func operandText(of instruction: UnsafePointer<cs_insn>) -> String {
+        withUnsafeBytes(of: instruction.pointee.op_str) { cString($0) }
+    }
+
+    static func isInGroup(_ instruction: UnsafePointer<cs_insn>, _ group: cs_group_type) -> Bool {
+        let count = backsight_cs_group_count(instruction)
+        for index in 0..<count where UInt32(backsight_cs_group(instruction, index)) == group.rawValue { return true }
+        return false
+    }
+}

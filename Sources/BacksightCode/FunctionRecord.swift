@@ -1,0 +1,73 @@
+/// One instruction as evidence: where it is. Its disassembly is produced only when it becomes
+/// evidence (``CodeWalker/text(of:)``).
+struct InstructionSite: Hashable, Sendable {
+    var address: UInt64
+    /// ARM: decoded as Thumb.
+    var thumb: Bool
+    /// Position in the function's walk, for "this came before that" questions.
+    var ordinal: Int
+}
+
+/// What a call reaches.
+enum CallKind: Hashable, Sendable {
+    /// A function of this object, called directly.
+    case local(UInt64, thumb: Bool)
+    /// A function of another object, through a PLT stub or a GOT slot at `via`.
+    case imported(String, via: UInt64?)
+    /// A function of this object reached through a GOT slot that a relocation fills with its address.
+    case ownGOT(slot: UInt64, target: UInt64)
+    case unknown
+}
+
+struct CallSite: Sendable {
+    var site: InstructionSite
+    var kind: CallKind
+    /// The argument values at the call, in calling-convention order.
+    var arguments: [SymbolicValue]
+    /// A jump that leaves the function (it continues in the callee and never comes back).
+    var isTailCall: Bool
+}
+
+/// Where a store writes.
+enum StoreTarget: Hashable, Sendable {
+    /// This object's memory at an address.
+    case own(UInt64)
+    /// Memory of an outside symbol, or memory reached through pointers read from it.
+    case external(String)
+    case unknown
+}
+
+struct StoreSite: Sendable {
+    var site: InstructionSite
+    var target: StoreTarget
+    var value: SymbolicValue
+}
+
+struct CompareSite: Sendable {
+    var site: InstructionSite
+    var value: SymbolicValue
+    var constant: Int64
+}
+
+/// Everything one walk over one function saw.
+struct FunctionRecord: Sendable {
+    var start: UInt64
+    var thumb: Bool
+    var name: String
+    var instructionCount = 0
+    /// The walk stopped at the instruction budget, not at the end of the function.
+    var truncated = false
+    var calls: [CallSite] = []
+    var stores: [StoreSite] = []
+    var compares: [CompareSite] = []
+    var cpuProbes: [InstructionSite] = []
+    var canaryReads: [InstructionSite] = []
+    /// Instructions that inspect the hardware-capability arguments a resolver receives.
+    var argumentInspections: [InstructionSite] = []
+    /// Outside symbols the code reads or takes the address of (through GOT slots).
+    var references: [(name: String, site: InstructionSite)] = []
+    /// Ordinals of conditional branches.
+    var branchOrdinals: [Int] = []
+    /// Functions of this object whose address the code passes to a call (callbacks).
+    var callbacks: [(address: UInt64, thumb: Bool, site: InstructionSite)] = []
+}

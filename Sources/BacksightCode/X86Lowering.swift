@@ -1,0 +1,216 @@
+import CCapstone
+
+/// Lowers x86-64 and i386 instructions: RIP-relative operands become absolute addresses.
+struct X86Lowering {
+    let registers: RegisterNames
+    let is64Bit: Bool
+
+    private var wordSize: Int64 { is64Bit ? 8 : 4 }
+
+    private struct RawOperand {
+        var operand: Operand
+        var register: Register?
+        var reads: Bool
+        var writes: Bool
+        var isImmediate: Bool { if case .immediate = operand { return true }; return false }
+    }
+
+    func lower(_ insn: UnsafePointer<cs_insn>, into instruction: inout Instruction) {
+        let mnemonic = Disassembler.mnemonic(of: insn)
+        let next = instruction.address &+ UInt64(instruction.size)
+        var operands: [RawOperand] = []
+        for index in 0..<backsight_cs_x86_op_count(insn) {
+            guard let raw = backsight_cs_x86_op(insn, index) else { continue }
+            if let operand = convert(raw.pointee, next: next) {
+                let register: Register? = raw.pointee.type == X86_OP_REG ? registers.register(raw.pointee.reg.rawValue) : nil
+                operands.append(RawOperand(operand: operand, register: register,
+                                           reads: raw.pointee.access & UInt8(CS_AC_READ.rawValue) != 0,
+                                           writes: raw.pointee.access & UInt8(CS_AC_WRITE.rawValue) != 0))
+            }
+        }
+        instruction.reads = readRegisters(insn, operands)
+        guard let stackPointer = registers.named(is64Bit ? "rsp" : "esp") else { return }
+
+        // Control flow.
+        if Disassembler.isInGroup(insn, CS_GRP_CALL) {
+            guard let target = operands.first else { instruction.flow = .call(.indirect(.immediate(0))); return }
+            if case let .immediate(value) = target.operand {
+                let address = UInt64(bitPattern: value)
+                if address == next {
+                    // `call next; pop reg`: pushes its own address (32-bit position-independent code).
+                    push(.immediate(Int64(bitPattern: next)), stackPointer, &instruction)
+                    return
+                }
+                instruction.flow = .call(.direct(address, switchesMode: false))
+            } else {
+                instruction.flow = .call(.indirect(target.operand))
+            }
+            return
+        }
+        if Disassembler.isInGroup(insn, CS_GRP_RET) {
+            instruction.flow = .return
+            return
+        }
+        if Disassembler.isInGroup(insn, CS_GRP_JUMP) {
+            let target: Target
+            if let first = operands.first {
+                if case let .immediate(value) = first.operand {
+                    target = .direct(UInt64(bitPattern: value), switchesMode: false)
+                } else {
+                    target = .indirect(first.operand)
+                }
+            } else {
+                target = .indirect(.immediate(0))
+            }
+            instruction.flow = mnemonic == "jmp" || mnemonic == "ljmp" ? .jump(target) : .branch(target)
+            return
+        }
+
+        switch mnemonic {
+        case "hlt", "ud2", "ud0", "ud1", "int3":
+            instruction.flow = .stop
+        case "mov", "movabs", "movzx", "movsx", "movsxd", "movq", "movd":
+            guard operands.count == 2 else { break }
+            instruction.onlyMovesData = true
+            assign(operands[0], .copy(operands[1].operand), &instruction)
+        case "lea":
+            guard operands.count == 2, let destination = operands[0].register,
+                  case let .memory(memory) = operands[1].operand else { break }
+            instruction.effects.append(.set(destination, .address(memory)))
+        case "add", "sub":
+            guard operands.count == 2 else { break }
+            if mnemonic == "sub", operands[0].operand == operands[1].operand {
+                assign(operands[0], .copy(.immediate(0)), &instruction)
+                break
+            }
+            let expression: Expression = mnemonic == "add" ? .add(operands[0].operand, operands[1].operand)
+                : .subtract(operands[0].operand, operands[1].operand)
+            assign(operands[0], expression, &instruction)
+        case "inc", "dec":
+            guard let destination = operands.first else { break }
+            let expression: Expression = mnemonic == "inc" ? .add(destination.operand, .immediate(1))
+                : .subtract(destination.operand, .immediate(1))
+            assign(destination, expression, &instruction)
+        case "xor":
+            guard operands.count == 2 else { break }
+            if operands[0].operand == operands[1].operand {
+                assign(operands[0], .copy(.immediate(0)), &instruction)
+            } else {
+                assign(operands[0], .opaque([operands[0].operand, operands[1].operand]), &instruction)
+            }
+        case "push":
+            guard let source = operands.first else { break }
+            push(source.operand, stackPointer, &instruction)
+        case "pop":
+            guard let destination = operands.first else { break }
+            assign(destination, .copy(.memory(MemoryReference(base: stackPointer, width: Int(wordSize)))), &instruction)
+            instruction.effects.append(.set(stackPointer, .add(.register(stackPointer), .immediate(wordSize))))
+        case "leave":
+            guard let framePointer = registers.named(is64Bit ? "rbp" : "ebp") else { break }
+            instruction.effects.append(.set(stackPointer, .copy(.register(framePointer))))
+            instruction.effects.append(.set(framePointer, .copy(.memory(MemoryReference(base: stackPointer, width: Int(wordSize))))))
+            instruction.effects.append(.set(stackPointer, .add(.register(stackPointer), .immediate(wordSize))))
+        case "cmp":
+            guard operands.count == 2 else { break }
+            instruction.effects.append(.compare(operands[0].operand, operands[1].operand))
+        case "test":
+            guard operands.count == 2 else { break }
+            let mask = operands[0].operand == operands[1].operand ? Operand.immediate(0) : operands[1].operand
+            instruction.effects.append(.compare(operands[0].operand, mask))
+        case "bt":
+            guard operands.count == 2 else { break }
+            if case let .immediate(bit) = operands[1].operand, (0..<64).contains(bit) {
+                instruction.effects.append(.compare(operands[0].operand, .immediate(Int64(bitPattern: UInt64(1) << UInt64(bit)))))
+            } else {
+                instruction.effects.append(.compare(operands[0].operand, operands[1].operand))
+            }
+        case "and":
+            guard operands.count == 2 else { break }
+            if operands[1].isImmediate { instruction.effects.append(.compare(operands[0].operand, operands[1].operand)) }
+            assign(operands[0], .opaque([operands[0].operand, operands[1].operand]), &instruction)
+        case "cpuid", "xgetbv":
+            instruction.effects.append(.cpuFeatureProbe)
+            clobberWritten(insn, operands, &instruction)
+        case "nop", "endbr64", "endbr32", "pause", "lfence", "mfence", "sfence", "prefetcht0", "prefetchnta":
+            break
+        default:
+            clobberWritten(insn, operands, &instruction)
+        }
+    }
+
+    private func convert(_ raw: cs_x86_op, next: UInt64) -> Operand? {
+        switch raw.type {
+        case X86_OP_REG:
+            let id = raw.reg.rawValue
+            if raw.reg == X86_REG_RIP || raw.reg == X86_REG_EIP { return .immediate(Int64(bitPattern: next)) }
+            return registers.readOperand(id)
+        case X86_OP_IMM:
+            return .immediate(raw.imm)
+        case X86_OP_MEM:
+            var memory = MemoryReference(width: Int(raw.size))
+            let isRIP = raw.mem.base == X86_REG_RIP || raw.mem.base == X86_REG_EIP
+            memory.base = isRIP ? nil : registers.register(raw.mem.base.rawValue)
+            memory.index = registers.register(raw.mem.index.rawValue)
+            memory.scale = Int64(raw.mem.scale)
+            memory.displacement = isRIP ? raw.mem.disp &+ Int64(bitPattern: next) : raw.mem.disp
+            if raw.mem.segment == X86_REG_FS { memory.segment = .fs }
+            if raw.mem.segment == X86_REG_GS { memory.segment = .gs }
+            return .memory(memory)
+        default:
+            return nil
+        }
+    }
+
+    private func readRegisters(_ insn: UnsafePointer<cs_insn>, _ operands: [RawOperand]) -> [Register] {
+        var read: [Register] = []
+        for operand in operands {
+            switch operand.operand {
+            case .register(let register) where operand.reads: read.append(register)
+            case .memory(let memory):
+                if let base = memory.base { read.append(base) }
+                if let index = memory.index { read.append(index) }
+            default: break
+            }
+        }
+        for index in 0..<backsight_cs_regs_read_count(insn) {
+            if let register = registers.register(UInt32(backsight_cs_reg_read(insn, index))) { read.append(register) }
+        }
+        return read
+    }
+
+    private func push(_ value: Operand, _ stackPointer: Register, _ instruction: inout Instruction) {
+        instruction.effects.append(.set(stackPointer, .subtract(.register(stackPointer), .immediate(wordSize))))
+        instruction.effects.append(.store(MemoryReference(base: stackPointer, width: Int(wordSize)), value))
+    }
+
+    /// Writes `expression` to a register or memory destination.
+    private func assign(_ destination: RawOperand, _ expression: Expression, _ instruction: inout Instruction) {
+        switch destination.operand {
+        case .register(let register):
+            instruction.effects.append(.set(register, expression))
+        case .memory(let memory):
+            if case let .copy(source) = expression, case .memory = source {
+                instruction.effects.append(.set(.scratch, expression))
+                instruction.effects.append(.store(memory, .register(.scratch)))
+            } else if case let .copy(source) = expression {
+                instruction.effects.append(.store(memory, source))
+            } else {
+                instruction.effects.append(.set(.scratch, expression))
+                instruction.effects.append(.store(memory, .register(.scratch)))
+            }
+        case .immediate:
+            break
+        }
+    }
+
+    /// Every written operand and implicitly written register gets an unknown value.
+    private func clobberWritten(_ insn: UnsafePointer<cs_insn>, _ operands: [RawOperand], _ instruction: inout Instruction) {
+        let sources = operands.filter(\.reads).map(\.operand)
+        for operand in operands where operand.writes { assign(operand, .opaque(sources), &instruction) }
+        for index in 0..<backsight_cs_regs_write_count(insn) {
+            let id = UInt32(backsight_cs_reg_write(insn, index))
+            guard let register = registers.register(id), register != registers.named(is64Bit ? "rflags" : "eflags") else { continue }
+            instruction.effects.append(.set(register, .opaque([])))
+        }
+    }
+}

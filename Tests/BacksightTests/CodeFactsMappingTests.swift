@@ -1,0 +1,82 @@
+@testable import Backsight
+import Foundation
+import XCTest
+
+/// How the engine turns code facts into scope instances and characteristics rules can match.
+final class CodeFactsMappingTests: XCTestCase {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Corpus")
+    static let rules = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Rules")
+
+    /// The analysis reports facts under names the rule compiler accepts.
+    func testEveryCodeFactIsACharacteristic() {
+        for fact in CodeFact.allCases {
+            XCTAssertTrue(Characteristic.names.contains(fact.rawValue), "\(fact.rawValue) is not a Characteristic")
+        }
+    }
+
+    func testResolverInstancesCarryFactsEvidenceAndCode() throws {
+        let bytes = [UInt8](try Data(contentsOf: Self.corpus.appendingPathComponent("ifunc/xz-stack-handoff/x86_64/libcrc_handoff.so")))
+        let subject = try bytes.withUnsafeBytes { buffer -> ScanSubject in
+            let model = try ELFReader.model(of: buffer)
+            var subject = ScanSubject(path: "libcrc_handoff.so", bytes: buffer, elf: model)
+            subject.add(CodeAnalyzer.analyze(model, bytes: buffer))
+            return subject
+        }
+        let resolver = try XCTUnwrap(subject.instances.first { $0.name == "crc32_resolve at 0xce0" })
+        XCTAssertEqual(resolver.scope, .resolver)
+        XCTAssertEqual(resolver.location.address, 0xce0)
+        XCTAssertEqual(resolver.location.symbol, "crc32_resolve")
+        XCTAssertEqual(resolver.byteRange?.lowerBound, 0xce0)
+        XCTAssertEqual(resolver.metrics["local-calls"], 2)
+        XCTAssertTrue(resolver.references.contains("mprotect"))
+        let write = try XCTUnwrap(resolver.characteristics["resolver-writes-got"]?.first)
+        XCTAssertEqual(write.value, "0xc91: mov qword ptr [rbx], rax")
+        XCTAssertEqual(write.location?.symbol, "second_stage (call depth 1)")
+        XCTAssertEqual(write.location?.section, ".text")
+        XCTAssertEqual(write.location?.offset, 0xc91)
+        XCTAssertEqual(write.detail, "stores into .got at 0x2fd0 (slot of lzma_cpuid_probe)")
+        XCTAssertNotNil(subject.characteristics["got-slot-points-into-own-text"])
+    }
+
+    /// Findings of the technique rules name the resolver and show the disassembled instructions.
+    func testTechniqueFindingShowsResolverAndInstructions() throws {
+        let ruleSet = try RuleSet.compile(directories: [Self.rules.path]).withoutSignatures()
+        XCTAssertNil(ruleSet.rules.first { $0.id.hasPrefix("signatures/") })
+        let bytes = [UInt8](try Data(contentsOf: Self.corpus.appendingPathComponent("ifunc/xz-got-hijack/x86_64/libcrc_hijack.so")))
+        let report = Scanner(ruleSet: ruleSet).scan(bytes: bytes, path: "libcrc_hijack.so")
+        let finding = try XCTUnwrap(report.findings.first { $0.ruleID == "supply-chain/ifunc-resolver-got-hijack" })
+        XCTAssertEqual(finding.instance, "crc32_resolve at 0xa50")
+        XCTAssertEqual(report.verdict, .malicious)
+        let mprotect = try XCTUnwrap(finding.evidence.first { $0.value.contains("resolver-calls-mprotect") })
+        XCTAssertTrue(mprotect.detail?.hasPrefix("0x") ?? false, mprotect.detail ?? "")
+        XCTAssertTrue(mprotect.detail?.contains("calls mprotect (PLT 0x") ?? false, mprotect.detail ?? "")
+        XCTAssertEqual(mprotect.location?.symbol, "rewrite_slot (call depth 3)")
+    }
+
+    /// Rule sets that read no code fact never run the disassembler.
+    func testOnlyRuleSetsThatReadCodeFactsAskForTheAnalysis() throws {
+        func compile(_ condition: String, scope: String = "elf") throws -> RuleSet {
+            try RuleSet.compile(sources: [RuleSource(path: "t.yaml", text: """
+                id: t/rule
+                title: t
+                severity: low
+                scope: \(scope)
+                condition: \(condition)
+                """)])
+        }
+        XCTAssertFalse(try compile("{import: mprotect}").needsCodeFacts)
+        XCTAssertFalse(try compile("{characteristic: xor-hidden-strings}").needsCodeFacts)
+        XCTAssertEqual(try compile("{characteristic: dlsym-rtld-next}").codeAnalysisRequest, [.constructors, .symbolLookups])
+        XCTAssertEqual(try compile("{characteristic: constructor-present}").codeAnalysisRequest, [.constructors])
+        XCTAssertEqual(try compile("{characteristic: missing-comment-section}").codeAnalysisRequest, [.objectTells])
+        XCTAssertEqual(try compile("{import: mprotect}", scope: "resolver").codeAnalysisRequest, [.resolvers])
+        XCTAssertEqual(try compile("{characteristic: password-compared-with-literal}", scope: "function").codeAnalysisRequest, [.entryPoints])
+        XCTAssertEqual(try compile("{characteristic: resolver-calls-mprotect}", scope: "function").codeAnalysisRequest,
+                       [.entryPoints, .constructors])
+        // The bundled rules read resolvers, PAM entry points and object tells; constructors and
+        // the dlsym search are left to rules that ask for them.
+        XCTAssertEqual(try RuleSet.compile(directories: [Self.rules.path]).codeAnalysisRequest, [.resolvers, .entryPoints, .objectTells])
+    }
+}
