@@ -26,6 +26,7 @@ test: deps
 	$(SWIFT) build
 	$(SWIFT) test
 	python3 Corpus/check-index.py
+	python3 Rules/examples-from-index.py --check $$(find Rules -name "*.yaml" -not -path "Rules/lists/*")
 	$(DEBUG) rules lint
 	$(DEBUG) rules test
 

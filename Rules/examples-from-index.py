@@ -2,7 +2,9 @@
 """Rewrites the `examples:` block of rule files from Corpus/index.json.
 
 Every sample whose `rules` names the rule becomes `expect: match`, every sample whose
-`mustNotMatch` names it becomes `expect: no-match`, sorted by path (matches first). Usage:
+`mustNotMatch` names it becomes `expect: no-match`, sorted by path (matches first). Examples the
+rule file already has beyond the index (extra hard negatives) are kept, unless the index says
+the opposite about that path. Usage:
 
     python3 Rules/examples-from-index.py Rules/userland/xor-hidden-strings.yaml [...]
     python3 Rules/examples-from-index.py --check Rules/**/*.yaml   # exit 1 if any would change
@@ -16,9 +18,17 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 INDEX = json.loads((ROOT / "Corpus" / "index.json").read_text())
 
 
-def examples_for(rule_id):
-    match = sorted(s["path"] for s in INDEX["samples"] if rule_id in s.get("rules", []))
-    no_match = sorted(s["path"] for s in INDEX["samples"] if rule_id in s.get("mustNotMatch", []))
+EXAMPLE = re.compile(r"^  - \{path: (\S+), expect: (match|no-match)\}$", re.M)
+
+
+def examples_for(rule_id, existing):
+    match = {s["path"] for s in INDEX["samples"] if rule_id in s.get("rules", [])}
+    no_match = {s["path"] for s in INDEX["samples"] if rule_id in s.get("mustNotMatch", [])}
+    for path, expect in existing:
+        if path in match or path in no_match:
+            continue
+        (match if expect == "match" else no_match).add(path)
+    match, no_match = sorted(match), sorted(no_match)
     lines = ["examples:"]
     lines += [f"  - {{path: {p}, expect: match}}" for p in match]
     lines += [f"  - {{path: {p}, expect: no-match}}" for p in no_match]
@@ -30,7 +40,7 @@ def rewrite(path, check):
     found = re.search(r"^id: *(\S+)", text, re.M)
     if not found:
         return True
-    block, known = examples_for(found.group(1))
+    block, known = examples_for(found.group(1), EXAMPLE.findall(text))
     if not known:
         return True
     pattern = re.compile(r"^examples:\n(?:  .*\n)*", re.M)

@@ -49,25 +49,23 @@ struct FileAnalyzer: Sendable {
     /// false to stop) before this file's report is returned.
     func analyze(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]? = nil,
                  members: Unpacking.MemberSink = { _ in true }) -> FileReport {
-        analyzeKeepingModel(path: path, bytes: bytes, diskPath: diskPath, container: path,
-                            budget: UnpackBudget(limits: unpacking?.limits ?? UnpackLimits()), members: members).report
+        analyze(path: path, bytes: bytes, diskPath: diskPath, container: path,
+                            budget: UnpackBudget(limits: unpacking?.limits ?? UnpackLimits()), members: members)
     }
 
-    /// ``analyze(path:bytes:diskPath:members:)``, also giving the ELF model it built.
-    /// `container` is the file on disk that holds these bytes (the file itself, for files).
-    func analyzeKeepingModel(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]?, container: String,
-                             budget: UnpackBudget, members: Unpacking.MemberSink) -> (report: FileReport, model: ELFModel?) {
+    /// ``analyze(path:bytes:diskPath:members:)`` for bytes that `container`, the file on disk,
+    /// holds (the file itself, for files).
+    private func analyze(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]?, container: String,
+                             budget: UnpackBudget, members: Unpacking.MemberSink) -> FileReport {
         let features = Features(bytes)
         var report = FileReport(path: path, kind: features.kind, size: UInt64(bytes.count), sha256: features.sha256)
         var subject = ScanSubject(path: path, bytes: bytes)
-        var model: ELFModel?
         switch features.elf {
         case let .success(elf):
             report.architecture = elf.header.architecture
             report.elfType = elf.header.type
             report.problems = elf.problems.map(\.description)
             subject.elf = elf
-            model = elf
             subject.addCodeFacts(of: elf, bytes: bytes, request: codeRequest)
             if let hiddenStrings, let found = hiddenStrings.characteristic(bytes: bytes, model: elf) {
                 subject.characteristics[Characteristic.xorHiddenStrings.rawValue] = found
@@ -77,7 +75,7 @@ struct FileAnalyzer: Sendable {
         case nil:
             if features.kind == .text, let configuration, let diskPath, let file = ConfigurationFile.recognise(diskPath: diskPath) {
                 let facts = configuration.characteristics(for: file, bytes: bytes) { libraryPath, libraryBytes in
-                    analyzeKeepingModel(path: libraryPath, bytes: libraryBytes, diskPath: nil, container: libraryPath,
+                    analyze(path: libraryPath, bytes: libraryBytes, diskPath: nil, container: libraryPath,
                                         budget: UnpackBudget(limits: unpacking?.limits ?? UnpackLimits()), members: { _ in true })
                 }
                 subject.characteristics.merge(facts) { $0 + $1 }
@@ -87,7 +85,7 @@ struct FileAnalyzer: Sendable {
             }
         }
         let unpacked = unpacking?.unpack(path: path, bytes: bytes, container: container, budget: budget, sink: members) {
-            analyzeKeepingModel(path: $0, bytes: $1, diskPath: nil, container: container, budget: budget, members: members).report
+            analyze(path: $0, bytes: $1, diskPath: nil, container: container, budget: budget, members: members)
         }
         if let unpacked {
             subject.characteristics.merge(Unpacking.characteristics(unpacked.facts, elf: subject.elf)) { $0 + $1 }
@@ -96,7 +94,7 @@ struct FileAnalyzer: Sendable {
         }
         report.findings = withExtendedLifetime(unpacked) { ruleSet.match(subject) }
         report.verdict = Verdict.aggregate(report.findings)
-        return (report, model)
+        return report
     }
 
     static func sha256(_ bytes: UnsafeRawBufferPointer) -> String {

@@ -80,11 +80,6 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
     /// A library or PAM module the file names does not exist inside the tree (PAM lines starting
     /// with `-`, for which PAM ignores a missing module, excepted).
     case configuredLibraryMissing = "configured-library-missing"
-    /// A PAM module the file names exports `pam_sm_authenticate`, takes the password and imports
-    /// a string comparison, but imports nothing that reads a credential store (crypt, passwd or
-    /// shadow lookups, files, databases, directories, the network). A symbol-level stand-in for
-    /// the code analysis' literal-compare fact.
-    case configuredPAMModuleWithoutCredentialSource = "configured-pam-module-without-credential-source"
 
     // MARK: Relocatable objects (file scope)
 
@@ -136,8 +131,7 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
             return .elf
         case .corruptNameDecodesCleanly, .swapRepairsStream, .fillerEntropyLayout,
              .substitutedCompressionMagic, .embeddedCompressedStream, .preloadListEntry, .ldPreloadAssignment,
-             .pamModuleConfigured, .configuredLibraryFlagged, .configuredLibraryMissing,
-             .configuredPAMModuleWithoutCredentialSource:
+             .pamModuleConfigured, .configuredLibraryFlagged, .configuredLibraryMissing:
             return .file
         case .shellScriptPayload:
             return .payload

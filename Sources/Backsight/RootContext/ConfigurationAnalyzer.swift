@@ -17,7 +17,7 @@ struct ConfigurationAnalyzer: Sendable {
     /// The characteristics this analyser can give.
     static let characteristics: Set<String> = [
         Characteristic.preloadListEntry, .ldPreloadAssignment, .pamModuleConfigured, .configuredLibraryFlagged,
-        .configuredLibraryMissing, .configuredPAMModuleWithoutCredentialSource,
+        .configuredLibraryMissing,
     ].reduce(into: []) { $0.insert($1.rawValue) }
 
     /// One name of the file, resolved and judged.
@@ -31,7 +31,7 @@ struct ConfigurationAnalyzer: Sendable {
     /// library's bytes (without configuration context, so nothing recurses) and gives its report
     /// and ELF model.
     func characteristics(for file: ConfigurationFile, bytes: UnsafeRawBufferPointer,
-                         analyzeLibrary: (String, UnsafeRawBufferPointer) -> (FileReport, ELFModel?)) -> [String: [Evidence]] {
+                         analyzeLibrary: (String, UnsafeRawBufferPointer) -> FileReport) -> [String: [Evidence]] {
         let references = ConfigurationParser.references(in: bytes, kind: file.kind)
         guard !references.isEmpty else { return [:] }
         let treeRoot = file.treeRootPath
@@ -51,9 +51,6 @@ struct ConfigurationAnalyzer: Sendable {
             case let .pamModule(_, _, ignoredWhenMissing):
                 facts[Characteristic.pamModuleConfigured.rawValue, default: []].append(evidence)
                 if case .missing = resolution, ignoredWhenMissing { continue }
-                if outcome?.pamModule?.comparesWithoutCredentialSource == true {
-                    facts[Characteristic.configuredPAMModuleWithoutCredentialSource.rawValue, default: []].append(evidence)
-                }
             }
             if outcome?.isFlagged == true { facts[Characteristic.configuredLibraryFlagged.rawValue, default: []].append(evidence) }
             if case .missing = resolution { facts[Characteristic.configuredLibraryMissing.rawValue, default: []].append(evidence) }
@@ -62,7 +59,7 @@ struct ConfigurationAnalyzer: Sendable {
     }
 
     private func outcome(of path: RelativePath, in fileSystem: RootConfinedFileSystem, treeRoot: String,
-                         analyzeLibrary: (String, UnsafeRawBufferPointer) -> (FileReport, ELFModel?)) -> LibraryOutcome {
+                         analyzeLibrary: (String, UnsafeRawBufferPointer) -> FileReport) -> LibraryOutcome {
         let key = treeRoot + "\u{0}" + path.description
         if let known = cache.outcome(forKey: key) { return known }
         let outcome: LibraryOutcome
@@ -73,13 +70,12 @@ struct ConfigurationAnalyzer: Sendable {
             outcome = LibraryOutcome(flaggedBy: [], alsoMatched: [], problem: "larger than \(libraryByteLimit) bytes, not analysed")
         case let .success(bytes):
             outcome = bytes.withUnsafeBytes { buffer in
-                let (report, model) = analyzeLibrary(path.description, buffer)
-                let pamModule = model.flatMap { $0.header.type == "DYN" ? PAMModuleFacts(model: $0) : nil }
+                let report = analyzeLibrary(path.description, buffer)
                 let ranked = report.findings.sorted { ($0.severity, $1.ruleID) > ($1.severity, $0.ruleID) }
                 return LibraryOutcome(
                     flaggedBy: ranked.filter { $0.severity >= .medium }.map { "\($0.ruleID) (\($0.severity.rawValue))" },
                     alsoMatched: ranked.filter { $0.severity < .medium }.map { "\($0.ruleID) (\($0.severity.rawValue))" },
-                    problem: report.skip?.message, pamModule: pamModule)
+                    problem: report.skip?.message)
             }
         case let .failure(error):
             outcome = LibraryOutcome(flaggedBy: [], alsoMatched: [], problem: error.description)
@@ -104,9 +100,6 @@ struct ConfigurationAnalyzer: Sendable {
                 if outcome.isFlagged { parts.append("flagged by " + outcome.flaggedBy.joined(separator: ", ")) }
                 if !outcome.alsoMatched.isEmpty { parts.append("also matched " + outcome.alsoMatched.joined(separator: ", ")) }
                 if !outcome.isFlagged, outcome.problem == nil { parts.append("no finding at medium or above") }
-                if let pam = outcome.pamModule, pam.comparesWithoutCredentialSource {
-                    parts.append("takes the password and compares it (\(pam.comparisons.joined(separator: ", "))) without reading any credential store")
-                }
             }
             return Evidence(feature: "library", value: "/" + path.description,
                             location: Location(line: reference.line, file: path.description), detail: parts.joined(separator: "; "))

@@ -9,8 +9,6 @@ struct LibraryOutcome: Sendable, Hashable {
     var alsoMatched: [String]
     /// Why the library could not be analysed, if it could not (too large, not a regular file).
     var problem: String?
-    /// Symbol-level facts about a PAM module (see ``PAMModuleFacts``).
-    var pamModule: PAMModuleFacts?
 
     var isFlagged: Bool { !flaggedBy.isEmpty }
 }
