@@ -7,12 +7,31 @@ public struct PrintableString: Sendable, Hashable, Codable {
     public var value: String
 }
 
+/// Where a printable run lies, without its text: what matching scans before it needs a string.
+public struct PrintableSpan: Sendable, Hashable {
+    /// The section holding it, when the file has sections.
+    public var section: String?
+    /// The file offset of its first byte.
+    public var offset: UInt64
+    public var length: Int
+}
+
 public enum PrintableStrings {
     /// Runs of at least `minimumLength` printable ASCII bytes (space to `~`, and tab), per
     /// section of `model` that has file bytes, or over the whole buffer when there are no
     /// sections. At most `limit` strings are returned.
     public static func extract(from bytes: UnsafeRawBufferPointer, model: ELFModel?, minimumLength: Int = 4, limit: Int = 1_000_000) -> [PrintableString] {
-        var found: [PrintableString] = []
+        spans(in: bytes, model: model, minimumLength: minimumLength, limit: limit).map { span in
+            let start = Int(span.offset)
+            return PrintableString(section: span.section, offset: span.offset,
+                                   value: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start ..< start + span.length]), as: UTF8.self))
+        }
+    }
+
+    /// The runs ``extract(from:model:minimumLength:limit:)`` returns, as offsets and lengths
+    /// into `bytes` (every span lies inside `bytes`).
+    public static func spans(in bytes: UnsafeRawBufferPointer, model: ELFModel?, minimumLength: Int = 4, limit: Int = 1_000_000) -> [PrintableSpan] {
+        var found: [PrintableSpan] = []
         let view = ByteView(bytes: bytes, bigEndian: false)
         let regions: [(name: String?, offset: UInt64, size: UInt64)]
         if let model, model.sections.contains(where: { $0.hasFileBytes && $0.size > 0 }) {
@@ -24,10 +43,7 @@ public enum PrintableStrings {
             let slice = view.slice(offset: region.offset, length: region.size)
             scan(slice, minimumLength: minimumLength) { start, end in
                 guard found.count < limit else { return false }
-                found.append(PrintableString(
-                    section: region.name, offset: region.offset + UInt64(start),
-                    value: String(decoding: UnsafeRawBufferPointer(rebasing: slice[start..<end]), as: UTF8.self)
-                ))
+                found.append(PrintableSpan(section: region.name, offset: region.offset + UInt64(start), length: end - start))
                 return true
             }
         }

@@ -13,7 +13,9 @@ struct Matcher {
     /// Every finding on `subject` and, for payload-scope rules, on its payloads (recursively).
     func match(_ subject: ScanSubject) -> [Finding] {
         var findings: [Finding] = []
-        let hits = program.subjectPatterns.isEmpty ? PatternHits.empty : program.subjectPatterns.scan(subject.bytes, elf: subject.elf)
+        // Without an ELF model or instances, only `file`-scope rules can match.
+        let patterns = subject.elf == nil && subject.instances.isEmpty ? program.fileScopePatterns : program.subjectPatterns
+        let hits = patterns.isEmpty ? PatternHits.empty : patterns.scan(subject.bytes, elf: subject.elf)
         var scopes: [Scope] = [.file, .resolver, .function]
         if subject.elf != nil { scopes.append(.elf) }
         let candidates = program.candidates(hits: hits, scopes: scopes)
@@ -191,13 +193,25 @@ struct Matcher {
                 guard let limit = instance?.byteRange else { return [] }
                 range = limit
             }
-            return facts.strings.filter { string in
-                if let section, string.section != section { return false }
-                if let range, !range.contains(string.offset) { return false }
-                return regex.matches(string.value)
-            }.map {
-                Evidence(feature: "string", value: $0.value, location: Location(section: $0.section, offset: $0.offset),
-                         detail: regex.source)
+            if let strings = facts.subject.strings {
+                return strings.filter { string in
+                    if let section, string.section != section { return false }
+                    if let range, !range.contains(string.offset) { return false }
+                    return regex.matches(string.value)
+                }.map {
+                    Evidence(feature: "string", value: $0.value, location: Location(section: $0.section, offset: $0.offset),
+                             detail: regex.source)
+                }
+            }
+            let bytes = facts.subject.bytes
+            return facts.stringSpans.compactMap { span in
+                if let section, span.section != section { return nil }
+                if let range, !range.contains(span.offset) { return nil }
+                // Spans come from these bytes, so they lie inside them.
+                let text = UnsafeRawBufferPointer(rebasing: bytes[Int(span.offset) ..< Int(span.offset) + span.length])
+                guard regex.matches(text) else { return nil }
+                return Evidence(feature: "string", value: String(decoding: text, as: UTF8.self),
+                                location: Location(section: span.section, offset: span.offset), detail: regex.source)
             }
         case .characteristic(let name):
             guard let given = instance?.characteristics[name] ?? facts.subject.characteristics[name] else { return [] }

@@ -63,7 +63,6 @@ struct CompiledRegex: Sendable, CustomStringConvertible {
 
     /// Whether `text` contains a match.
     func matches(_ text: String) -> Bool {
-        if let first = text.utf8.first, !viableFirstBytes.contains(first) { return false }
         if let found = text.utf8.withContiguousStorageIfAvailable({ matches(UnsafeRawBufferPointer($0)) }) {
             return found
         }
@@ -73,7 +72,8 @@ struct CompiledRegex: Sendable, CustomStringConvertible {
 
     /// Whether `bytes` contain a match.
     func matches(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        transitions.withUnsafeBufferPointer { table in
+        if let first = bytes.first, !viableFirstBytes.contains(first) { return false }
+        return transitions.withUnsafeBufferPointer { table in
             byteClass.withUnsafeBufferPointer { classes in
                 var state = startState
                 if state >= acceptState { return state == acceptState }

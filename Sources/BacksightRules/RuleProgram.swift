@@ -10,8 +10,11 @@ struct RuleProgram: Sendable {
     let catalog: RuleCatalog
     /// The rules whose findings are reported, ascending.
     let reporting: [Int]
-    /// Patterns used by reporting rules outside payload scope (searched in the subject's bytes).
+    /// Patterns used by reporting rules outside payload scope (searched in an ELF subject's bytes).
     let subjectPatterns: PatternIndex
+    /// Patterns used by `file`-scope rules only: all a subject without an ELF model or scope
+    /// instances is searched for, since rules of the other scopes never match one.
+    let fileScopePatterns: PatternIndex
     /// Patterns used by payload-scope rules (searched in each payload's bytes).
     let payloadPatterns: PatternIndex
     /// Reporting rules without a trigger, ascending, by scope.
@@ -36,6 +39,7 @@ struct RuleProgram: Sendable {
         var untriggered: [Scope: [Int]] = [:]
         var triggeredBy: [Int: [Int]] = [:]
         var subjectMembers = Set<Int>()
+        var fileScopeMembers = Set<Int>()
         var payloadMembers = Set<Int>()
         var usage = Usage()
         var byScope: [Scope: Set<String>] = [:]
@@ -53,10 +57,12 @@ struct RuleProgram: Sendable {
             byScope[scope, default: []].formUnion(ruleUsage.characteristics)
             usage.merge(ruleUsage)
             if scope == .payload { payloadMembers.formUnion(patterns) } else { subjectMembers.formUnion(patterns) }
+            if scope == .file { fileScopeMembers.formUnion(patterns) }
         }
         self.untriggered = untriggered
         self.triggeredBy = triggeredBy
         subjectPatterns = PatternIndex(members: subjectMembers.sorted(), patterns: catalog.patterns)
+        fileScopePatterns = PatternIndex(members: fileScopeMembers.sorted(), patterns: catalog.patterns)
         payloadPatterns = PatternIndex(members: payloadMembers.sorted(), patterns: catalog.patterns)
         hasPayloadRules = reporting.contains { catalog.rules[$0].metadata.scope == .payload }
         needsStrings = usage.strings

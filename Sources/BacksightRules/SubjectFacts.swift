@@ -47,8 +47,9 @@ final class SubjectFacts {
         return found
     }()
 
-    /// The printable strings: the engine's, or extracted here on first use.
-    lazy var strings: [PrintableString] = subject.strings ?? PrintableStrings.extract(from: subject.bytes, model: elf)
+    /// Where the printable strings lie, found on first use (when the engine gave no strings):
+    /// regexes run over these bytes, and only matches become `String`s.
+    lazy var stringSpans: [PrintableSpan] = PrintableStrings.spans(in: subject.bytes, model: elf)
 
     /// `text` or `data` for non-ELF subjects (nil for ELF and for empty buffers): text has no NUL
     /// and under 5% control bytes other than whitespace in its first 4 KiB.
