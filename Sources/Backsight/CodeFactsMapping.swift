@@ -51,7 +51,8 @@ extension RuleSet {
 
     /// The parts of the code analysis the rules need: resolvers for resolver-scope rules,
     /// entry points for function-scope rules, constructors and the `dlsym` search only when a
-    /// rule reads a fact that comes from them.
+    /// rule reads a fact that comes from them. The `dlsym` search walks the constructors of
+    /// the objects that import `dlsym` itself, so other objects' constructors stay unread.
     var codeAnalysisRequest: CodeAnalysisRequest {
         Self.request(scopes: scopes, characteristics: { characteristics(in: $0) })
     }
@@ -69,8 +70,7 @@ extension RuleSet {
         if scopes.contains(.resolver) || !wide.isDisjoint(with: treeFacts) { request.insert(.resolvers) }
         if scopes.contains(.function) { request.insert(.entryPoints) }
         if !characteristics(.function).isDisjoint(with: functionFacts.subtracting([CodeFact.comparesPasswordWithLiteral.rawValue]))
-            || !wide.isDisjoint(with: treeFacts) || wide.contains(CodeFact.constructorPresent.rawValue)
-            || all.contains(CodeFact.dlsymRTLDNext.rawValue) {
+            || !wide.isDisjoint(with: treeFacts) || wide.contains(CodeFact.constructorPresent.rawValue) {
             request.insert(.constructors)
         }
         if all.contains(CodeFact.dlsymRTLDNext.rawValue) { request.insert(.symbolLookups) }

@@ -44,7 +44,9 @@ public enum CodeAnalyzer {
             facts.fileFacts[CodeFact.dlsymRTLDNext.rawValue, default: []].append(
                 CodeEvidence(instruction: "import dlvsym", function: "dlvsym", note: "imports dlvsym: looks up a specific version of a symbol another library defines"))
         }
-        let roots = Roots(model: model, request: request)
+        // A dlsym call is often only reachable from a constructor (the MIPS GOT hides it from
+        // the flat search), so objects that import dlsym get their constructors walked too.
+        let roots = Roots(model: model, request: looksUpSymbols ? request.union(.constructors) : request)
         guard !roots.isEmpty || looksUpSymbols,
               let architecture = CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
                                                   littleEndian: model.header.isLittleEndian) else { return facts }

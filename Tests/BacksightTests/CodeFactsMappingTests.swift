@@ -68,7 +68,7 @@ final class CodeFactsMappingTests: XCTestCase {
         }
         XCTAssertFalse(try compile("{import: mprotect}").needsCodeFacts)
         XCTAssertFalse(try compile("{characteristic: xor-hidden-strings}").needsCodeFacts)
-        XCTAssertEqual(try compile("{characteristic: dlsym-rtld-next}").codeAnalysisRequest, [.constructors, .symbolLookups])
+        XCTAssertEqual(try compile("{characteristic: dlsym-rtld-next}").codeAnalysisRequest, [.symbolLookups])
         XCTAssertEqual(try compile("{characteristic: constructor-present}").codeAnalysisRequest, [.constructors])
         XCTAssertEqual(try compile("{characteristic: missing-comment-section}").codeAnalysisRequest, [.objectTells])
         XCTAssertEqual(try compile("{import: mprotect}", scope: "resolver").codeAnalysisRequest, [.resolvers])
@@ -76,7 +76,8 @@ final class CodeFactsMappingTests: XCTestCase {
         XCTAssertEqual(try compile("{characteristic: resolver-calls-mprotect}", scope: "function").codeAnalysisRequest,
                        [.entryPoints, .constructors])
         // The bundled rules read resolvers, PAM entry points and object tells, and the preload
-        // rule's dlsym-rtld-next asks for the dlsym search (which also walks constructors).
-        XCTAssertEqual(try RuleSet.compile(directories: [Self.rules.path]).codeAnalysisRequest, .all)
+        // rule's dlsym-rtld-next asks for the dlsym search; no rule needs the constructor walk.
+        XCTAssertEqual(try RuleSet.compile(directories: [Self.rules.path]).codeAnalysisRequest,
+                       [.resolvers, .entryPoints, .symbolLookups, .objectTells])
     }
 }
