@@ -29,7 +29,7 @@ let package = Package(
 
         .target(name: "BacksightWalk"),
         .target(name: "BacksightELF", dependencies: ["CElf"]),
-        .target(name: "BacksightUnpack", dependencies: ["CLzma", "CZlib"]),
+        .target(name: "BacksightUnpack", dependencies: ["BacksightELF", "CLzma", "CZlib"]),
         .target(name: "BacksightRules", dependencies: ["BacksightELF", "Yams"]),
         .target(name: "BacksightCode", dependencies: ["BacksightELF", "CCapstone"]),
         .target(

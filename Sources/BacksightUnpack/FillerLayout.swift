@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import BacksightELF
 
 /// Finds the layout of a test blob built to hide data: runs of one repeated byte (filler)
 /// alternating at a fixed period with high-entropy blocks, like `good-large_compressed.lzma` in
@@ -44,7 +40,7 @@ struct FillerLayout {
                 let blockEnd = runs[position].offset + period
                 guard blockEnd <= bytes.count else { break }
                 if position + 1 < runs.count, runs[position + 1].offset < blockEnd { break }
-                let entropy = Self.entropy(UnsafeRawBufferPointer(rebasing: bytes[blockStart..<blockEnd]))
+                let entropy = shannonEntropy(UnsafeRawBufferPointer(rebasing: bytes[blockStart..<blockEnd]))
                 guard entropy >= minimumEntropy else { break }
                 lowest = min(lowest, entropy)
                 fillers.append(runs[position].byte)
@@ -85,19 +81,6 @@ struct FillerLayout {
             checkpoint = max(checkpoint + stride, end)
         }
         return runs
-    }
-
-    static func entropy(_ bytes: UnsafeRawBufferPointer) -> Double {
-        guard !bytes.isEmpty else { return 0 }
-        var counts = [Int](repeating: 0, count: 256)
-        for byte in bytes { counts[Int(byte)] += 1 }
-        let total = Double(bytes.count)
-        var bits = 0.0
-        for count in counts where count > 0 {
-            let p = Double(count) / total
-            bits -= p * log2(p)
-        }
-        return bits
     }
 
     /// `8 x [1024 bytes of 'A'.. + 2048 high-entropy bytes], period 3072`.
