@@ -2,6 +2,7 @@
 import PackageDescription
 
 // Data flows one way: walk -> read -> extract features -> match rules -> report.
+//   BacksightLimits the cooperative per-file deadline every analysis stage checks
 //   BacksightWalk   root-confined directory walk and file reading (knows nothing of ELF or rules)
 //   BacksightELF    the ELF feature model over libelf (knows nothing of rules or files on disk)
 //   BacksightRules  rule language, compiler and matcher over features (knows nothing of files on disk)
@@ -24,13 +25,14 @@ let package = Package(
         .systemLibrary(name: "CLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
         .systemLibrary(name: "CCapstone", pkgConfig: "capstone", providers: [.apt(["libcapstone-dev"])]),
 
+        .target(name: "BacksightLimits"),
         .target(name: "BacksightWalk"),
-        .target(name: "BacksightELF", dependencies: ["CElf"]),
+        .target(name: "BacksightELF", dependencies: ["BacksightLimits", "CElf"]),
         .target(name: "BacksightRules", dependencies: ["BacksightELF", "Yams"]),
         .target(
             name: "Backsight",
             dependencies: [
-                "BacksightWalk", "BacksightELF", "BacksightRules",
+                "BacksightLimits", "BacksightWalk", "BacksightELF", "BacksightRules", "CLzma",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: []
@@ -40,9 +42,9 @@ let package = Package(
             dependencies: ["Backsight", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
-        .target(name: "BacksightTestSupport", path: "Tests/BacksightTestSupport"),
+        .target(name: "BacksightTestSupport", dependencies: ["BacksightWalk"], path: "Tests/BacksightTestSupport"),
         .testTarget(name: "BacksightWalkTests", dependencies: ["BacksightWalk", "BacksightTestSupport"]),
-        .testTarget(name: "BacksightELFTests", dependencies: ["BacksightELF"]),
+        .testTarget(name: "BacksightELFTests", dependencies: ["BacksightELF", "BacksightTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "BacksightRulesTests", dependencies: ["BacksightRules", "BacksightELF"]),
         .testTarget(name: "BacksightTests", dependencies: ["Backsight", "BacksightTestSupport"]),
         .testTarget(name: "BacksightConsumerTests", dependencies: ["Backsight"]),

@@ -18,6 +18,9 @@ public struct ELFModel: Sendable, Codable {
     public var notes: [ELFNote]
     /// Parts of the file that could not be read; the rest of the model is still valid.
     public var problems: [ELFProblem]
+    /// Whether reading stopped early because the analysis deadline passed (one of `problems`
+    /// says where); the model then lacks the parts after that point.
+    public var stoppedAtTimeLimit = false
 
     /// Names this object imports from others (undefined `.dynsym` entries).
     public var imports: [String] { symbols.filter(\.isImport).map(\.name) }
