@@ -4,6 +4,14 @@ import Crypto
 /// Holds no state between files, so one per thread or one shared are equally safe.
 struct FileAnalyzer: Sendable {
     let ruleSet: RuleSet
+    /// How long the analysis of one file may take; nil for no limit. Stages check the deadline
+    /// between them and inside their long loops; a file over the limit is a `time-limit` skip.
+    var timeLimit: Duration?
+
+    init(ruleSet: RuleSet, timeLimit: Duration? = nil) {
+        self.ruleSet = ruleSet
+        self.timeLimit = timeLimit
+    }
 
     /// What is known of a file's bytes before any rule runs.
     struct Features {
@@ -12,17 +20,18 @@ struct FileAnalyzer: Sendable {
         /// For ELF files: the model, or why it could not be built.
         var elf: Result<ELFModel, ELFError>?
 
-        init(_ bytes: UnsafeRawBufferPointer) {
+        init(_ bytes: UnsafeRawBufferPointer, deadline: Deadline = .never) {
             kind = FileKind.recognise(bytes)
             sha256 = FileAnalyzer.sha256(bytes)
-            if kind == .elf {
-                do throws(ELFError) { elf = .success(try ELFReader.model(of: bytes)) } catch { elf = .failure(error) }
+            if kind == .elf, !deadline.hasExpired {
+                do throws(ELFError) { elf = .success(try ELFReader.model(of: bytes, deadline: deadline)) } catch { elf = .failure(error) }
             }
         }
     }
 
     func analyze(path: String, bytes: UnsafeRawBufferPointer) -> FileReport {
-        let features = Features(bytes)
+        let deadline = Deadline(after: timeLimit)
+        let features = Features(bytes, deadline: deadline)
         var report = FileReport(path: path, kind: features.kind, size: UInt64(bytes.count), sha256: features.sha256)
         var subject = ScanSubject(path: path, bytes: bytes)
         switch features.elf {
@@ -35,6 +44,14 @@ struct FileAnalyzer: Sendable {
             report.skip = Skip(reason: "malformed-elf", message: error.description)
         case nil:
             break
+        }
+        // Rules never see a model cut short: a partial model could miss what a rule requires
+        // to be absent. The file is reported as skipped instead, with what is known of it.
+        let cutShort = (try? features.elf?.get().stoppedAtTimeLimit) ?? false
+        if cutShort || deadline.hasExpired {
+            let stage = features.elf == nil ? "recognising and hashing" : "the ELF model"
+            report.skip = Skip(reason: "time-limit", message: TimeLimitReached(stage: stage, limit: timeLimit).description)
+            return report
         }
         report.findings = ruleSet.match(subject)
         report.verdict = Verdict.aggregate(report.findings)

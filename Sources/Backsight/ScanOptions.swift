@@ -1,4 +1,10 @@
-/// Limits and parallelism of a scan.
+import BacksightWalk
+import Foundation
+
+/// Records every path a scan opens (see ``ScanOptions/openRecorder``).
+public typealias OpenRecorder = BacksightWalk.OpenRecorder
+
+/// Limits and parallelism of a scan. Every limit hit is reported as a skip with a reason.
 public struct ScanOptions: Sendable {
     /// Scanning threads; all cores by default.
     public var jobs: Int
@@ -8,10 +14,20 @@ public struct ScanOptions: Sendable {
     public var maximumDepth = 256
     /// Stay on the root's filesystem (mount points below the root are reported, not entered).
     public var staysOnFilesystem = true
+    /// How long the analysis of one file may take; nil for no limit. Checked between analysis
+    /// stages and inside their long loops; a file over it is reported as skipped (`time-limit`).
+    public var maximumFileTime: Duration? = .seconds(30)
+    /// How many bytes decoding (xz/lzma payloads, containers) may produce from one file.
+    /// Reserved for the unpacker, which owns this limit: output past it is a reported skip
+    /// (`decoded-limit`), never a silent truncation. Nothing reads it yet.
+    public var maximumDecodedBytes: UInt64 = 1 << 30
+    /// Receives every path the scan opens, as the kernel resolved it (an audit and test aid);
+    /// nil, the default, costs nothing.
+    public var openRecorder: OpenRecorder?
+    /// Test hooks called by the walker; nil, the default, costs nothing.
+    @_spi(Testing) public var walkHooks: WalkHooks?
 
     public init(jobs: Int? = nil) {
         self.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 }
-
-import Foundation

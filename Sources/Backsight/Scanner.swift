@@ -29,12 +29,12 @@ public struct Scanner: Sendable {
         do throws(WalkError) { try walker.checkRoot() } catch {
             throw .rootUnreadable(path: root, reason: error.reason)
         }
-        return ScanResults(walker: walker, analyzer: FileAnalyzer(ruleSet: ruleSet), options: options)
+        return ScanResults(walker: walker, analyzer: analyzer, options: options)
     }
 
     /// Scans one buffer as if it were a file at `path` inside a root.
     public func scan(bytes: UnsafeRawBufferPointer, path: String) -> FileReport {
-        FileAnalyzer(ruleSet: ruleSet).analyze(path: path, bytes: bytes)
+        analyzer.analyze(path: path, bytes: bytes)
     }
 
     /// Scans one buffer as if it were a file at `path` inside a root.
@@ -42,11 +42,15 @@ public struct Scanner: Sendable {
         bytes.withUnsafeBytes { scan(bytes: $0, path: path) }
     }
 
+    var analyzer: FileAnalyzer { FileAnalyzer(ruleSet: ruleSet, timeLimit: options.maximumFileTime) }
+
     var walkOptions: WalkOptions {
         var walk = WalkOptions()
         walk.maximumFileSize = options.maximumFileSize
         walk.maximumDepth = options.maximumDepth
         walk.staysOnFilesystem = options.staysOnFilesystem
+        walk.openRecorder = options.openRecorder
+        walk.hooks = options.walkHooks
         return walk
     }
 }

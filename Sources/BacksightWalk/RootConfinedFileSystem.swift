@@ -12,10 +12,13 @@ public struct RootConfinedFileSystem: Sendable {
     public let root: String
     /// How many links one resolution may follow before it counts as a loop (Linux uses 40).
     public let maximumLinks: Int
+    /// Receives every file and directory opened; nil, the default, costs nothing.
+    public let openRecorder: OpenRecorder?
 
-    public init(root: String, maximumLinks: Int = 40) {
+    public init(root: String, maximumLinks: Int = 40, openRecorder: OpenRecorder? = nil) {
         self.root = root
         self.maximumLinks = maximumLinks
+        self.openRecorder = openRecorder
     }
 
     /// Why a path could not be resolved inside the root.
@@ -74,6 +77,8 @@ public struct RootConfinedFileSystem: Sendable {
 
     /// Reads a small file (a configuration file) named by a path inside the root, following
     /// links only inside the root. Anything but a regular file is refused without being opened.
+    /// The file is opened one component at a time from the root's descriptor, none of them
+    /// followed if it is a link, so a link swapped in after resolution cannot lead outside.
     public func readFile(_ path: [UInt8], relativeTo base: RelativePath = RelativePath(bytes: []), limit: Int = 1 << 20) -> Result<[UInt8], ResolveError> {
         let resolved: RelativePath
         switch resolve(path, relativeTo: base) {
@@ -84,17 +89,52 @@ public struct RootConfinedFileSystem: Sendable {
         guard withRootPath(resolved, { lstat($0, &listed) }) == 0 else { return .failure(.unreadable(resolved, errno: errno)) }
         let kind = EntryKind(mode: UInt32(listed.st_mode))
         guard kind == .regular else { return .failure(.notRegularFile(resolved, kind)) }
-        let fd = withRootPath(resolved) { open($0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) }
-        guard fd >= 0 else { return .failure(.unreadable(resolved, errno: errno)) }
+        let fd: Int32
+        switch openConfined(resolved) {
+        case let .success(descriptor): fd = descriptor
+        case let .failure(error): return .failure(error)
+        }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, EntryKind(mode: UInt32(info.st_mode)) == .regular else {
-            return .failure(.unreadable(resolved, errno: EINVAL))
+            return .failure(.notRegularFile(resolved, EntryKind(mode: UInt32(info.st_mode))))
         }
-        var bytes = [UInt8](repeating: 0, count: limit)
-        let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, limit) }
-        guard count >= 0 else { return .failure(.unreadable(resolved, errno: errno)) }
+        var bytes = [UInt8](repeating: 0, count: max(0, limit))
+        var count = 0
+        while count < bytes.count {
+            let got = bytes.withUnsafeMutableBytes { buffer in
+                pread(fd, buffer.baseAddress.map { $0 + count }, buffer.count - count, off_t(count))
+            }
+            if got < 0, errno == EINTR { continue }
+            guard got >= 0 else { return .failure(.unreadable(resolved, errno: errno)) }
+            if got == 0 { break }
+            count += got
+        }
         return .success(Array(bytes[0..<count]))
+    }
+
+    /// Opens a resolved path with `openat` from the root down, refusing a link at any step.
+    private func openConfined(_ path: RelativePath) -> Result<Int32, ResolveError> {
+        var current = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard current >= 0 else { return .failure(.unreadable(RelativePath(bytes: []), errno: errno)) }
+        openRecorder?.record(descriptor: current, requested: RelativePath(bytes: []))
+        let components = path.components
+        var reached = RelativePath(bytes: [])
+        for (index, component) in components.enumerated() {
+            reached = reached.appending(component)
+            let isLast = index == components.count - 1
+            let flags = isLast ? O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY : O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
+            let next = component.withCString { openat(current, $0, flags) }
+            let code = errno
+            close(current)
+            guard next >= 0 else {
+                // ELOOP or ENOTDIR: the resolved path changed into a link since it was resolved.
+                return .failure(code == ENOENT ? .missing(reached) : .unreadable(reached, errno: code))
+            }
+            openRecorder?.record(descriptor: next, requested: reached)
+            current = next
+        }
+        return .success(current)
     }
 
     private func splitComponents(_ path: [UInt8]) -> [[UInt8]] {
