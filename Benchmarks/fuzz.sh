@@ -93,20 +93,23 @@ for target in "${targets[@]}"; do
     collect_seeds "$target" "$work/seeds"
     limits=(-max_total_time="$FUZZ_SECONDS")
     [ -n "${FUZZ_RUNS:-}" ] && limits+=(-runs="$FUZZ_RUNS")
+    started=$(date +%s)
     # shellcheck disable=SC2086
-    ( cd "$REPO" && nice -n "$NICE" "$BIN/$target" "${limits[@]}" -timeout="$FUZZ_TIMEOUT" \
+    # Swift's own crash backtracer would run inside the sanitizer and add noise; libFuzzer
+    # prints the stack of a trap itself.
+    ( cd "$REPO" && SWIFT_BACKTRACE=enable=no nice -n "$NICE" "$BIN/$target" "${limits[@]}" -timeout="$FUZZ_TIMEOUT" \
         -rss_limit_mb="$FUZZ_RSS_MB" -print_final_stats=1 -artifact_prefix="$work/" ${FUZZ_ARGS:-} \
         "$work/corpus" "$work/seeds" ) >"$work/log" 2>&1
     code=$?
+    wall=$(( $(date +%s) - started ))
     runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log" | tail -1)"
-    seconds="$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$work/log" | tail -1)"
     rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/log" | tail -1)"
     coverage="$(grep -o 'cov: [0-9]*' "$work/log" | tail -1)"
     seeds="$(find "$work/seeds" -type f | wc -l)"
     grown="$(find "$work/corpus" -type f | wc -l)"
     artifacts="$(find "$work" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' \) | sort)"
     found="$(printf '%s' "$artifacts" | grep -c . || true)"
-    echo "$target: ${runs:-?} executions in ${seconds:-?} s (${rate:-?} exec/s), ${coverage:-cov: ?}, $seeds seeds, corpus grew by $grown, problems found: $found, exit $code"
+    echo "$target: ${runs:-?} executions in $wall s (${rate:-?} exec/s), ${coverage:-cov: ?}, $seeds seeds, corpus grew by $grown, problems found: $found, exit $code"
     for artifact in $artifacts; do echo "  reproduce: Benchmarks/Fuzz/.build/release/$target ${artifact#"$REPO/"}"; done
     if [ "$code" != 0 ] || [ "$found" != 0 ]; then status=1; fi
 done

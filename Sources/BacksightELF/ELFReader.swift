@@ -369,7 +369,7 @@ private struct ModelBuilder {
 
     func fileOffset(ofAddress address: UInt64) -> UInt64? {
         guard let section = sections.first(where: { $0.hasFileBytes && $0.contains(address: address) }) else { return nil }
-        return section.offset + (address - section.address)
+        return section.offset.adding(address - section.address)
     }
 
     // MARK: Dynamic section
@@ -390,9 +390,11 @@ private struct ModelBuilder {
         var raw: [(tag: Int64, value: UInt64)] = []
         var position: UInt64 = 0
         while position + entrySize <= region.size {
-            guard let tag = view.unsigned(at: region.offset + position, width: wordSize),
-                  let value = view.unsigned(at: region.offset + position + UInt64(wordSize), width: wordSize) else {
-                problems.append(ELFProblem("dynamic section runs past the end of the file", offset: region.offset + position))
+            guard let entryOffset = region.offset.adding(position),
+                  let tag = view.unsigned(at: entryOffset, width: wordSize),
+                  let valueOffset = entryOffset.adding(UInt64(wordSize)),
+                  let value = view.unsigned(at: valueOffset, width: wordSize) else {
+                problems.append(ELFProblem("dynamic section runs past the end of the file", offset: region.offset.adding(position) ?? region.offset))
                 break
             }
             let signedTag = header.is64Bit ? Int64(bitPattern: tag) : Int64(Int32(truncatingIfNeeded: tag))
@@ -410,8 +412,8 @@ private struct ModelBuilder {
         }
         for (tag, value) in raw {
             var entry = DynamicEntry(tag: ELFNames.dynamicTag(tag), tagNumber: tag, value: value)
-            if ELFNames.isStringTag(tag), let strings, value < strings.size {
-                entry.string = view.cString(at: strings.offset + value)
+            if ELFNames.isStringTag(tag), let strings, value < strings.size, let offset = strings.offset.adding(value) {
+                entry.string = view.cString(at: offset)
             }
             info.entries.append(entry)
             let text = entry.string ?? ""
@@ -572,7 +574,7 @@ private struct ModelBuilder {
                 }
                 let fileOffset: UInt64? = section.flatMap { section in
                     guard section.hasFileBytes else { return nil }
-                    return isRelocatable ? section.offset + address : section.offset + (address - section.address)
+                    return isRelocatable ? section.offset.adding(address) : section.offset.adding(address - section.address)
                 }
                 let function = resolverFunction(at: address, thumb: thumb, sectionIndex: isRelocatable ? sectionIndex : nil)
                 let sectionEnd = section.map { isRelocatable ? $0.size : $0.address &+ $0.size } ?? address

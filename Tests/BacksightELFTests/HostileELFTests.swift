@@ -123,6 +123,34 @@ final class HostileELFTests: XCTestCase {
         XCTAssertEqual(stopped.dynamic.initArray, [], "an expired deadline skips the table")
     }
 
+    /// FuzzELFModel crash (Benchmarks/FUZZING.md): a dynamic string table whose file offset
+    /// plus a string's index passed 2^64 trapped on the addition, ending the whole scan.
+    func testFuzzedDynamicStringOffsetDoesNotTrap() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/fuzz/crash-dynamic-string-offset-overflow")
+        let result = try model(Array(try Data(contentsOf: url)))
+        XCTAssertEqual(result.header.fileClass, .elf64)
+        XCTAssertFalse(result.problems.isEmpty)
+    }
+
+    /// The same, built on purpose: `.strtab` placed 5 bytes below 2^64, `DT_NEEDED` 13 bytes in.
+    func testStringTableAtTheTopOfTheFileOffsetsDoesNotTrap() throws {
+        var (bytes, layout) = HostileELF.base()
+        bytes.patchLittle(UInt64.max - 5, at: layout.headerOffset(of: HostileELF.Index.strtab) + 24, width: 8)
+        let result = try model(bytes)
+        XCTAssertEqual(result.dynamic.needed, [""], "the name cannot be read, the entry is kept")
+        XCTAssertTrue(messages(result).contains("section 3 .strtab extends past the end of the file"), messages(result))
+    }
+
+    /// A section placed near the top of the file offsets: an address inside it has no file offset.
+    func testFileOffsetOfASectionAtTheTopIsNil() throws {
+        var (bytes, layout) = HostileELF.base()
+        bytes.patchLittle(UInt64.max - 3, at: layout.headerOffset(of: HostileELF.Index.data) + 24, width: 8)
+        let result = try model(bytes)
+        XCTAssertNil(result.fileOffset(ofAddress: 0x3008))
+        XCTAssertEqual(result.fileOffset(ofAddress: 0x1004), UInt64(layout.sectionOffsets[HostileELF.Index.text] + 4))
+    }
+
     /// A function table ending within a word of the top of the address space: the slot
     /// arithmetic must not wrap (it trapped).
     func testFunctionTableAtTheTopOfTheAddressSpace() throws {
