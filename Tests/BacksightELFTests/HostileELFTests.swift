@@ -142,6 +142,16 @@ final class HostileELFTests: XCTestCase {
         XCTAssertTrue(messages(result).contains("section 3 .strtab extends past the end of the file"), messages(result))
     }
 
+    /// FuzzRuleMatcher crash (Benchmarks/FUZZING.md): a section whose file offset plus an
+    /// address's distance into it passed 2^64 trapped in `fileOffset(ofAddress:)`.
+    func testFuzzedFileOffsetDoesNotTrap() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/fuzz/crash-file-offset-overflow")
+        let result = try model(Array(try Data(contentsOf: url)))
+        XCTAssertFalse(result.sections.isEmpty)
+        XCTAssertFalse(result.problems.isEmpty)
+    }
+
     /// A section placed near the top of the file offsets: an address inside it has no file offset.
     func testFileOffsetOfASectionAtTheTopIsNil() throws {
         var (bytes, layout) = HostileELF.base()
