@@ -7,7 +7,7 @@ ARGS ?=
 RELEASE = .build/release/backsight
 DEBUG = .build/debug/backsight
 
-.PHONY: deps build release scan test corpus bench install clean
+.PHONY: deps build release scan test corpus bench fuzz install clean
 
 deps:
 	@bash .ci/deps
@@ -38,6 +38,10 @@ corpus:
 bench: release
 	bash Benchmarks/build-trees.sh
 	BACKSIGHT=$(RELEASE) bash Benchmarks/run.sh
+
+# Builds the libFuzzer targets (Benchmarks/Fuzz) and runs each for FUZZ_SECONDS (default 600).
+fuzz: deps
+	bash Benchmarks/fuzz.sh
 
 PREFIX ?= /usr/local
 install: release

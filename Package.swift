@@ -2,6 +2,7 @@
 import PackageDescription
 
 // Data flows one way: walk -> read -> extract features -> match rules -> report.
+//   BacksightLimits the cooperative per-file deadline every analysis stage checks
 //   BacksightWalk   root-confined directory walk and file reading (knows nothing of ELF or rules)
 //   BacksightELF    the ELF feature model over libelf (knows nothing of rules or files on disk)
 //   BacksightUnpack decoding (xz, lzma, gzip), carving and containers (knows nothing of rules or files on disk)
@@ -27,15 +28,16 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCapstone", pkgConfig: "capstone", providers: [.apt(["libcapstone-dev"])]),
 
+        .target(name: "BacksightLimits"),
         .target(name: "BacksightWalk"),
-        .target(name: "BacksightELF", dependencies: ["CElf"]),
+        .target(name: "BacksightELF", dependencies: ["BacksightLimits", "CElf"]),
         .target(name: "BacksightUnpack", dependencies: ["BacksightELF", "CLzma", "CZlib"]),
         .target(name: "BacksightRules", dependencies: ["BacksightELF", "Yams"]),
         .target(name: "BacksightCode", dependencies: ["BacksightELF", "CCapstone"]),
         .target(
             name: "Backsight",
             dependencies: [
-                "BacksightWalk", "BacksightELF", "BacksightRules", "BacksightUnpack", "BacksightCode",
+                "BacksightLimits", "BacksightWalk", "BacksightELF", "BacksightRules", "BacksightUnpack", "BacksightCode", "CLzma",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: []
@@ -45,9 +47,9 @@ let package = Package(
             dependencies: ["Backsight", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
-        .target(name: "BacksightTestSupport", path: "Tests/BacksightTestSupport"),
+        .target(name: "BacksightTestSupport", dependencies: ["BacksightWalk"], path: "Tests/BacksightTestSupport"),
         .testTarget(name: "BacksightWalkTests", dependencies: ["BacksightWalk", "BacksightTestSupport"]),
-        .testTarget(name: "BacksightELFTests", dependencies: ["BacksightELF"]),
+        .testTarget(name: "BacksightELFTests", dependencies: ["BacksightELF", "BacksightTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "BacksightUnpackTests", dependencies: ["BacksightUnpack", "BacksightTestSupport"]),
         .testTarget(name: "BacksightCodeTests", dependencies: ["BacksightCode", "BacksightELF"]),
         .testTarget(name: "BacksightRulesTests", dependencies: ["BacksightRules", "BacksightELF"]),

@@ -2,5 +2,6 @@
 // only `import Backsight`.
 @_exported import BacksightCode
 @_exported import BacksightELF
+@_exported import BacksightLimits
 @_exported import BacksightRules
 @_exported import BacksightUnpack

@@ -13,6 +13,10 @@ struct FileAnalyzer: Sendable {
     let unpacking: Unpacking?
     /// The parts of the code analysis some rule reads (none: the disassembler never runs).
     let codeRequest: CodeAnalysisRequest
+    /// How long the analysis of one file (or container member) may take; nil for no limit.
+    /// Stages check the deadline between them and inside their long loops; a file over the
+    /// limit is a `time-limit` skip.
+    let timeLimit: Duration?
 
     init(ruleSet: RuleSet, options: ScanOptions = ScanOptions(jobs: 1)) {
         self.ruleSet = ruleSet
@@ -24,6 +28,7 @@ struct FileAnalyzer: Sendable {
         limits.memberSize = min(limits.memberSize, options.maximumFileSize)
         unpacking = options.unpacks ? Unpacking(ruleSet: ruleSet, limits: limits) : nil
         codeRequest = ruleSet.codeAnalysisRequest
+        timeLimit = options.maximumFileTime
     }
 
     /// What is known of a file's bytes before any rule runs.
@@ -33,11 +38,11 @@ struct FileAnalyzer: Sendable {
         /// For ELF files: the model, or why it could not be built.
         var elf: Result<ELFModel, ELFError>?
 
-        init(_ bytes: UnsafeRawBufferPointer) {
+        init(_ bytes: UnsafeRawBufferPointer, deadline: Deadline = .never) {
             kind = FileKind.recognise(bytes)
             sha256 = FileAnalyzer.sha256(bytes)
-            if kind == .elf {
-                do throws(ELFError) { elf = .success(try ELFReader.model(of: bytes)) } catch { elf = .failure(error) }
+            if kind == .elf, !deadline.hasExpired {
+                do throws(ELFError) { elf = .success(try ELFReader.model(of: bytes, deadline: deadline)) } catch { elf = .failure(error) }
             }
         }
     }
@@ -57,7 +62,8 @@ struct FileAnalyzer: Sendable {
     /// holds (the file itself, for files).
     private func analyze(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]?, container: String,
                              budget: UnpackBudget, members: Unpacking.MemberSink) -> FileReport {
-        let features = Features(bytes)
+        let deadline = Deadline(after: timeLimit)
+        let features = Features(bytes, deadline: deadline)
         var report = FileReport(path: path, kind: features.kind, size: UInt64(bytes.count), sha256: features.sha256)
         var subject = ScanSubject(path: path, bytes: bytes)
         switch features.elf {
@@ -83,6 +89,14 @@ struct FileAnalyzer: Sendable {
                 // (`etc/pam.d/sshd`), however the scan reached it.
                 subject.path = file.pathInTreeDescription
             }
+        }
+        // Rules never see a model cut short: a partial model could miss what a rule requires
+        // to be absent. The file is reported as skipped instead, with what is known of it.
+        let cutShort = (try? features.elf?.get().stoppedAtTimeLimit) ?? false
+        if cutShort || deadline.hasExpired {
+            let stage = features.elf == nil ? "recognising and hashing" : "the ELF model"
+            report.skip = Skip(reason: "time-limit", message: TimeLimitReached(stage: stage, limit: timeLimit).description)
+            return report
         }
         let unpacked = unpacking?.unpack(path: path, bytes: bytes, container: container, budget: budget, sink: members) {
             analyze(path: $0, bytes: $1, diskPath: nil, container: container, budget: budget, members: members)

@@ -1,4 +1,10 @@
-/// Limits and parallelism of a scan.
+import BacksightWalk
+import Foundation
+
+/// Records every path a scan opens (see ``ScanOptions/openRecorder``).
+public typealias OpenRecorder = BacksightWalk.OpenRecorder
+
+/// Limits and parallelism of a scan. Every limit hit is reported as a skip with a reason.
 public struct ScanOptions: Sendable {
     /// Scanning threads; all cores by default.
     public var jobs: Int
@@ -14,10 +20,16 @@ public struct ScanOptions: Sendable {
     /// Limits on unpacking: decoder memory, decoded bytes per stream and per file, nesting.
     /// Members are also held to `maximumFileSize`.
     public var unpackLimits = UnpackLimits()
+    /// How long the analysis of one file may take; nil for no limit. Checked between analysis
+    /// stages and inside their long loops; a file over it is reported as skipped (`time-limit`).
+    public var maximumFileTime: Duration? = .seconds(30)
+    /// Receives every path the scan opens, as the kernel resolved it (an audit and test aid);
+    /// nil, the default, costs nothing.
+    public var openRecorder: OpenRecorder?
+    /// Test hooks called by the walker; nil, the default, costs nothing.
+    @_spi(Testing) public var walkHooks: WalkHooks?
 
     public init(jobs: Int? = nil) {
         self.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 }
-
-import Foundation

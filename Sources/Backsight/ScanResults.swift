@@ -121,7 +121,9 @@ final class ScanRun: Sendable {
             defer { buffer.shrinkIfLarge() }
             do throws(FileReadError) {
                 let bytes = try file.read(into: buffer, limit: maximumFileSize)
-                return analyzer.analyze(path: file.path.description, bytes: bytes, diskPath: diskPath(of: file.path), members: members)
+                var report = analyzer.analyze(path: file.path.description, bytes: bytes, diskPath: diskPath(of: file.path), members: members)
+                if let change = file.sizeChange(afterReading: bytes.count, limit: maximumFileSize) { report.problems.append(change.description) }
+                return report
             } catch {
                 return FileReport(path: file.path.description, kind: .unknown, size: file.size,
                                   skip: Skip(reason: "unreadable", message: error.description))

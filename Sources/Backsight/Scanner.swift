@@ -52,6 +52,8 @@ public struct Scanner: Sendable {
         walk.maximumFileSize = options.maximumFileSize
         walk.maximumDepth = options.maximumDepth
         walk.staysOnFilesystem = options.staysOnFilesystem
+        walk.openRecorder = options.openRecorder
+        walk.hooks = options.walkHooks
         return walk
     }
 }

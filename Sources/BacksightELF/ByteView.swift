@@ -1,3 +1,11 @@
+extension UInt64 {
+    /// `self + other`, or nil where it would wrap: offsets and sizes from a file may be anything.
+    func adding(_ other: UInt64) -> UInt64? {
+        let sum = addingReportingOverflow(other)
+        return sum.overflow ? nil : sum.partialValue
+    }
+}
+
 /// Bounds-checked, byte-order-aware reads from untrusted bytes. Every read returns nil
 /// rather than trapping when it would leave the buffer.
 struct ByteView {

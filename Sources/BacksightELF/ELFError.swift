@@ -19,7 +19,9 @@ public enum ELFError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// A problem found while building a partial model: the model is still usable, this part is missing.
+/// A problem found while building a model: a part that could not be read (the model is
+/// partial, still usable, this part is missing), or something no toolchain writes (sections
+/// overlapping in the file, an entry size that lies), which may be meant to mislead a parser.
 public struct ELFProblem: Sendable, Hashable, Codable, CustomStringConvertible {
     /// What could not be read.
     public var message: String

@@ -18,6 +18,9 @@ public struct ELFModel: Sendable, Codable {
     public var notes: [ELFNote]
     /// Parts of the file that could not be read; the rest of the model is still valid.
     public var problems: [ELFProblem]
+    /// Whether reading stopped early because the analysis deadline passed (one of `problems`
+    /// says where); the model then lacks the parts after that point.
+    public var stoppedAtTimeLimit = false
 
     /// Names this object imports from others (undefined `.dynsym` entries).
     public var imports: [String] { symbols.filter(\.isImport).map(\.name) }
@@ -38,11 +41,11 @@ public struct ELFModel: Sendable, Codable {
     /// The file offset that holds the byte loaded at `address`, through sections or `PT_LOAD`.
     public func fileOffset(ofAddress address: UInt64) -> UInt64? {
         if let section = sections.first(where: { $0.hasFileBytes && $0.contains(address: address) }) {
-            return section.offset + (address - section.address)
+            return section.offset.adding(address - section.address)
         }
         for segment in segments where segment.type == "LOAD" {
             if address >= segment.virtualAddress, address - segment.virtualAddress < segment.fileSize {
-                return segment.offset + (address - segment.virtualAddress)
+                return segment.offset.adding(address - segment.virtualAddress)
             }
         }
         return nil

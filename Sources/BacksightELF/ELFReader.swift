@@ -1,3 +1,4 @@
+import BacksightLimits
 import CElf
 
 /// Builds an ``ELFModel`` from bytes with libelf.
@@ -12,11 +13,14 @@ public enum ELFReader {
     }
 
     /// Models the ELF file held in `bytes`. The bytes are only read.
-    public static func model(of bytes: UnsafeRawBufferPointer) throws(ELFError) -> ELFModel {
+    ///
+    /// When `deadline` passes, reading stops between parts and inside long loops; the model
+    /// returned is partial and ``ELFModel/stoppedAtTimeLimit`` says so.
+    public static func model(of bytes: UnsafeRawBufferPointer, deadline: Deadline = .never) throws(ELFError) -> ELFModel {
         guard hasELFMagic(bytes) else { throw .notELF }
         guard bytes.count >= 52 else { throw .truncated(what: "ELF header", offset: 0) }
         let handle = try LibElfHandle(bytes: bytes)
-        var builder = try ModelBuilder(handle: handle, bytes: bytes)
+        var builder = try ModelBuilder(handle: handle, bytes: bytes, deadline: deadline)
         return try builder.build()
     }
 }
@@ -64,6 +68,9 @@ final class LibElfHandle {
 private struct ModelBuilder {
     let handle: LibElfHandle
     let view: ByteView
+    let deadline: Deadline
+    /// Set once the deadline has passed: every later part is skipped.
+    var stopped = false
     var problems: [ELFProblem] = []
     var header: ELFHeader
     /// Where the header says the section header table is, and how many entries it has.
@@ -77,8 +84,9 @@ private struct ModelBuilder {
     var isRelocatable: Bool { header.type == "REL" }
     var wordSize: Int { header.is64Bit ? 8 : 4 }
 
-    init(handle: LibElfHandle, bytes: UnsafeRawBufferPointer) throws(ELFError) {
+    init(handle: LibElfHandle, bytes: UnsafeRawBufferPointer, deadline: Deadline) throws(ELFError) {
         self.handle = handle
+        self.deadline = deadline
         var ehdr = GElf_Ehdr()
         guard gelf_getehdr(handle.elf, &ehdr) != nil else {
             throw .truncated(what: "ELF header (\(LibElfHandle.lastError()))", offset: 0)
@@ -107,19 +115,38 @@ private struct ModelBuilder {
 
     mutating func build() throws(ELFError) -> ELFModel {
         readSections()
-        let segments = readSegments()
-        readSymbols()
-        let relocations = readRelocations()
+        let segments = shouldStop(before: "program headers") ? [] : readSegments()
+        if !shouldStop(before: "symbols") { readSymbols() }
+        let relocations = shouldStop(before: "relocations") ? [] : readRelocations()
         var model = ELFModel(
             header: header, sections: sections, segments: segments, dynamic: DynamicInfo(),
             symbols: symbols, relocations: relocations, gotSlots: [], resolvers: [], notes: [], problems: []
         )
-        model.dynamic = readDynamic(model: model, relocations: relocations)
-        model.gotSlots = gotSlots(model: model, relocations: relocations)
-        model.resolvers = resolvers(model: model, relocations: relocations)
-        model.notes = readNotes(segments: segments)
+        if !shouldStop(before: "dynamic section") { model.dynamic = readDynamic(model: model, relocations: relocations) }
+        if !shouldStop(before: "GOT slots") { model.gotSlots = gotSlots(model: model, relocations: relocations) }
+        if !shouldStop(before: "IFUNC resolvers") { model.resolvers = resolvers(model: model, relocations: relocations) }
+        if !shouldStop(before: "notes") { model.notes = readNotes(segments: segments) }
+        if !shouldStop(before: "consistency checks") {
+            problems += ELFConsistency.problems(in: model, headerSectionCount: sectionTable.count, bytes: view, isRelocatable: isRelocatable)
+        }
+        model.stoppedAtTimeLimit = stopped
         model.problems = problems
         return model
+    }
+
+    /// Whether the deadline has passed before `part`; the first time, says so as a problem.
+    mutating func shouldStop(before part: String) -> Bool {
+        if stopped { return true }
+        guard deadline.hasExpired else { return false }
+        stopped = true
+        problems.append(ELFProblem("time limit reached: stopped before reading the \(part)"))
+        return true
+    }
+
+    /// Checked every few hundred turns of a long loop: whether to leave it.
+    mutating func shouldLeaveLoop(_ index: Int, reading part: String) -> Bool {
+        guard Deadline.isCheckpoint(index), index > 0 else { return stopped }
+        return shouldStop(before: "rest of the \(part)")
     }
 
     // MARK: Sections and segments
@@ -141,6 +168,7 @@ private struct ModelBuilder {
             namesIndex = 0
         }
         for index in 0..<count {
+            if shouldLeaveLoop(index, reading: "section headers") { break }
             guard let scn = handle.section(index) else { break }
             var shdr = GElf_Shdr()
             guard gelf_getshdr(scn, &shdr) != nil else {
@@ -204,6 +232,7 @@ private struct ModelBuilder {
             var tableSymbols: [ELFSymbol] = []
             tableSymbols.reserveCapacity(count)
             for index in 0..<count {
+                if shouldLeaveLoop(index, reading: "symbol table \(section.name)") { break }
                 var sym = GElf_Sym()
                 guard gelf_getsym(data, Int32(clamping: index), &sym) != nil else {
                     problems.append(ELFProblem("symbol \(index) of \(section.name) unreadable", offset: section.offset))
@@ -306,6 +335,7 @@ private struct ModelBuilder {
             let count = data.pointee.d_size / recordSize
             relocations.reserveCapacity(relocations.count + count)
             for index in 0..<count {
+                if shouldLeaveLoop(index, reading: "relocation section \(section.name)") { break }
                 var offset: UInt64 = 0
                 var info: UInt64 = 0
                 var addend: Int64?
@@ -339,7 +369,7 @@ private struct ModelBuilder {
 
     func fileOffset(ofAddress address: UInt64) -> UInt64? {
         guard let section = sections.first(where: { $0.hasFileBytes && $0.contains(address: address) }) else { return nil }
-        return section.offset + (address - section.address)
+        return section.offset.adding(address - section.address)
     }
 
     // MARK: Dynamic section
@@ -360,9 +390,11 @@ private struct ModelBuilder {
         var raw: [(tag: Int64, value: UInt64)] = []
         var position: UInt64 = 0
         while position + entrySize <= region.size {
-            guard let tag = view.unsigned(at: region.offset + position, width: wordSize),
-                  let value = view.unsigned(at: region.offset + position + UInt64(wordSize), width: wordSize) else {
-                problems.append(ELFProblem("dynamic section runs past the end of the file", offset: region.offset + position))
+            guard let entryOffset = region.offset.adding(position),
+                  let tag = view.unsigned(at: entryOffset, width: wordSize),
+                  let valueOffset = entryOffset.adding(UInt64(wordSize)),
+                  let value = view.unsigned(at: valueOffset, width: wordSize) else {
+                problems.append(ELFProblem("dynamic section runs past the end of the file", offset: region.offset.adding(position) ?? region.offset))
                 break
             }
             let signedTag = header.is64Bit ? Int64(bitPattern: tag) : Int64(Int32(truncatingIfNeeded: tag))
@@ -380,8 +412,8 @@ private struct ModelBuilder {
         }
         for (tag, value) in raw {
             var entry = DynamicEntry(tag: ELFNames.dynamicTag(tag), tagNumber: tag, value: value)
-            if ELFNames.isStringTag(tag), let strings, value < strings.size {
-                entry.string = view.cString(at: strings.offset + value)
+            if ELFNames.isStringTag(tag), let strings, value < strings.size, let offset = strings.offset.adding(value) {
+                entry.string = view.cString(at: offset)
             }
             info.entries.append(entry)
             let text = entry.string ?? ""
@@ -412,7 +444,7 @@ private struct ModelBuilder {
     }
 
     /// The function addresses an `.init_array`-like table holds once relocated.
-    func functionArray(model: ELFModel, addressTag: Int64, sizeTag: Int64, sectionType: UInt32,
+    mutating func functionArray(model: ELFModel, addressTag: Int64, sizeTag: Int64, sectionType: UInt32,
                        raw: [(tag: Int64, value: UInt64)], relocations: [ELFRelocation]) -> [UInt64] {
         let start: UInt64
         let size: UInt64
@@ -434,7 +466,26 @@ private struct ModelBuilder {
         let table = start..<limit.partialValue
         let slotRelocations = isRelocatable ? [:] : Dictionary(
             relocations.lazy.filter { table.contains($0.offset) }.map { ($0.offset, $0) }, uniquingKeysWith: { first, _ in first })
-        while slot + width <= limit.partialValue {
+        // A slot has a value only if its bytes are in the file or a relocation fills it: jump
+        // over the rest instead of searching every section for each of up to 2^18 slots.
+        let backed = fileBackedRanges(model: model)
+        let relocated = slotRelocations.keys.sorted()
+        var nextRelocatedIndex = 0
+        var turn = 0
+        // `slot` never passes `limit`, so the subtraction cannot wrap (an addition could).
+        while limit.partialValue - slot >= width {
+            if shouldLeaveLoop(turn, reading: "function pointer table") { break }
+            turn += 1
+            if slotRelocations[slot] == nil, !backed.contains(slot) {
+                // Slots only grow, so the next relocated one is found by walking forward once.
+                while nextRelocatedIndex < relocated.count, relocated[nextRelocatedIndex] <= slot { nextRelocatedIndex += 1 }
+                let nextRelocated = nextRelocatedIndex < relocated.count ? relocated[nextRelocatedIndex] : nil
+                guard let next = [backed.start(after: slot), nextRelocated].compactMap({ $0 }).min(),
+                      next < limit.partialValue else { break }
+                let distance = next - start
+                slot = start + (distance + width - 1) / width * width
+                continue
+            }
             if let target = pointerValue(at: slot, model: model, relocations: slotRelocations),
                target != 0, target != (header.is64Bit ? UInt64.max : UInt64(UInt32.max)) {
                 functions.append(target)
@@ -442,6 +493,21 @@ private struct ModelBuilder {
             slot += width
         }
         return functions
+    }
+
+    /// The addresses whose bytes are in the file, where ``ELFModel/fileOffset(ofAddress:)``
+    /// finds them: allocated sections with file bytes and `PT_LOAD` segments, each cut at the
+    /// end of the file.
+    func fileBackedRanges(model: ELFModel) -> AddressRanges {
+        let fileSize = UInt64(view.count)
+        func span(address: UInt64, offset: UInt64, size: UInt64) -> (start: UInt64, end: UInt64) {
+            let inFile = offset < fileSize ? min(size, fileSize - offset) : 0
+            let end = address.addingReportingOverflow(inFile)
+            return (address, end.overflow ? UInt64.max : end.partialValue)
+        }
+        let sections = model.sections.filter { $0.hasFileBytes && $0.isAllocated }.map { span(address: $0.address, offset: $0.offset, size: $0.size) }
+        let loads = model.segments.filter { $0.type == "LOAD" }.map { span(address: $0.virtualAddress, offset: $0.offset, size: $0.fileSize) }
+        return AddressRanges(sections + loads)
     }
 
     /// What a pointer-sized slot will hold after relocation: the relocation's value where
@@ -468,12 +534,13 @@ private struct ModelBuilder {
 
     // MARK: GOT and IFUNC
 
-    func gotSlots(model: ELFModel, relocations: [ELFRelocation]) -> [GOTSlot] {
+    mutating func gotSlots(model: ELFModel, relocations: [ELFRelocation]) -> [GOTSlot] {
         guard !isRelocatable else { return [] }
         let gotSections = sections.filter { $0.name == ".got" || $0.name == ".got.plt" }
         guard !gotSections.isEmpty else { return [] }
         var slots: [GOTSlot] = []
-        for relocation in relocations {
+        for (index, relocation) in relocations.enumerated() {
+            if shouldLeaveLoop(index, reading: "GOT slots") { break }
             guard let section = gotSections.first(where: { $0.contains(address: relocation.offset) }) else { continue }
             var target: UInt64?
             if relocation.symbolIndex == 0 {
@@ -490,7 +557,7 @@ private struct ModelBuilder {
         return slots
     }
 
-    func resolvers(model: ELFModel, relocations: [ELFRelocation]) -> [IFUNCResolver] {
+    mutating func resolvers(model: ELFModel, relocations: [ELFRelocation]) -> [IFUNCResolver] {
         let isARM = header.machineNumber == UInt16(EM_ARM)
         var byAddress: [UInt64: IFUNCResolver] = [:]
         var order: [UInt64] = []
@@ -507,7 +574,7 @@ private struct ModelBuilder {
                 }
                 let fileOffset: UInt64? = section.flatMap { section in
                     guard section.hasFileBytes else { return nil }
-                    return isRelocatable ? section.offset + address : section.offset + (address - section.address)
+                    return isRelocatable ? section.offset.adding(address) : section.offset.adding(address - section.address)
                 }
                 let function = resolverFunction(at: address, thumb: thumb, sectionIndex: isRelocatable ? sectionIndex : nil)
                 let sectionEnd = section.map { isRelocatable ? $0.size : $0.address &+ $0.size } ?? address
@@ -521,10 +588,16 @@ private struct ModelBuilder {
             if let ifunc, !(byAddress[address]?.ifuncSymbols.contains(ifunc) ?? true) { byAddress[address]?.ifuncSymbols.append(ifunc) }
             if !(byAddress[address]?.sources.contains(source) ?? true) { byAddress[address]?.sources.append(source) }
         }
+        // Each resolver searches the symbols for its function: count resolvers, not symbols.
+        var turn = 0
         for symbol in symbols where symbol.isIFUNC && !symbol.isUndefined {
+            if shouldLeaveLoop(turn, reading: "IFUNC symbols") { break }
+            turn += 1
             note(address: symbol.value, ifunc: symbol.name, source: "symbol", sectionIndex: symbol.sectionIndex)
         }
         for relocation in relocations where relocation.type.hasSuffix("_IRELATIVE") || relocation.type == "R_PPC64_JMP_IREL" {
+            if shouldLeaveLoop(turn, reading: "IRELATIVE relocations") { break }
+            turn += 1
             guard let addend = relocation.addend else { continue }
             note(address: UInt64(bitPattern: addend), ifunc: nil, source: "irelative", sectionIndex: nil)
         }

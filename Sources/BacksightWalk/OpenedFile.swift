@@ -30,6 +30,30 @@ public final class OpenedFile: Sendable {
     public func read(into buffer: ReadBuffer, limit: UInt64) throws(FileReadError) -> UnsafeRawBufferPointer {
         try buffer.fill(from: descriptor, expectedSize: size, limit: limit)
     }
+
+    /// How the file changed while it was being scanned, given how many bytes `read` gave
+    /// with `limit`: fewer than its size when opened (it shrank), or a size now larger than
+    /// that (it grew; only the bytes it had when opened were read). Nil when it did not.
+    public func sizeChange(afterReading count: Int, limit: UInt64) -> SizeChange? {
+        var info = stat()
+        let now: UInt64? = fstat(descriptor, &info) == 0 ? UInt64(max(0, info.st_size)) : nil
+        if UInt64(count) < min(size, limit) { return .shrank(listed: size, read: UInt64(count)) }
+        if let now, now > size { return .grew(listed: size, now: now) }
+        return nil
+    }
+}
+
+/// A regular file whose size changed between being opened and being read.
+public enum SizeChange: Sendable, Hashable, CustomStringConvertible {
+    case shrank(listed: UInt64, read: UInt64)
+    case grew(listed: UInt64, now: UInt64)
+
+    public var description: String {
+        switch self {
+        case let .shrank(listed, read): return "changed during the scan: \(listed) bytes when opened, only \(read) could be read"
+        case let .grew(listed, now): return "changed during the scan: grew from \(listed) to \(now) bytes; the first \(listed) were scanned"
+        }
+    }
 }
 
 /// Why a file's bytes could not be read.

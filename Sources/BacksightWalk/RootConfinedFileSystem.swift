@@ -12,10 +12,13 @@ public struct RootConfinedFileSystem: Sendable {
     public let root: String
     /// How many links one resolution may follow before it counts as a loop (Linux uses 40).
     public let maximumLinks: Int
+    /// Receives every file and directory opened; nil, the default, costs nothing.
+    public let openRecorder: OpenRecorder?
 
-    public init(root: String, maximumLinks: Int = 40) {
+    public init(root: String, maximumLinks: Int = 40, openRecorder: OpenRecorder? = nil) {
         self.root = root
         self.maximumLinks = maximumLinks
+        self.openRecorder = openRecorder
     }
 
     /// Why a path could not be resolved inside the root.
@@ -74,6 +77,8 @@ public struct RootConfinedFileSystem: Sendable {
 
     /// Reads a small file (a configuration file) named by a path inside the root, following
     /// links only inside the root. Anything but a regular file is refused without being opened.
+    /// The file is opened one component at a time from the root's descriptor, none of them
+    /// followed if it is a link, so a link swapped in after resolution cannot lead outside.
     public func readFile(_ path: [UInt8], relativeTo base: RelativePath = RelativePath(bytes: []), limit: Int = 1 << 20) -> Result<[UInt8], ResolveError> {
         let resolved: RelativePath
         switch resolve(path, relativeTo: base) {
@@ -84,12 +89,15 @@ public struct RootConfinedFileSystem: Sendable {
         guard withRootPath(resolved, { lstat($0, &listed) }) == 0 else { return .failure(.unreadable(resolved, errno: errno)) }
         let kind = EntryKind(mode: UInt32(listed.st_mode))
         guard kind == .regular else { return .failure(.notRegularFile(resolved, kind)) }
-        let fd = withRootPath(resolved) { open($0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) }
-        guard fd >= 0 else { return .failure(.unreadable(resolved, errno: errno)) }
+        let fd: Int32
+        switch openConfined(resolved) {
+        case let .success(descriptor): fd = descriptor
+        case let .failure(error): return .failure(error)
+        }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, EntryKind(mode: UInt32(info.st_mode)) == .regular else {
-            return .failure(.unreadable(resolved, errno: EINVAL))
+            return .failure(.notRegularFile(resolved, EntryKind(mode: UInt32(info.st_mode))))
         }
         // Allocate what the file holds (up to the limit), not the limit: a library named by a
         // configuration line may be read with a limit of many megabytes.
@@ -107,6 +115,30 @@ public struct RootConfinedFileSystem: Sendable {
             filled += count
         }
         return .success(filled == bytes.count ? bytes : Array(bytes[0..<filled]))
+    }
+
+    /// Opens a resolved path with `openat` from the root down, refusing a link at any step.
+    private func openConfined(_ path: RelativePath) -> Result<Int32, ResolveError> {
+        var current = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard current >= 0 else { return .failure(.unreadable(RelativePath(bytes: []), errno: errno)) }
+        openRecorder?.record(descriptor: current, requested: RelativePath(bytes: []))
+        let components = path.components
+        var reached = RelativePath(bytes: [])
+        for (index, component) in components.enumerated() {
+            reached = reached.appending(component)
+            let isLast = index == components.count - 1
+            let flags = isLast ? O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY : O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
+            let next = component.withCString { openat(current, $0, flags) }
+            let code = errno
+            close(current)
+            guard next >= 0 else {
+                // ELOOP or ENOTDIR: the resolved path changed into a link since it was resolved.
+                return .failure(code == ENOENT ? .missing(reached) : .unreadable(reached, errno: code))
+            }
+            openRecorder?.record(descriptor: next, requested: reached)
+            current = next
+        }
+        return .success(current)
     }
 
     private func splitComponents(_ path: [UInt8]) -> [[UInt8]] {

@@ -31,6 +31,10 @@ public struct WalkOptions: Sendable {
     public var maximumDepth = 256
     /// Stay on the root's filesystem, like `find -xdev` (mount points are reported as skipped).
     public var staysOnFilesystem = true
+    /// Receives every file and directory the walk opens; nil, the default, costs nothing.
+    public var openRecorder: OpenRecorder?
+    /// Test hooks that change the tree at fixed points of the walk; nil costs nothing.
+    public var hooks: WalkHooks?
 
     public init() {}
 }
@@ -89,10 +93,12 @@ public struct Walker: Sendable {
             let name = Array(root.utf8.split(separator: UInt8(ascii: "/")).last ?? [])
             let fd = open(root, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
             guard fd >= 0 else { throw .rootUnreadable(path: root, errno: errno) }
+            options.openRecorder?.record(descriptor: fd, requested: RelativePath(bytes: name))
             _ = visit(openedItem(fd: fd, path: RelativePath(bytes: name), expected: rootStat))
         case .directory:
             let fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             guard fd >= 0 else { throw .rootUnreadable(path: root, errno: errno) }
+            options.openRecorder?.record(descriptor: fd, requested: RelativePath(bytes: []))
             walkTree(rootDescriptor: fd, rootStat: rootStat, visit)
         default:
             throw .rootNotDirectoryOrFile(path: root, kind: EntryKind(mode: UInt32(rootStat.st_mode)))
@@ -170,12 +176,15 @@ public struct Walker: Sendable {
                     item = .hardLink(path: path, firstPath: first)
                 } else {
                     if info.st_nlink > 1 { hardLinks[FileIdentity(info)] = path }
+                    options.hooks?.beforeOpen?(path)
                     let fd = name.withCString { openat(parent, $0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) }
                     if fd < 0 {
                         let code = errno
                         item = .skipped(path: path, kind: .regular, reason: code == ENOENT ? .vanished : code == ELOOP ? .changedDuringScan : .unreadable(errno: code))
                     } else {
+                        options.openRecorder?.record(descriptor: fd, requested: path)
                         item = openedItem(fd: fd, path: path, expected: info)
+                        if case .file = item { options.hooks?.afterOpen?(path) }
                     }
                 }
             default:
@@ -196,10 +205,17 @@ public struct Walker: Sendable {
         if stack.contains(where: { $0.device == UInt64(info.st_dev) && $0.inode == UInt64(info.st_ino) }) {
             return .skipped(path: path, kind: .directory, reason: .directoryLoop)
         }
+        options.hooks?.beforeOpen?(path)
         let fd = name.withCString { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
         guard fd >= 0 else {
             let code = errno
             return .skipped(path: path, kind: .directory, reason: code == ENOENT ? .vanished : code == ELOOP || code == ENOTDIR ? .changedDuringScan : .unreadable(errno: code))
+        }
+        options.openRecorder?.record(descriptor: fd, requested: path)
+        var opened = stat()
+        guard fstat(fd, &opened) == 0, opened.st_dev == info.st_dev, opened.st_ino == info.st_ino else {
+            close(fd)
+            return .skipped(path: path, kind: .directory, reason: .changedDuringScan)
         }
         switch listDirectory(fd) {
         case let .success(names):

@@ -8,6 +8,7 @@ struct ScanCommand: AsyncParsableCommand {
         abstract: "Scan a root filesystem directory or a single file.",
         discussion: """
         Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 on usage or fatal errors.
+        Before scanning, Backsight checks the liblzma it runs with and refuses (exit 2) a backdoored release.
         With no ROOT, scans the bundled Corpus/ of known samples.
         """
     )
@@ -53,6 +54,17 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-unpack"), help: "Do not open packages, archives or compressed files, nor decode embedded streams.")
     var noUnpack = false
 
+    @Option(name: .customLong("max-file-time"), help: "Stop analysing a file after this many seconds and report it as skipped (0: no limit).")
+    var maximumFileTime: Double = 30
+
+    @Option(name: .customLong("max-depth"), help: "Report directories nested deeper than this as skipped.")
+    var maximumDepth: Int = 256
+
+    @Flag(name: .customLong("allow-unsafe-liblzma"), help: ArgumentHelp(
+        "Scan even if Backsight's own liblzma is a backdoored release or matches high-severity rules (research only).",
+        discussion: "Also set by BACKSIGHT_ALLOW_UNSAFE_LIBLZMA=1."))
+    var allowUnsafeLiblzma = false
+
     @Flag(name: .customLong("cross-filesystems"), help: "Descend into other filesystems mounted below the root.")
     var crossFilesystems = false
 
@@ -61,6 +73,8 @@ struct ScanCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if !(maximumFileTime >= 0 && maximumFileTime <= 1e9) { throw ValidationError("--max-file-time must be a number of seconds, 0 or more") }
+        if maximumDepth < 0 { throw ValidationError("--max-depth must be 0 or more") }
     }
 
     mutating func run() async throws {
@@ -69,8 +83,11 @@ struct ScanCommand: AsyncParsableCommand {
         guard let target = root ?? DefaultLocations.corpus() else {
             throw ValidationError("no ROOT given and no bundled Corpus/ found; name a directory to scan")
         }
+        try checkOwnLiblzma(ruleSet: ruleSet)
         var options = ScanOptions(jobs: jobs)
         options.maximumFileSize = maximumFileSize
+        options.maximumFileTime = maximumFileTime > 0 ? .milliseconds(Int64((maximumFileTime * 1000).rounded(.up))) : nil
+        options.maximumDepth = maximumDepth
         options.staysOnFilesystem = !crossFilesystems
         options.unpacks = !noUnpack
         options.unpackLimits.fileOutput = maximumDecodedSize
@@ -106,6 +123,28 @@ struct ScanCommand: AsyncParsableCommand {
         summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print(renderer.finish(summary: summary))
         if let highest = summary.highestSeverity, highest >= failOn { throw ExitCode(1) }
+    }
+}
+
+extension ScanCommand {
+    /// Refuses to scan (exit 2) when the liblzma this process runs with is a backdoored
+    /// release or the loaded rules flag it; with the override, warns and goes on.
+    func checkOwnLiblzma(ruleSet: RuleSet) throws {
+        let result = LiblzmaSelfCheck.run(ruleSet: ruleSet)
+        guard case .refused = result else {
+            if verbose { Output.error("backsight: self-check: \(result.message)") }
+            return
+        }
+        if allowUnsafeLiblzma || LiblzmaSelfCheck.overriddenByEnvironment {
+            Output.error("backsight: warning: \(result.message); scanning anyway as asked (--allow-unsafe-liblzma)")
+            return
+        }
+        Output.error("""
+        backsight: refusing to run: \(result.message).
+        Install a liblzma that is not 5.6.0 or 5.6.1 (xz-utils 5.6.2 or later, or 5.4.x). To scan anyway on a
+        machine kept for research, pass --allow-unsafe-liblzma or set \(LiblzmaSelfCheck.overrideVariable)=1.
+        """)
+        throw ExitCode(2)
     }
 }
 

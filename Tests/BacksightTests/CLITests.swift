@@ -53,6 +53,45 @@ final class CLITests: XCTestCase {
         }
     }
 
+    func testFullHostileSuiteAsAnUnprivilegedUser() throws {
+        let tree = try HostileTree(full: true)
+        defer { tree.remove() }
+        // Permissions only deny an unprivileged user: run as nobody when the tests run as root.
+        let user: String? = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") ? "65534" : nil
+        let permissionsApply = user != nil || getuid() != 0
+        let outcome = try run(["scan", tree.root, "--format", "jsonl", "--jobs", "2"], as: user)
+        XCTAssertEqual(outcome.status, 0, "no finding in the suite: exit 0; stderr: \(outcome.error)")
+        XCTAssertEqual(outcome.error, "")
+        var reports: [String: [String: Any]] = [:]
+        var summary: [String: Any] = [:]
+        for line in outcome.output.split(separator: "\n") {
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            if object["type"] as? String == "summary" { summary = object; continue }
+            reports[object["path"] as? String ?? ""] = object
+        }
+        let expected = tree.expectations(permissionsApply: permissionsApply)
+        for (path, expectation) in expected {
+            let report = try XCTUnwrap(reports[path], "\(path) not reported")
+            let skip = report["skip"] as? [String: Any]
+            switch expectation.outcome {
+            case let .skipped(reason):
+                XCTAssertEqual(skip?["reason"] as? String, reason, path)
+                XCTAssertFalse((skip?["message"] as? String ?? "").isEmpty, path)
+            case let .symlink(target):
+                XCTAssertEqual(report["linkTarget"] as? String, target, path)
+            case .hardLink:
+                XCTAssertEqual(report["kind"] as? String, "hardlink", path)
+            case .file:
+                XCTAssertTrue(skip == nil || skip?["reason"] as? String == "malformed-elf", "\(path): \(String(describing: skip))")
+            }
+            if let problem = expectation.problem {
+                XCTAssertTrue((report["problems"] as? [String] ?? []).contains { $0.contains(problem) }, "\(path): \(report)")
+            }
+        }
+        XCTAssertEqual(Set(reports.keys).subtracting(expected.keys), [])
+        XCTAssertEqual(summary["type"] as? String, "summary")
+    }
+
     func testUsageErrorsExitTwo() throws {
         let outcome = try run(["scan", "--format", "xml", "/tmp"])
         XCTAssertEqual(outcome.status, 2)

@@ -1,4 +1,4 @@
-import Backsight
+@_spi(Testing) import Backsight
 import BacksightTestSupport
 import Foundation
 import XCTest
@@ -67,5 +67,89 @@ final class ScannerTests: XCTestCase {
         XCTAssertThrowsError(try Scanner(ruleSet: .empty).scan(root: "/nonexistent/backsight")) { error in
             XCTAssertEqual((error as? ScanError)?.description, "cannot scan /nonexistent/backsight: No such file or directory")
         }
+    }
+}
+
+/// The full hostile rootfs suite through the engine: the scan ends, every entry is reported
+/// with a reason, limits are reported skips, and nothing outside the root is opened.
+final class HostileSuiteScannerTests: XCTestCase {
+    private func outcome(_ report: FileReport) -> HostileTree.Expectation.Outcome {
+        switch report.kind {
+        case .symlink: return .symlink(target: report.linkTarget ?? "")
+        case .hardlink: return .hardLink
+        default:
+            if let skip = report.skip, skip.reason != "malformed-elf" { return .skipped(reason: skip.reason) }
+            return .file
+        }
+    }
+
+    func testEveryHostileEntryIsReportedWithItsReason() async throws {
+        let tree = try HostileTree(full: true)
+        defer { tree.remove() }
+        let recorder = OpenRecorder()
+        var options = ScanOptions(jobs: 2)
+        options.openRecorder = recorder
+        options.walkHooks = tree.raceHooks
+        var reports: [String: FileReport] = [:]
+        for await report in try Scanner(ruleSet: .empty, options: options).scan(root: tree.root) {
+            XCTAssertNil(reports[report.path], "\(report.path) reported twice")
+            reports[report.path] = report
+        }
+
+        let expected = tree.expectations(permissionsApply: getuid() != 0, racing: true)
+        for (path, expectation) in expected.sorted(by: { $0.key < $1.key }) {
+            guard let report = reports[path] else {
+                XCTFail("\(path) not reported (expected \(expectation))")
+                continue
+            }
+            XCTAssertEqual(outcome(report), expectation.outcome, "\(path): \(report.skip?.message ?? "") \(report.problems)")
+            if let skip = report.skip { XCTAssertFalse(skip.message.isEmpty, "\(path): a skip says why") }
+            if let problem = expectation.problem {
+                XCTAssertTrue(report.problems.contains { $0.contains(problem) }, "\(path): no problem with '\(problem)' in \(report.problems)")
+            }
+        }
+        XCTAssertEqual(Set(reports.keys).subtracting(expected.keys), [], "reported but not part of the suite")
+        XCTAssertEqual(reports["var/huge.img"]?.skip?.message, "\(HostileTree.sparseSize) bytes is over the \(ScanOptions().maximumFileSize)-byte file size limit")
+        XCTAssertEqual(reports["elf/overlapping-sections.so"]?.kind, .elf)
+
+        for entry in recorder.entries(outside: tree.root) {
+            XCTAssertTrue(entry.resolved.isEmpty && tree.longPathIdentities.contains([entry.device, entry.inode]),
+                          "\(entry.requested) opened outside the root: \(entry.resolvedPath)")
+        }
+        XCTAssertGreaterThan(recorder.opened.count, HostileTree.manyEntries)
+    }
+
+    func testTimeLimitIsAReportedSkipForEveryFileItStops() async throws {
+        let tree = try HostileTree()
+        defer { tree.remove() }
+        var options = ScanOptions(jobs: 2)
+        options.maximumFileTime = .zero
+        var reports: [String: FileReport] = [:]
+        for await report in try Scanner(ruleSet: .empty, options: options).scan(root: tree.root) { reports[report.path] = report }
+        let real = try XCTUnwrap(reports["usr/lib/real.so"])
+        XCTAssertEqual(real.skip?.reason, "time-limit")
+        XCTAssertEqual(real.skip?.message, "analysis stopped at the 0 s time limit during recognising and hashing")
+        XCTAssertEqual(real.kind, .elf, "what was learnt before the limit is kept")
+        XCTAssertEqual(real.sha256?.count, 64)
+        XCTAssertEqual(reports["etc/motd"]?.skip?.reason, "time-limit")
+        var summary = ScanSummary()
+        for report in reports.values { summary.record(report) }
+        XCTAssertEqual(summary.regularFiles, 0, "files over the limit count as skipped, not as scanned")
+    }
+
+    func testFilesOverTheTimeLimitAreNotMatched() throws {
+        // Rules never run on what the deadline cut short: a partial model could satisfy a rule
+        // that requires something to be absent, or miss what it requires present.
+        let rules = try RuleSet.compile(directories: [try XCTUnwrap(DefaultLocations.rules())])
+        let sample = try XCTUnwrap(DefaultLocations.corpus()) + "/auth/sshd-rsa-hook/x86_64/librsahook.so"
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: sample)))
+        var options = ScanOptions(jobs: 1)
+        options.maximumFileTime = nil
+        let unlimited = Scanner(ruleSet: rules, options: options).scan(bytes: bytes, path: "usr/lib/librsahook.so")
+        XCTAssertTrue(unlimited.findings.contains { $0.ruleID == "auth/sshd-rsa-hook" }, "\(unlimited.findings.map(\.ruleID))")
+        options.maximumFileTime = .zero
+        let limited = Scanner(ruleSet: rules, options: options).scan(bytes: bytes, path: "usr/lib/librsahook.so")
+        XCTAssertEqual(limited.skip?.reason, "time-limit")
+        XCTAssertEqual(limited.findings, [])
     }
 }

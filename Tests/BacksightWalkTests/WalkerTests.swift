@@ -109,3 +109,81 @@ final class WalkerTests: XCTestCase {
         XCTAssertEqual(Data(bytes), try Data(contentsOf: URL(fileURLWithPath: "/bin/true")))
     }
 }
+
+/// The full hostile rootfs suite at the walker: every entry reported as expected, races
+/// included, and every open inside the root.
+final class HostileSuiteWalkerTests: XCTestCase {
+    /// What the walker reported, in the terms of ``HostileTree/Expectation``.
+    private func outcome(_ item: WalkItem) -> HostileTree.Expectation.Outcome {
+        switch item {
+        case .file: return .file
+        case let .symlink(_, target): return .symlink(target: RelativePath.escape(target))
+        case .hardLink: return .hardLink
+        case let .skipped(_, _, reason): return .skipped(reason: reason.code)
+        }
+    }
+
+    func testEveryHostileEntryIsReportedAsExpectedAndNothingOutsideTheRootIsOpened() throws {
+        let tree = try HostileTree(full: true)
+        defer { tree.remove() }
+        let recorder = OpenRecorder()
+        var options = WalkOptions()
+        options.openRecorder = recorder
+        options.hooks = tree.raceHooks
+        var reported: [String: HostileTree.Expectation.Outcome] = [:]
+        var kinds: [String: EntryKind] = [:]
+        try Walker(root: tree.root, options: options).walk { item in
+            XCTAssertNil(reported[item.path.description], "\(item.path) reported twice")
+            reported[item.path.description] = outcome(item)
+            if case let .skipped(_, kind, _) = item { kinds[item.path.description] = kind }
+            return true
+        }
+
+        let expected = tree.expectations(permissionsApply: getuid() != 0, racing: true)
+        for (path, expectation) in expected.sorted(by: { $0.key < $1.key }) {
+            XCTAssertEqual(reported[path], expectation.outcome, "\(path): expected \(expectation)")
+        }
+        let unexpected = Set(reported.keys).subtracting(expected.keys)
+        XCTAssertEqual(unexpected, [], "reported but not part of the suite")
+        // Special files keep their kind, so the reason can say what they are.
+        XCTAssertEqual(kinds["run/socket"], .socket)
+        XCTAssertEqual(kinds["fifo"], .fifo)
+        XCTAssertEqual(kinds["race/swapped-for-fifo"], .fifo)
+        if tree.hasDeviceNodes {
+            XCTAssertEqual(kinds["dev/zero"], .characterDevice)
+            XCTAssertEqual(kinds["dev/loop0"], .blockDevice)
+        }
+
+        // Every open: the kernel's name for it lies inside the root, or, for the paths longer
+        // than PATH_MAX that the kernel cannot name, it is one of the inodes made there.
+        let opened = recorder.opened
+        XCTAssertGreaterThan(opened.count, HostileTree.manyEntries + HostileTree.deepLevels, "every file and directory opened is recorded")
+        for entry in recorder.entries(outside: tree.root) {
+            XCTAssertTrue(entry.resolved.isEmpty && tree.longPathIdentities.contains([entry.device, entry.inode]),
+                          "\(entry.requested) opened outside the root: \(entry.resolvedPath)")
+        }
+        XCTAssertTrue(opened.contains { $0.resolved.isEmpty }, "the PATH_MAX case is exercised")
+        XCTAssertFalse(opened.contains { $0.requested.hasPrefix("links/") || $0.requested.hasPrefix("dev/") || $0.requested == "run/socket" })
+    }
+
+    func testDepthLimitIsAReportedSkipAtTheExactLevel() throws {
+        let tree = try HostileTree(full: true)
+        defer { tree.remove() }
+        var options = WalkOptions()
+        options.maximumDepth = 100
+        var skips: [String: SkipReason] = [:]
+        var files: Set<String> = []
+        try Walker(root: tree.root, options: options).walk { item in
+            if case let .skipped(path, _, reason) = item { skips[path.description] = reason }
+            if case let .file(file) = item { files.insert(file.path.description) }
+            return true
+        }
+        // The root's frame, `deep`, then 99 `d`: the 100th `d` is one level too many.
+        let tooDeep = "deep/" + Array(repeating: "d", count: 100).joined(separator: "/")
+        XCTAssertEqual(skips[tooDeep], .depthLimit(100))
+        let tooLong = "long/" + Array(repeating: HostileTree.longComponent, count: 100).joined(separator: "/")
+        XCTAssertEqual(skips[tooLong], .depthLimit(100))
+        XCTAssertFalse(files.contains(HostileTree.deepLeaf))
+        XCTAssertEqual(skips.values.filter { $0 == .depthLimit(100) }.count, 2)
+    }
+}
