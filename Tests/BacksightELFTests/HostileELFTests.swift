@@ -152,6 +152,27 @@ final class HostileELFTests: XCTestCase {
         XCTAssertFalse(result.problems.isEmpty)
     }
 
+    /// FuzzRuleMatcher crash (Benchmarks/FUZZING.md): jumping over slots with no bytes to the
+    /// next file-backed one rounded up past the table's end, and `end - slot` wrapped.
+    func testFuzzedFunctionTableJumpDoesNotPassTheEnd() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/fuzz/crash-function-table-jump")
+        _ = try model(Array(try Data(contentsOf: url)))
+    }
+
+    /// The same, built on purpose: a table from 4 to 0x1002 whose only file-backed bytes start
+    /// at 0x1000, where the next slot, 0x1004, is past its end.
+    func testFunctionTableJumpPastTheEnd() throws {
+        var sections = HostileELF.sections(dynamicTerminated: false)
+        var dynamic = ELFBytes.dynamic(tag: 1, value: 13)
+        dynamic += ELFBytes.dynamic(tag: 25, value: 4)        // DT_INIT_ARRAY
+        dynamic += ELFBytes.dynamic(tag: 27, value: 0xffe)    // DT_INIT_ARRAYSZ
+        dynamic += ELFBytes.dynamic(tag: 0, value: 0)
+        sections[HostileELF.Index.dynamic - 1].contents = dynamic
+        let result = try model(ELFBytes(sections: sections).build().bytes)
+        XCTAssertEqual(result.dynamic.initArray, [])
+    }
+
     /// A section placed near the top of the file offsets: an address inside it has no file offset.
     func testFileOffsetOfASectionAtTheTopIsNil() throws {
         var (bytes, layout) = HostileELF.base()
