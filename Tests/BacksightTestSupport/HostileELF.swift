@@ -29,7 +29,7 @@ public enum HostileELF {
                   contents: dynamic, link: UInt32(Index.strtab), entrySize: 16),
             .init(name: ".data", type: ELFBytes.SHT_PROGBITS, flags: ELFBytes.SHF_ALLOC | 1, address: 0x3000,
                   contents: [UInt8](repeating: 0, count: 16)),
-            .init(name: ".rela.dyn", type: ELFBytes.SHT_RELA, flags: ELFBytes.SHF_ALLOC,
+            .init(name: ".rela.dyn", type: ELFBytes.SHT_RELA, flags: ELFBytes.SHF_ALLOC, address: 0x4000,
                   contents: ELFBytes.rela(offset: relocationOffset, type: 8, addend: 0x1000), link: UInt32(Index.symtab), entrySize: 24),
         ]
     }
