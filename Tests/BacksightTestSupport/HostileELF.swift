@@ -106,6 +106,6 @@ public enum HostileELF {
         ("lying-symbol-entsize.so", "sh_entsize 7"),
         ("unterminated-strtab.so", "does not end with a NUL"),
         ("dynamic-without-dt-null.so", "no DT_NULL"),
-        ("relocations-outside-sections.so", "point outside every section"),
+        ("relocations-outside-sections.so", "outside every section"),
     ]
 }
