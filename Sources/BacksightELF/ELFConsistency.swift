@@ -101,8 +101,8 @@ enum ELFConsistency {
         }
         return strays.keys.sorted().compactMap { name in
             guard let stray = strays[name] else { return nil }
-            let what = stray.count == 1 ? "1 relocation" : "\(stray.count) relocations"
-            return ELFProblem("\(what) of \(name) point outside every section (the first at address \(stray.first))")
+            let what = stray.count == 1 ? "1 relocation of \(name) points" : "\(stray.count) relocations of \(name) point"
+            return ELFProblem("\(what) outside every section (the first at address 0x\(String(stray.first, radix: 16)))")
         }
     }
 

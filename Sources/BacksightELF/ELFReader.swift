@@ -480,10 +480,13 @@ private struct ModelBuilder {
                 // Slots only grow, so the next relocated one is found by walking forward once.
                 while nextRelocatedIndex < relocated.count, relocated[nextRelocatedIndex] <= slot { nextRelocatedIndex += 1 }
                 let nextRelocated = nextRelocatedIndex < relocated.count ? relocated[nextRelocatedIndex] : nil
+                // The first slot at or after `next`; past `limit` (or 2^64) ends the table.
                 guard let next = [backed.start(after: slot), nextRelocated].compactMap({ $0 }).min(),
-                      next < limit.partialValue else { break }
-                let distance = next - start
-                slot = start + (distance + width - 1) / width * width
+                      next < limit.partialValue,
+                      let rounded = (next - start).adding(width - 1),
+                      let aligned = start.adding(rounded / width * width),
+                      aligned <= limit.partialValue else { break }
+                slot = aligned
                 continue
             }
             if let target = pointerValue(at: slot, model: model, relocations: slotRelocations),

@@ -74,7 +74,7 @@ final class HostileELFTests: XCTestCase {
     func testRelocationOutsideEverySectionIsKeptAndCounted() throws {
         let result = try model(HostileELF.relocationsOutsideSections())
         XCTAssertEqual(result.relocations.map(\.offset), [0xdead_0000])
-        XCTAssertTrue(messages(result).contains("1 relocation of .rela.dyn point outside every section (the first at address \(0xdead_0000))"), messages(result))
+        XCTAssertTrue(messages(result).contains("1 relocation of .rela.dyn points outside every section (the first at address 0xdead0000)"), messages(result))
     }
 
     func testCorpusFilesHaveNoConsistencyProblem() throws {
@@ -150,6 +150,27 @@ final class HostileELFTests: XCTestCase {
         let result = try model(Array(try Data(contentsOf: url)))
         XCTAssertFalse(result.sections.isEmpty)
         XCTAssertFalse(result.problems.isEmpty)
+    }
+
+    /// FuzzRuleMatcher crash (Benchmarks/FUZZING.md): jumping over slots with no bytes to the
+    /// next file-backed one rounded up past the table's end, and `end - slot` wrapped.
+    func testFuzzedFunctionTableJumpDoesNotPassTheEnd() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/fuzz/crash-function-table-jump")
+        _ = try model(Array(try Data(contentsOf: url)))
+    }
+
+    /// The same, built on purpose: a table from 4 to 0x1002 whose only file-backed bytes start
+    /// at 0x1000, where the next slot, 0x1004, is past its end.
+    func testFunctionTableJumpPastTheEnd() throws {
+        var sections = HostileELF.sections(dynamicTerminated: false)
+        var dynamic = ELFBytes.dynamic(tag: 1, value: 13)
+        dynamic += ELFBytes.dynamic(tag: 25, value: 4)        // DT_INIT_ARRAY
+        dynamic += ELFBytes.dynamic(tag: 27, value: 0xffe)    // DT_INIT_ARRAYSZ
+        dynamic += ELFBytes.dynamic(tag: 0, value: 0)
+        sections[HostileELF.Index.dynamic - 1].contents = dynamic
+        let result = try model(ELFBytes(sections: sections).build().bytes)
+        XCTAssertEqual(result.dynamic.initArray, [])
     }
 
     /// A section placed near the top of the file offsets: an address inside it has no file offset.

@@ -29,7 +29,7 @@ public enum HostileELF {
                   contents: dynamic, link: UInt32(Index.strtab), entrySize: 16),
             .init(name: ".data", type: ELFBytes.SHT_PROGBITS, flags: ELFBytes.SHF_ALLOC | 1, address: 0x3000,
                   contents: [UInt8](repeating: 0, count: 16)),
-            .init(name: ".rela.dyn", type: ELFBytes.SHT_RELA, flags: ELFBytes.SHF_ALLOC,
+            .init(name: ".rela.dyn", type: ELFBytes.SHT_RELA, flags: ELFBytes.SHF_ALLOC, address: 0x4000,
                   contents: ELFBytes.rela(offset: relocationOffset, type: 8, addend: 0x1000), link: UInt32(Index.symtab), entrySize: 24),
         ]
     }
@@ -106,6 +106,6 @@ public enum HostileELF {
         ("lying-symbol-entsize.so", "sh_entsize 7"),
         ("unterminated-strtab.so", "does not end with a NUL"),
         ("dynamic-without-dt-null.so", "no DT_NULL"),
-        ("relocations-outside-sections.so", "point outside every section"),
+        ("relocations-outside-sections.so", "outside every section"),
     ]
 }
