@@ -94,7 +94,7 @@ struct FileAnalyzer: Sendable {
         // to be absent. The file is reported as skipped instead, with what is known of it.
         let cutShort = (try? features.elf?.get().stoppedAtTimeLimit) ?? false
         if cutShort || deadline.hasExpired {
-            let stage = features.elf == nil ? "recognising and hashing" : "the ELF model"
+            let stage = features.elf == nil ? "recognising and hashing" : "the ELF model and its code analysis"
             report.skip = Skip(reason: "time-limit", message: TimeLimitReached(stage: stage, limit: timeLimit).description)
             return report
         }
@@ -105,6 +105,11 @@ struct FileAnalyzer: Sendable {
             subject.characteristics.merge(Unpacking.characteristics(unpacked.facts, elf: subject.elf)) { $0 + $1 }
             subject.payloads = Unpacking.subjects(unpacked.payloads, parent: path)
             report.problems += Unpacking.problems(unpacked)
+        }
+        // Unpacking is bounded by its byte limits; the deadline still holds for the file's own rules.
+        if deadline.hasExpired {
+            report.skip = Skip(reason: "time-limit", message: TimeLimitReached(stage: "unpacking", limit: timeLimit).description)
+            return report
         }
         report.findings = withExtendedLifetime(unpacked) { ruleSet.match(subject) }
         report.verdict = Verdict.aggregate(report.findings)
