@@ -102,12 +102,7 @@ final class ObjectImage {
 
     /// The allocated section whose memory image holds `address`.
     func section(at address: UInt64) -> ELFSection? {
-        var low = 0
-        var high = mapped.count
-        while low < high {
-            let middle = (low + high) / 2
-            if mapped[middle].address <= address { low = middle + 1 } else { high = middle }
-        }
+        let low = mapped.countOfPrefix { $0.address <= address }
         var index = low - 1
         while index >= 0 {
             let candidate = mapped[index]
@@ -174,12 +169,7 @@ final class ObjectImage {
 
     /// The function or object symbol whose extent holds `address`.
     func symbol(containing address: UInt64) -> ELFSymbol? {
-        var low = 0
-        var high = sortedSymbols.count
-        while low < high {
-            let middle = (low + high) / 2
-            if sortedSymbols[middle].value <= address { low = middle + 1 } else { high = middle }
-        }
+        let low = sortedSymbols.countOfPrefix { $0.value <= address }
         var index = low - 1
         while index >= 0, low - index <= 8 {
             let candidate = sortedSymbols[index]
@@ -201,12 +191,7 @@ final class ObjectImage {
     /// Whether an ARM mapping symbol marks `address` as data (a literal pool).
     func isMarkedData(_ address: UInt64) -> Bool {
         guard !mappingSymbols.isEmpty else { return false }
-        var low = 0
-        var high = mappingSymbols.count
-        while low < high {
-            let middle = (low + high) / 2
-            if mappingSymbols[middle].address <= address { low = middle + 1 } else { high = middle }
-        }
+        let low = mappingSymbols.countOfPrefix { $0.address <= address }
         return low > 0 && mappingSymbols[low - 1].kind == "d"
     }
 
@@ -220,5 +205,19 @@ final class ObjectImage {
     func isPLT(_ address: UInt64) -> Bool {
         guard let name = section(at: address)?.name else { return false }
         return name.hasPrefix(".plt") || name == ".iplt" || name == ".MIPS.stubs"
+    }
+}
+
+extension Array {
+    /// How many leading elements satisfy `belongs`, by binary search: the array must hold every
+    /// element that satisfies it before every element that does not (sorted by the key tested).
+    func countOfPrefix(where belongs: (Element) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = low + (high - low) / 2
+            if belongs(self[middle]) { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }
