@@ -52,11 +52,12 @@ for target in "${targets[@]}"; do
 done
 
 if [ "${FUZZ_BUILD:-1}" != 0 ]; then
+    mkdir -p "$OUT"
     echo "building ${targets[*]} with -sanitize=fuzzer,address" >&2
     for target in "${targets[@]}"; do
         nice -n "$NICE" swift build -c release --package-path "$PACKAGE" --product "$target" \
             -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >"$OUT.build.log" 2>&1 \
-            || { mkdir -p "$OUT"; tail -30 "$OUT.build.log" >&2; echo "fuzz.sh: build of $target failed" >&2; exit 2; }
+            || { tail -30 "$OUT.build.log" >&2; echo "fuzz.sh: build of $target failed" >&2; exit 2; }
     done
 fi
 
