@@ -1,12 +1,11 @@
 import Foundation
 import BacksightELF
+import BacksightTestSupport
 @testable import BacksightCode
 
 /// Reads corpus samples and runs the code analysis on them.
 enum Corpus {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Corpus")
+    static let root = Checkout.corpus
 
     static func bytes(_ path: String) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: root.appendingPathComponent(path)))

@@ -1,10 +1,9 @@
+import BacksightTestSupport
 import Foundation
 
 /// The repository's corpus and the readelf runner the agreement tests compare against.
 enum CorpusFiles {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Corpus")
+    static let root = Checkout.corpus
 
     /// Every regular file under `Corpus/` that starts with the ELF magic.
     static func elfFiles() throws -> [URL] {

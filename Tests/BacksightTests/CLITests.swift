@@ -4,7 +4,7 @@ import XCTest
 
 /// The command line as users and scripts see it: output, exit codes, errors.
 final class CLITests: XCTestCase {
-    static let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let checkout = Checkout.root
     static let binary = checkout.appendingPathComponent(".build/debug/backsight").path
 
     struct Outcome { var status: Int32; var output: String; var error: String }

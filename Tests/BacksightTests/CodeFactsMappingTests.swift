@@ -1,13 +1,12 @@
+import BacksightTestSupport
 @testable import Backsight
 import Foundation
 import XCTest
 
 /// How the engine turns code facts into scope instances and characteristics rules can match.
 final class CodeFactsMappingTests: XCTestCase {
-    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Corpus")
-    static let rules = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Rules")
+    static let corpus = Checkout.corpus
+    static let rules = Checkout.rules
 
     /// The analysis reports facts under names the rule compiler accepts.
     func testEveryCodeFactIsACharacteristic() {

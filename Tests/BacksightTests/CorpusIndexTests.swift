@@ -1,3 +1,4 @@
+import BacksightTestSupport
 import Backsight
 import Foundation
 import XCTest
@@ -7,8 +8,8 @@ import XCTest
 /// rule it rules out stays silent, and the file's verdict is the one it states. A rule id the
 /// index names that no rule file defines is a failure too, so a technique cannot go uncovered.
 final class CorpusIndexTests: XCTestCase {
-    private static let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    private static let corpus = checkout.appendingPathComponent("Corpus")
+    private static let checkout = Checkout.root
+    private static let corpus = Checkout.corpus
 
     private struct Index: Decodable {
         struct Sample: Decodable {

@@ -1,10 +1,10 @@
+import BacksightTestSupport
 @testable import Backsight
 import Foundation
 import XCTest
 
 final class HiddenStringsGateTests: XCTestCase {
-    private static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    private static let repository = Checkout.root
 
     private func model(_ relative: String) throws -> ELFModel {
         let bytes = [UInt8](try Data(contentsOf: Self.repository.appendingPathComponent("Corpus").appendingPathComponent(relative)))

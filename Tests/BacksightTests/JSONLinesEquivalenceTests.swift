@@ -1,10 +1,11 @@
+import BacksightTestSupport
 @testable import Backsight
 import Foundation
 import XCTest
 
 /// The hand-written JSON Lines writer must write exactly what `JSONEncoder` writes.
 final class JSONLinesEquivalenceTests: XCTestCase {
-    private static let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    private static let checkout = Checkout.root
 
     private func encoderLine(_ report: FileReport) throws -> String {
         let encoder = JSONEncoder()

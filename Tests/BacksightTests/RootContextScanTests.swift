@@ -1,3 +1,4 @@
+import BacksightTestSupport
 import Backsight
 import Foundation
 import XCTest
@@ -5,8 +6,7 @@ import XCTest
 /// Configuration files scanned with their tree: the bundled Corpus/rootfs and small trees built
 /// here from corpus libraries.
 final class RootContextScanTests: XCTestCase {
-    private static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    private static let repository = Checkout.root
     private static let corpus = repository.appendingPathComponent("Corpus")
     private static let rules: RuleSet = {
         do { return try RuleSet.compile(directories: [repository.appendingPathComponent("Rules").path]) } catch {

@@ -6,7 +6,7 @@ import XCTest
 /// Unpacking seen from the engine: corpus blobs caught and negatives clean, package members
 /// analysed exactly like the same files on disk, a decompression bomb stopped and reported.
 final class UnpackingTests: XCTestCase {
-    static let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let checkout = Checkout.root
     static let corpus = checkout.appendingPathComponent("Corpus")
 
     private func rules() throws -> RuleSet {

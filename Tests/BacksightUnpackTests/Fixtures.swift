@@ -1,11 +1,10 @@
+import BacksightTestSupport
 @testable import BacksightUnpack
 import Foundation
 
 /// Corpus blobs and helpers shared by the unpacking tests.
 enum Fixtures {
-    static let corpus = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Corpus")
+    static let corpus = Checkout.corpus
 
     static func blob(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: corpus.appendingPathComponent("blobs/tests/files/\(name)")))
