@@ -42,6 +42,18 @@ struct ByteView {
     }
 }
 
+/// Lower-case hexadecimal digits of `bytes`, two per byte (build ids, digests).
+public func hexString<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    let digits = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.underestimatedCount * 2)
+    for byte in bytes {
+        out.append(digits[Int(byte >> 4)])
+        out.append(digits[Int(byte & 0xf)])
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
 /// Shannon entropy in bits per byte.
 public func shannonEntropy(_ bytes: UnsafeRawBufferPointer) -> Double {
     guard !bytes.isEmpty else { return 0 }
