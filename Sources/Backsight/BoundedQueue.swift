@@ -27,10 +27,16 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         return true
     }
 
-    /// Removes the oldest element, waiting for one; nil when closed and empty.
-    func take() -> Element? {
+    /// Removes the oldest element, waiting for one; nil when closed and empty. Before it would
+    /// wait, it calls `beforeWaiting` (outside the lock) once.
+    func take(beforeWaiting: () -> Void = {}) -> Element? {
         condition.lock()
         defer { condition.unlock() }
+        if count == 0, !closed {
+            condition.unlock()
+            beforeWaiting()
+            condition.lock()
+        }
         while count == 0, !closed { condition.wait() }
         guard count > 0 else { return nil }
         let element = items[head]

@@ -5,9 +5,20 @@ extension ScanSubject {
     /// one `resolver` or `function` instance per analysed root, file-wide facts as
     /// characteristics. Files with no resolver, constructor, authentication entry point or
     /// `dlsym` import, and rule sets that read no code fact, cost nothing.
+    ///
+    /// The `dlsym(RTLD_NEXT, …)` search (with the constructor walk it brings for objects that
+    /// import `dlsym`) is deferred: it runs only if a rule reads `dlsym-rtld-next` after the
+    /// rule's cheaper leaves held, which on a distribution tree is almost never.
     mutating func addCodeFacts(of model: ELFModel, bytes: UnsafeRawBufferPointer, request: CodeAnalysisRequest) {
-        guard !request.isEmpty else { return }
-        add(CodeAnalyzer.analyze(model, bytes: bytes, request: request))
+        let eager = request.subtracting(.symbolLookups)
+        if !eager.isEmpty { add(CodeAnalyzer.analyze(model, bytes: bytes, request: eager)) }
+        if request.contains(.symbolLookups) {
+            let name = CodeFact.dlsymRTLDNext.rawValue
+            deferredCharacteristics[name] = DeferredCharacteristic {
+                let facts = CodeAnalyzer.analyze(model, bytes: bytes, request: .symbolLookups)
+                return facts.fileFacts[name].map { $0.map(Evidence.init(code:)) }
+            }
+        }
     }
 
     /// Adds facts the code analysis found.

@@ -73,8 +73,10 @@ struct FileAnalyzer: Sendable {
             report.problems = elf.problems.map(\.description)
             subject.elf = elf
             subject.addCodeFacts(of: elf, bytes: bytes, request: codeRequest)
-            if let hiddenStrings, let found = hiddenStrings.characteristic(bytes: bytes, model: elf) {
-                subject.characteristics[Characteristic.xorHiddenStrings.rawValue] = found
+            if let hiddenStrings {
+                subject.deferredCharacteristics[Characteristic.xorHiddenStrings.rawValue] = DeferredCharacteristic {
+                    hiddenStrings.characteristic(bytes: bytes, model: elf)
+                }
             }
         case let .failure(error):
             report.skip = Skip(reason: "malformed-elf", message: error.description)

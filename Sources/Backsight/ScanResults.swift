@@ -23,18 +23,26 @@ public struct ScanResults: AsyncSequence, Sendable {
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         let run: ScanRun
-        var base: AsyncStream<FileReport>.Iterator
+        var base: AsyncStream<[FileReport]>.Iterator
+        /// The batch being handed out, and the position of the next report in it.
+        var batch: [FileReport] = []
+        var position = 0
 
         public mutating func next() async -> FileReport? {
-            let report = await base.next()
-            if report != nil { run.consumed() }
-            return report
+            while position == batch.count {
+                guard let next = await base.next() else { return nil }
+                run.consumed()
+                batch = next
+                position = 0
+            }
+            defer { position += 1 }
+            return batch[position]
         }
     }
 }
 
 /// One scan in flight: a walker thread feeding a bounded queue, worker threads draining it,
-/// and a semaphore that bounds how many finished reports wait for the consumer.
+/// and a semaphore that bounds how many batches of finished reports wait for the consumer.
 final class ScanRun: Sendable {
     let walker: Walker
     let analyzer: FileAnalyzer
@@ -60,8 +68,8 @@ final class ScanRun: Sendable {
         for _ in 0..<jobs * 4 { room.signal() }
     }
 
-    func start() -> AsyncStream<FileReport> {
-        let (stream, continuation) = AsyncStream.makeStream(of: FileReport.self, bufferingPolicy: .unbounded)
+    func start() -> AsyncStream<[FileReport]> {
+        let (stream, continuation) = AsyncStream.makeStream(of: [FileReport].self, bufferingPolicy: .unbounded)
         continuation.onTermination = { [self] _ in cancel() }
         Thread.detachNewThread { [self] in
             do throws(WalkError) {
@@ -77,19 +85,22 @@ final class ScanRun: Sendable {
         for _ in 0..<jobs {
             Thread.detachNewThread { [self] in
                 let buffer = ReadBuffer()
-                while let item = work.take() {
-                    let deliver: (FileReport) -> Bool = { report in
-                        // Checked before waiting too: after a cancel, each worker may take at
-                        // most one of the signals `cancel()` gives.
-                        if self.cancelled.load(ordering: .relaxed) { return false }
-                        self.room.wait()
-                        if self.cancelled.load(ordering: .relaxed) { return false }
-                        continuation.yield(report)
-                        return true
-                    }
-                    // Container members are delivered while the container is read, then the container.
-                    if !deliver(self.report(for: item, buffer: buffer, members: deliver)) { break }
+                let batch = ReportBatch { reports in
+                    // Checked before waiting too: after a cancel, each worker may take at
+                    // most one of the signals `cancel()` gives.
+                    if self.cancelled.load(ordering: .relaxed) { return false }
+                    self.room.wait()
+                    if self.cancelled.load(ordering: .relaxed) { return false }
+                    continuation.yield(reports)
+                    return true
                 }
+                // A worker about to wait for work first sends what it holds, so reports never
+                // sit in a batch while the scan is idle.
+                while let item = work.take(beforeWaiting: { _ = batch.send() }) {
+                    // Container members are delivered while the container is read, then the container.
+                    if !batch.add(self.report(for: item, buffer: buffer, members: batch.add)) { break }
+                }
+                _ = batch.send()
                 if finishedWorkers.add(1, ordering: .acquiringAndReleasing).newValue == jobs {
                     continuation.finish()
                 }
@@ -135,6 +146,39 @@ final class ScanRun: Sendable {
         case let .skipped(path, kind, reason):
             return FileReport(path: path.description, kind: FileKind(kind), skip: Skip(reason: reason.code, message: reason.description))
         }
+    }
+}
+
+/// The finished reports of one worker, handed to the consumer together: one semaphore wait
+/// and one stream yield per batch instead of per file. A batch goes when it is full, when its
+/// oldest report has waited `maximumDelay`, or when the worker is about to wait for work.
+final class ReportBatch {
+    static let capacity = 64
+    static let maximumDelay = Duration.milliseconds(50)
+
+    private var reports: [FileReport] = []
+    private var oldest: ContinuousClock.Instant?
+    private let deliver: ([FileReport]) -> Bool
+
+    /// `deliver` hands a batch on; it returns false when the scan was stopped.
+    init(deliver: @escaping ([FileReport]) -> Bool) {
+        self.deliver = deliver
+    }
+
+    /// Adds a report; false when the scan was stopped.
+    func add(_ report: FileReport) -> Bool {
+        let now = ContinuousClock.now
+        if reports.isEmpty { oldest = now }
+        reports.append(report)
+        guard reports.count >= Self.capacity || oldest.map({ now - $0 >= Self.maximumDelay }) ?? false else { return true }
+        return send()
+    }
+
+    /// Hands on the reports held, if any; false when the scan was stopped.
+    func send() -> Bool {
+        guard !reports.isEmpty else { return true }
+        defer { reports = [] }
+        return deliver(reports)
     }
 }
 

@@ -50,12 +50,16 @@ public enum PrintableStrings {
         return found
     }
 
+    /// Whether `byte` belongs in a printable run: space to `~`, and tab.
+    @inline(__always)
+    public static func isPrintable(_ byte: UInt8) -> Bool { (byte >= 0x20 && byte < 0x7f) || byte == 0x09 }
+
     /// Calls `body` with the bounds of each printable run; stops when it returns false.
     static func scan(_ bytes: UnsafeRawBufferPointer, minimumLength: Int, _ body: (Int, Int) -> Bool) {
         var runStart = -1
         for index in 0..<bytes.count {
             let byte = bytes[index]
-            if (byte >= 0x20 && byte < 0x7f) || byte == 0x09 {
+            if isPrintable(byte) {
                 if runStart < 0 { runStart = index }
             } else if runStart >= 0 {
                 if index - runStart >= minimumLength, !body(runStart, index) { return }

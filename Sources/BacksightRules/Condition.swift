@@ -17,6 +17,18 @@ indirect enum Condition: Sendable {
     case rule(RuleReference)
 }
 
+extension Condition {
+    /// Whether every leaf is cheap (see `Leaf.isCheap`) and no rule is referenced.
+    var isCheap: Bool {
+        switch self {
+        case .leaf(let leaf), .count(let leaf, _, _): leaf.isCheap
+        case .all(let children, _), .any(let children), .atLeast(_, let children): children.allSatisfy(\.isCheap)
+        case .not(let child): child.isCheap
+        case .rule: false
+        }
+    }
+}
+
 /// A `match:` leaf's target, resolved to a rule index once every file is read.
 struct RuleReference: Sendable {
     var id: String
@@ -71,13 +83,25 @@ enum Leaf: Sendable {
         }
     }
 
+    /// Whether the leaf reads only facts known before any search runs (the file type, the
+    /// architecture, the path, sections, segments and dynamic entries), so it can decide which
+    /// searches a subject needs.
+    var isCheap: Bool {
+        switch self {
+        case .architecture, .fileType, .path, .needed, .soname, .dynamic, .segment, .section: true
+        case .imports, .exports, .symbol, .relocation, .pattern, .stringRegex, .characteristic, .metric: false
+        }
+    }
+
     /// A rough cost class, so `all` tries cheap leaves first: 0 looks up a precomputed fact,
-    /// 1 looks names up in a per-file index, 2 walks every symbol, relocation or printable string.
+    /// 1 looks names up in a per-file index or reads a characteristic (which may be computed
+    /// on first use), 2 walks every symbol, relocation or printable string.
     var cost: Int {
         switch self {
-        case .architecture, .fileType, .path, .pattern, .characteristic, .metric, .needed, .soname,
-             .dynamic, .segment, .section:
+        case .architecture, .fileType, .path, .pattern, .metric, .needed, .soname, .dynamic, .segment, .section:
             0
+        case .characteristic:
+            1
         case .imports(let matcher), .exports(let matcher):
             matcher.regexes.isEmpty ? 1 : 2
         case .symbol(let test):

@@ -18,6 +18,10 @@ struct Glob: Sendable, Hashable, CustomStringConvertible {
 
     let source: String
     let tokens: [Token]
+    /// The literal bytes every matching path starts and ends with (before the first wildcard,
+    /// after the last), checked before the full match.
+    private let literalPrefix: [UInt8]
+    private let literalSuffix: [UInt8]
 
     var description: String { source }
 
@@ -57,6 +61,16 @@ struct Glob: Sendable, Hashable, CustomStringConvertible {
             }
         }
         self.tokens = tokens
+        func literal(_ tokens: some Sequence<Token>) -> [UInt8] {
+            var bytes: [UInt8] = []
+            for token in tokens {
+                guard case .byte(let byte) = token else { break }
+                bytes.append(byte)
+            }
+            return bytes
+        }
+        literalPrefix = literal(tokens)
+        literalSuffix = literal(tokens.reversed()).reversed()
     }
 
     /// Whether the glob matches all of `path`.
@@ -71,6 +85,9 @@ struct Glob: Sendable, Hashable, CustomStringConvertible {
         var path = path
         if path.first == UInt8(ascii: "/") { path = UnsafeRawBufferPointer(rebasing: path.dropFirst()) }
         let count = path.count
+        guard count >= literalPrefix.count, count >= literalSuffix.count,
+              path.prefix(literalPrefix.count).elementsEqual(literalPrefix),
+              path.suffix(literalSuffix.count).elementsEqual(literalSuffix) else { return false }
         let slash = UInt8(ascii: "/")
         return withUnsafeTemporaryAllocation(of: Bool.self, capacity: 2 * (count + 1)) { storage in
             guard let base = storage.baseAddress else { return false }

@@ -13,14 +13,16 @@ struct Matcher {
     /// Every finding on `subject` and, for payload-scope rules, on its payloads (recursively).
     func match(_ subject: ScanSubject) -> [Finding] {
         var findings: [Finding] = []
-        // Without an ELF model or instances, only `file`-scope rules can match.
-        let patterns = subject.elf == nil && subject.instances.isEmpty ? program.fileScopePatterns : program.subjectPatterns
-        let hits = patterns.isEmpty ? PatternHits.empty : patterns.scan(subject.bytes, elf: subject.elf)
         var scopes: [Scope] = [.file, .resolver, .function]
         if subject.elf != nil { scopes.append(.elf) }
-        let candidates = program.candidates(hits: hits, scopes: scopes)
+        // Without an ELF model or instances, only `file`-scope rules can match.
+        let patternScopes: [Scope] = subject.elf == nil && subject.instances.isEmpty ? [.file] : scopes
+        let facts = SubjectFacts(subject: subject, hits: .empty, names: program.symbolNames)
+        if let patterns = program.patterns(scopes: patternScopes, mayHold: { mayHold(rules[$0].condition, facts: facts) }) {
+            facts.hits = patterns.scan(subject.bytes, elf: subject.elf)
+        }
+        let candidates = program.candidates(hits: facts.hits, scopes: scopes)
         if !candidates.isEmpty {
-            let facts = SubjectFacts(subject: subject, hits: hits, names: program.symbolNames)
             for rule in candidates {
                 let scope = rules[rule].metadata.scope
                 switch scope {
@@ -107,6 +109,30 @@ struct Matcher {
             evidence.append(Evidence(feature: "match", value: reference.id, location: instance?.location))
             evidence.append(contentsOf: local)
             return true
+        }
+    }
+
+    /// False when `condition` cannot hold whatever its costly leaves (patterns, strings,
+    /// characteristics, metrics, symbols) turn out to be, judged by its cheap leaves alone: file
+    /// type, architecture, path, sections, segments and dynamic entries. True when it might.
+    func mayHold(_ condition: Condition, facts: SubjectFacts) -> Bool {
+        switch condition {
+        case .leaf(let leaf), .count(let leaf, _, _):
+            guard leaf.isCheap else { return true }
+            var ignored: [Evidence] = []
+            return holds(condition, facts: facts, instance: nil, evidence: &ignored)
+        case .all(let children, _):
+            return children.allSatisfy { mayHold($0, facts: facts) }
+        case .any(let children):
+            return children.contains { mayHold($0, facts: facts) }
+        case .atLeast(let required, let children):
+            return children.count { mayHold($0, facts: facts) } >= required
+        case .not(let child):
+            guard child.isCheap else { return true }
+            var ignored: [Evidence] = []
+            return !holds(child, facts: facts, instance: nil, evidence: &ignored)
+        case .rule(let reference):
+            return mayHold(rules[reference.index].condition, facts: facts)
         }
     }
 
@@ -204,6 +230,11 @@ struct Matcher {
                 }
             }
             let bytes = facts.subject.bytes
+            // Spans are found only when the regex might match (most text files hold none of
+            // the byte strings a regex requires). Without sections, spans run between the
+            // bytes that are not printable.
+            let separator: ((UInt8) -> Bool)? = facts.elf == nil ? { !PrintableStrings.isPrintable($0) } : nil
+            guard regex.mayMatch(within: bytes, separatedBy: separator) else { return [] }
             return facts.stringSpans.compactMap { span in
                 if let section, span.section != section { return nil }
                 if let range, !range.contains(span.offset) { return nil }
@@ -214,7 +245,8 @@ struct Matcher {
                                 location: Location(section: span.section, offset: span.offset), detail: regex.source)
             }
         case .characteristic(let name):
-            guard let given = instance?.characteristics[name] ?? facts.subject.characteristics[name] else { return [] }
+            guard let given = instance?.characteristics[name] ?? facts.subject.characteristics[name]
+                    ?? facts.subject.deferredCharacteristics[name]?.evidence else { return [] }
             guard !given.isEmpty else { return [Evidence(feature: "characteristic", value: name, location: instance?.location)] }
             return given.map { item in
                 Evidence(feature: "characteristic", value: name, location: item.location ?? instance?.location,

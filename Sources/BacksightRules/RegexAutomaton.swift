@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A regular expression compiled once, at rule-compile time, to a deterministic automaton over
 /// bytes: a search costs one table lookup per byte, never backtracks, allocates nothing and
 /// needs no lock, so one value is shared by every scanning thread.
@@ -25,6 +31,10 @@ struct CompiledRegex: Sendable, CustomStringConvertible {
     /// The bytes a matching text can start with (all of them unless the pattern is anchored
     /// with `^`), so most names are rejected on their first byte without a call into the table.
     private let viableFirstBytes: ByteSet
+    /// Byte strings every match contains, longest first (see `RegexNode.requiredRuns`).
+    private let requiredRuns: [[UInt8]]
+    /// The bytes every matching text starts with, for patterns anchored with `^`.
+    private let anchoredPrefix: [UInt8]
 
     var description: String { source }
 
@@ -32,6 +42,8 @@ struct CompiledRegex: Sendable, CustomStringConvertible {
     init(pattern: String, caseInsensitive: Bool = false, source: String? = nil) throws(RegexError) {
         self.source = source ?? "/\(pattern)/\(caseInsensitive ? "i" : "")"
         let tree = try RegexParser.parse(pattern, caseInsensitive: caseInsensitive)
+        requiredRuns = tree.requiredRuns.sorted { $0.count > $1.count }
+        anchoredPrefix = tree.anchoredPrefix
         var nfa = NFA()
         let entry = try nfa.emit(tree, next: nfa.add(.match))
         let dfa = try DFABuilder(nfa: nfa, entry: entry).build()
@@ -68,6 +80,32 @@ struct CompiledRegex: Sendable, CustomStringConvertible {
         }
         var copy = text
         return copy.withUTF8 { matches(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// False when no text taken from `bytes` can match, because some byte string every match
+    /// contains occurs nowhere in them; true when one might. With `isSeparator`, texts are the
+    /// runs of `bytes` between separator bytes, so a pattern anchored with `^` can match only
+    /// where its first bytes follow a separator or start `bytes`.
+    func mayMatch(within bytes: UnsafeRawBufferPointer, separatedBy isSeparator: ((UInt8) -> Bool)? = nil) -> Bool {
+        guard requiredRuns.allSatisfy({ Self.occurs($0, in: bytes) { _ in true } }) else { return false }
+        guard let isSeparator, !anchoredPrefix.isEmpty else { return true }
+        return Self.occurs(anchoredPrefix, in: bytes) { start in start == 0 || isSeparator(bytes[start - 1]) }
+    }
+
+    /// Whether `needle` (not empty) occurs in `haystack` at a start `accept` takes: `memchr` to
+    /// each candidate first byte, then a comparison.
+    private static func occurs(_ needle: [UInt8], in haystack: UnsafeRawBufferPointer, where accept: (Int) -> Bool) -> Bool {
+        guard let first = needle.first, let base = haystack.baseAddress, haystack.count >= needle.count else { return false }
+        let lastStart = haystack.count - needle.count
+        var position = 0
+        while position <= lastStart {
+            guard let hit = memchr(base + position, Int32(first), lastStart - position + 1) else { return false }
+            let start = base.distance(to: UnsafeRawPointer(hit))
+            let matched = needle.withUnsafeBytes { $0.baseAddress.map { memcmp(base + start, $0, needle.count) == 0 } ?? false }
+            if matched, accept(start) { return true }
+            position = start + 1
+        }
+        return false
     }
 
     /// Whether `bytes` contain a match.

@@ -60,6 +60,14 @@ struct ByteSet: Sendable, Hashable {
 
     var isEmpty: Bool { words.0 == 0 && words.1 == 0 && words.2 == 0 && words.3 == 0 }
 
+    /// The one byte in the set, if it holds exactly one.
+    var single: UInt8? {
+        let counts = [words.0, words.1, words.2, words.3].map(\.nonzeroBitCount)
+        guard counts.reduce(0, +) == 1, let word = counts.firstIndex(of: 1) else { return nil }
+        let bits = [words.0, words.1, words.2, words.3][word]
+        return UInt8(word * 64 + bits.trailingZeroBitCount)
+    }
+
     /// The set with both cases of every ASCII letter in it.
     var caseFolded: ByteSet {
         var copy = self
@@ -83,6 +91,62 @@ indirect enum RegexNode: Sendable, Hashable {
     case start
     /// `$`: the end of the text.
     case end
+}
+
+extension RegexNode {
+    /// Byte strings that every match contains: runs of single bytes the pattern requires one
+    /// after another (letters of a case-insensitive pattern are two-byte sets, so they end a
+    /// run). A text holding one of them nowhere cannot match, which lets a search skip texts
+    /// without running the automaton.
+    var requiredRuns: [[UInt8]] {
+        var runs: [[UInt8]] = []
+        var current: [UInt8] = []
+        func endRun() {
+            if !current.isEmpty { runs.append(current) }
+            current = []
+        }
+        func walk(_ node: RegexNode) {
+            switch node {
+            case .bytes(let set):
+                if let byte = set.single { current.append(byte) } else { endRun() }
+            case .sequence(let items):
+                for item in items { walk(item) }
+            case .start, .end:
+                break // zero width: the bytes either side stay adjacent
+            case .repeated(let inner, let low, _):
+                endRun()
+                if low >= 1 { runs += inner.requiredRuns }
+            case .choice:
+                endRun()
+            }
+        }
+        walk(self)
+        endRun()
+        return runs
+    }
+}
+
+extension RegexNode {
+    /// The single bytes a match must start with right after a leading `^` (empty when the
+    /// pattern is not anchored or starts with a choice, class or repetition).
+    var anchoredPrefix: [UInt8] {
+        var items: [RegexNode] = [self]
+        // Flatten leading sequences: `^` must come first.
+        while case .sequence(let inner)? = items.first { items = inner + items.dropFirst() }
+        guard case .start? = items.first else { return [] }
+        var prefix: [UInt8] = []
+        var rest = Array(items.dropFirst())
+        while let next = rest.first {
+            if case .sequence(let inner) = next {
+                rest = inner + rest.dropFirst()
+                continue
+            }
+            guard case .bytes(let set) = next, let byte = set.single else { break }
+            prefix.append(byte)
+            rest.removeFirst()
+        }
+        return prefix
+    }
 }
 
 /// Why a regular expression cannot be compiled.
@@ -242,7 +306,7 @@ struct RegexParser {
             let low: UInt8
             if byte == UInt8(ascii: "\\") {
                 let escaped = try parseEscape(inClass: true)
-                guard let single = Self.single(escaped) else {
+                guard let single = escaped.single else {
                     set.formUnion(escaped)
                     continue
                 }
@@ -256,7 +320,7 @@ struct RegexParser {
                 index += 1
                 var high = next
                 if next == UInt8(ascii: "\\") {
-                    guard let single = Self.single(try parseEscape(inClass: true)) else {
+                    guard let single = try parseEscape(inClass: true).single else {
                         throw RegexError(message: "invalid range in character class")
                     }
                     high = single
@@ -268,16 +332,6 @@ struct RegexParser {
             }
         }
         return negated ? set.inverted : set
-    }
-
-    /// The one byte in `set`, if it holds exactly one.
-    private static func single(_ set: ByteSet) -> UInt8? {
-        var found: UInt8?
-        for byte in 0...255 where set.contains(UInt8(byte)) {
-            if found != nil { return nil }
-            found = UInt8(byte)
-        }
-        return found
     }
 
     private mutating func parseEscape(inClass: Bool) throws(RegexError) -> ByteSet {

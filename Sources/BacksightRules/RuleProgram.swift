@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What matching needs for one choice of reported rules: the automata over the patterns those
 /// rules (and the rules they `match:`) use, and an index from patterns to the rules they can
 /// trigger, so rules that cannot match are never evaluated.
@@ -10,11 +12,12 @@ struct RuleProgram: Sendable {
     let catalog: RuleCatalog
     /// The rules whose findings are reported, ascending.
     let reporting: [Int]
-    /// Patterns used by reporting rules outside payload scope (searched in an ELF subject's bytes).
+    /// Patterns used by reporting rules outside payload scope.
     let subjectPatterns: PatternIndex
-    /// Patterns used by `file`-scope rules only: all a subject without an ELF model or scope
-    /// instances is searched for, since rules of the other scopes never match one.
-    let fileScopePatterns: PatternIndex
+    /// The reporting rules outside payload scope that use patterns, each with every pattern it
+    /// needs (its own and those of the rules it `match:`es), ascending by rule.
+    let patternUsers: [PatternUser]
+    private let narrowedIndexes = PatternIndexCache()
     /// Patterns used by payload-scope rules (searched in each payload's bytes).
     let payloadPatterns: PatternIndex
     /// Reporting rules without a trigger, ascending, by scope.
@@ -39,7 +42,7 @@ struct RuleProgram: Sendable {
         var untriggered: [Scope: [Int]] = [:]
         var triggeredBy: [Int: [Int]] = [:]
         var subjectMembers = Set<Int>()
-        var fileScopeMembers = Set<Int>()
+        var users: [PatternUser] = []
         var payloadMembers = Set<Int>()
         var usage = Usage()
         var byScope: [Scope: Set<String>] = [:]
@@ -56,13 +59,17 @@ struct RuleProgram: Sendable {
             Self.collect(rule: rule, catalog: catalog, visited: &visited, patterns: &patterns, usage: &ruleUsage)
             byScope[scope, default: []].formUnion(ruleUsage.characteristics)
             usage.merge(ruleUsage)
-            if scope == .payload { payloadMembers.formUnion(patterns) } else { subjectMembers.formUnion(patterns) }
-            if scope == .file { fileScopeMembers.formUnion(patterns) }
+            if scope == .payload {
+                payloadMembers.formUnion(patterns)
+            } else {
+                subjectMembers.formUnion(patterns)
+                if !patterns.isEmpty { users.append(PatternUser(rule: rule, scope: scope, patterns: patterns)) }
+            }
         }
         self.untriggered = untriggered
         self.triggeredBy = triggeredBy
         subjectPatterns = PatternIndex(members: subjectMembers.sorted(), patterns: catalog.patterns)
-        fileScopePatterns = PatternIndex(members: fileScopeMembers.sorted(), patterns: catalog.patterns)
+        patternUsers = users
         payloadPatterns = PatternIndex(members: payloadMembers.sorted(), patterns: catalog.patterns)
         hasPayloadRules = reporting.contains { catalog.rules[$0].metadata.scope == .payload }
         needsStrings = usage.strings
@@ -71,6 +78,25 @@ struct RuleProgram: Sendable {
         characteristicsByScope = byScope
         metrics = usage.metrics
         symbolNames = NameFilter(usage.symbolNames)
+    }
+
+    /// The patterns worth searching a subject for: those of the rules of `scopes` that `mayHold`
+    /// (a test of the rule's cheap leaves: file type, section, path, …) does not rule out. Nil
+    /// when no pattern is needed. An ELF shared library is then never searched for the patterns
+    /// of a rule that requires a kernel module, nor a text file for those of ELF-scope rules.
+    func patterns(scopes: [Scope], mayHold: (Int) -> Bool) -> PatternIndex? {
+        var needed = Set<Int>()
+        var everyUser = true
+        for user in patternUsers {
+            if scopes.contains(user.scope), mayHold(user.rule) {
+                needed.formUnion(user.patterns)
+            } else {
+                everyUser = false
+            }
+        }
+        if needed.isEmpty { return nil }
+        if everyUser { return subjectPatterns }
+        return narrowedIndexes.index(members: needed.sorted(), patterns: catalog.patterns)
     }
 
     /// The reporting rules worth evaluating on a buffer with these hits, limited to `scopes`, ascending.
@@ -103,6 +129,13 @@ struct RuleProgram: Sendable {
             metrics.formUnion(other.metrics)
             symbolNames.formUnion(other.symbolNames)
         }
+    }
+
+    /// A rule that uses patterns, and all the patterns it needs.
+    struct PatternUser: Sendable {
+        let rule: Int
+        let scope: Scope
+        let patterns: Set<Int>
     }
 
     private static func trigger(of rule: Int, catalog: RuleCatalog, memo: inout [Int: Set<Int>?]) -> Set<Int>? {
@@ -161,5 +194,22 @@ struct RuleProgram: Sendable {
             default: break
             }
         }
+    }
+}
+
+/// Pattern indexes over the subsets of a program's patterns that subjects need, each built on
+/// first use and shared by every scanning thread. Few subsets occur (they follow the rules'
+/// cheap leaves); past `capacity` distinct ones, further subsets are built per subject.
+final class PatternIndexCache: Sendable {
+    static let capacity = 64
+    private let indexes = Mutex<[[Int]: PatternIndex]>([:])
+
+    func index(members: [Int], patterns: [PatternSpec]) -> PatternIndex {
+        if let known = indexes.withLock({ $0[members] }) { return known }
+        let built = PatternIndex(members: members, patterns: patterns)
+        indexes.withLock { cache in
+            if cache.count < Self.capacity { cache[members] = built }
+        }
+        return built
     }
 }

@@ -60,6 +60,9 @@ public struct ScanSubject: @unchecked Sendable {
     public var instances: [ScopeInstance]
     /// Decoded payloads, matched by `payload`-scope rules.
     public var payloads: [ScanSubject]
+    /// Characteristics that cost an analysis of their own, computed the first time a rule
+    /// reads one (most files never get that far), keyed by name.
+    public var deferredCharacteristics: [String: DeferredCharacteristic] = [:]
     /// Printable strings, when the engine already extracted them; otherwise `match` extracts
     /// them itself, and only if a rule reaches a regex `string` leaf.
     public var strings: [PrintableString]?
@@ -75,5 +78,27 @@ public struct ScanSubject: @unchecked Sendable {
         self.instances = instances
         self.payloads = payloads
         self.strings = strings
+    }
+}
+
+/// A file-level characteristic computed on first use and then kept: an analysis too costly to
+/// run on every file before the rules that read it have ruled the file out by cheaper facts.
+/// Used by one matching thread at a time, like the subject that holds it.
+public final class DeferredCharacteristic: @unchecked Sendable {
+    private let compute: () -> [Evidence]?
+    private var computed: [Evidence]??
+
+    /// `compute` returns the evidence when the characteristic holds, nil when it does not. It
+    /// runs at most once, during a `match` call, so it may use the subject's bytes.
+    public init(_ compute: @escaping () -> [Evidence]?) {
+        self.compute = compute
+    }
+
+    /// The evidence, computing it on the first call.
+    public var evidence: [Evidence]? {
+        if let computed { return computed }
+        let result = compute()
+        computed = .some(result)
+        return result
     }
 }

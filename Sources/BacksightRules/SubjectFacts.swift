@@ -4,8 +4,8 @@ import BacksightELF
 /// only when a leaf first asks for it. Local to one call and one thread.
 final class SubjectFacts {
     let subject: ScanSubject
-    /// The verified pattern hits in the subject's bytes.
-    let hits: PatternHits
+    /// The verified pattern hits in the subject's bytes (set once the search has run).
+    var hits: PatternHits
     /// The exact symbol names rules look up; name indexes keep only names that pass it.
     private let names: NameFilter
 
