@@ -66,6 +66,7 @@ struct FileAnalyzer: Sendable {
         let features = Features(bytes, deadline: deadline)
         var report = FileReport(path: path, kind: features.kind, size: UInt64(bytes.count), sha256: features.sha256)
         var subject = ScanSubject(path: path, bytes: bytes)
+        if features.kind == .text || features.kind == .data { subject.contentKind = features.kind == .text ? .text : .data }
         switch features.elf {
         case let .success(elf):
             report.architecture = elf.header.architecture
@@ -121,6 +122,6 @@ struct FileAnalyzer: Sendable {
     static func sha256(_ bytes: UnsafeRawBufferPointer) -> String {
         var hasher = SHA256()
         hasher.update(bufferPointer: bytes)
-        return hexString(hasher.finalize())
+        return hasher.finalize().withUnsafeBytes { hexString($0) }
     }
 }

@@ -13,16 +13,11 @@ public enum FileKind: String, Sendable, Codable, CaseIterable {
     case blockDevice = "block-device"
     case unknown
 
-    /// Recognises bytes: ELF magic, text (no NUL and mostly printable in the first 8 KiB), else data.
+    /// Recognises bytes: ELF magic, else text or data as ``ContentKind/classify(_:)`` (the
+    /// rules' `type: text`) says.
     public static func recognise(_ bytes: UnsafeRawBufferPointer) -> FileKind {
         if bytes.isEmpty { return .empty }
         if ELFReader.hasELFMagic(bytes) { return .elf }
-        let sample = bytes.prefix(8192)
-        var printable = 0
-        for byte in sample {
-            if byte == 0 { return .data }
-            if byte >= 0x20 || byte == 0x09 || byte == 0x0a || byte == 0x0d || byte >= 0x80 { printable += 1 }
-        }
-        return printable * 100 >= sample.count * 95 ? .text : .data
+        return ContentKind.classify(bytes) == .text ? .text : .data
     }
 }

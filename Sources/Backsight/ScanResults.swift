@@ -49,7 +49,11 @@ final class ScanRun: Sendable {
     let jobs: Int
     let maximumFileSize: UInt64
     let rootIsFile: Bool
-    let work: BoundedQueue<WalkItem>
+    /// Walked entries, handed to the workers a few at a time: the walker spends a few
+    /// system calls per file, a worker often less on a small one, so handing files over one by
+    /// one would put a worker to sleep and wake it again for nearly every file.
+    let work: BoundedQueue<[WalkItem]>
+    static let walkBatch = 8
     let room: DispatchSemaphore
     let cancelled = Atomic<Bool>(false)
     let finishedWorkers = Atomic<Int>(0)
@@ -60,7 +64,8 @@ final class ScanRun: Sendable {
         self.analyzer = analyzer
         self.jobs = jobs
         self.maximumFileSize = maximumFileSize
-        work = BoundedQueue(capacity: jobs * 4)
+        // Each waiting entry may hold an open descriptor: at most 8 × 64 of them.
+        work = BoundedQueue(capacity: min(jobs * 2, 64))
         // Start at 0 and signal up to the capacity: libdispatch traps when a semaphore is freed
         // with a value below the one it was created with, which is what a scan stopped early
         // leaves behind (workers took room the consumer never gave back).
@@ -72,14 +77,20 @@ final class ScanRun: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: [FileReport].self, bufferingPolicy: .unbounded)
         continuation.onTermination = { [self] _ in cancel() }
         Thread.detachNewThread { [self] in
+            var pending: [WalkItem] = []
             do throws(WalkError) {
                 try walker.walk { item in
-                    !cancelled.load(ordering: .relaxed) && work.put(item)
+                    guard !cancelled.load(ordering: .relaxed) else { return false }
+                    pending.append(item)
+                    guard pending.count >= Self.walkBatch else { return true }
+                    defer { pending = [] }
+                    return work.put(pending)
                 }
             } catch {
                 // The root changed between the check in `Scanner.scan(root:)` and the walk.
-                _ = work.put(.skipped(path: RelativePath(bytes: []), kind: .unknown, reason: error.skipReason))
+                pending.append(.skipped(path: RelativePath(bytes: []), kind: .unknown, reason: error.skipReason))
             }
+            if !pending.isEmpty { _ = work.put(pending) }
             work.close()
         }
         for _ in 0..<jobs {
@@ -96,9 +107,11 @@ final class ScanRun: Sendable {
                 }
                 // A worker about to wait for work first sends what it holds, so reports never
                 // sit in a batch while the scan is idle.
-                while let item = work.take(beforeWaiting: { _ = batch.send() }) {
-                    // Container members are delivered while the container is read, then the container.
-                    if !batch.add(self.report(for: item, buffer: buffer, members: batch.add)) { break }
+                scanning: while let items = work.take(beforeWaiting: { _ = batch.send() }) {
+                    for item in items {
+                        // Container members are delivered while the container is read, then the container.
+                        if !batch.add(self.report(for: item, buffer: buffer, members: batch.add)) { break scanning }
+                    }
                 }
                 _ = batch.send()
                 if finishedWorkers.add(1, ordering: .acquiringAndReleasing).newValue == jobs {

@@ -44,14 +44,17 @@ struct ByteView {
 
 /// Lower-case hexadecimal digits of `bytes`, two per byte (build ids, digests).
 public func hexString<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-    let digits = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    out.reserveCapacity(bytes.underestimatedCount * 2)
-    for byte in bytes {
-        out.append(digits[Int(byte >> 4)])
-        out.append(digits[Int(byte & 0xf)])
+    let digits: StaticString = "0123456789abcdef"
+    let bytes = Array(bytes)
+    return String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+        digits.withUTF8Buffer { digits in
+            for (index, byte) in bytes.enumerated() {
+                out[2 * index] = digits[Int(byte >> 4)]
+                out[2 * index + 1] = digits[Int(byte & 0xf)]
+            }
+        }
+        return bytes.count * 2
     }
-    return String(decoding: out, as: UTF8.self)
 }
 
 /// Shannon entropy in bits per byte.

@@ -60,6 +60,9 @@ public struct ScanSubject: @unchecked Sendable {
     public var instances: [ScopeInstance]
     /// Decoded payloads, matched by `payload`-scope rules.
     public var payloads: [ScanSubject]
+    /// Whether the bytes are text, when the engine already looked (the `type: text` leaf);
+    /// nil lets matching classify them itself.
+    public var contentKind: ContentKind?
     /// Characteristics that cost an analysis of their own, computed the first time a rule
     /// reads one (most files never get that far), keyed by name.
     public var deferredCharacteristics: [String: DeferredCharacteristic] = [:]
@@ -100,5 +103,29 @@ public final class DeferredCharacteristic: @unchecked Sendable {
         let result = compute()
         computed = .some(result)
         return result
+    }
+}
+
+/// Text or data: what the `type: text` and `type: data` leaves test in files that are not ELF.
+public enum ContentKind: String, Sendable {
+    case text
+    case data
+
+    /// How many leading bytes decide.
+    public static let sampleSize = 8192
+
+    /// Text has no NUL and under 5% control bytes (other than tab, line feed, form feed,
+    /// carriage return and escape) in its first ``sampleSize`` bytes; bytes above 0x7f count
+    /// as text, so UTF-8 is text.
+    public static func classify(_ bytes: UnsafeRawBufferPointer) -> ContentKind {
+        let sample = UnsafeRawBufferPointer(rebasing: bytes.prefix(sampleSize))
+        var control = 0
+        for byte in sample {
+            if byte == 0 { return .data }
+            if (byte < 0x20 && byte != 0x09 && byte != 0x0a && byte != 0x0c && byte != 0x0d && byte != 0x1b) || byte == 0x7f {
+                control += 1
+            }
+        }
+        return control * 20 < sample.count ? .text : .data
     }
 }

@@ -51,19 +51,11 @@ final class SubjectFacts {
     /// regexes run over these bytes, and only matches become `String`s.
     lazy var stringSpans: [PrintableSpan] = PrintableStrings.spans(in: subject.bytes, model: elf)
 
-    /// `text` or `data` for non-ELF subjects (nil for ELF and for empty buffers): text has no NUL
-    /// and under 5% control bytes other than whitespace in its first 4 KiB.
+    /// `text` or `data` for non-ELF subjects (nil for ELF and for empty buffers), as the engine
+    /// recognised it or else by ``ContentKind/classify(_:)``.
     lazy var contentKind: String? = {
         guard elf == nil, !subject.bytes.isEmpty else { return nil }
-        let sample = UnsafeRawBufferPointer(rebasing: subject.bytes.prefix(4096))
-        var control = 0
-        for byte in sample {
-            if byte == 0 { return "data" }
-            if (byte < 0x20 && byte != 0x09 && byte != 0x0a && byte != 0x0c && byte != 0x0d && byte != 0x1b) || byte == 0x7f {
-                control += 1
-            }
-        }
-        return control * 20 < sample.count ? "text" : "data"
+        return (subject.contentKind ?? ContentKind.classify(subject.bytes)).rawValue
     }()
 
     /// Names of the symbols passing `include` that rules look up exactly, with their first index.

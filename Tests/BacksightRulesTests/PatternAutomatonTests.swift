@@ -24,6 +24,36 @@ final class PatternAutomatonTests: XCTestCase {
         }
     }
 
+    /// A few atoms of four bytes or more take the skipping search; it must report exactly
+    /// what a naive search finds, overlaps, atoms that start or end another, and matches at
+    /// both ends of the buffer included.
+    func testSkipSearchAgreesWithNaiveSearch() {
+        var random = SeededBytes(seed: 7)
+        let alphabet: [UInt8] = [0x61, 0x62, 0x63]
+        for round in 0..<60 {
+            var atoms = (0..<(1 + round % SkipSearch.maximumAtoms)).map { index in random.bytes(4 + (index + round) % 6, alphabet: alphabet) }
+            if round % 3 == 0, let first = atoms.first { atoms.append(first + [0x61]) }  // one atom starts another
+            if round % 5 == 0, let first = atoms.first { atoms.append([0x62] + first) }  // one atom ends another
+            atoms = Array(atoms.prefix(SkipSearch.maximumAtoms))
+            XCTAssertNotNil(SkipSearch(atoms: atoms))
+            var haystack = random.bytes([0, 3, 4, 9, 300, 5000][round % 6], alphabet: alphabet)
+            if haystack.count > 20, let atom = atoms.last {
+                haystack.replaceSubrange(0 ..< atom.count, with: atom)
+                haystack.replaceSubrange(haystack.count - atom.count ..< haystack.count, with: atom)
+            }
+            let automaton = PatternAutomaton(atoms: atoms)
+            var found: [[Int]] = Array(repeating: [], count: atoms.count)
+            haystack.withUnsafeBytes { buffer in
+                automaton.scan(buffer) { atom, start in found[atom].append(start) }
+            }
+            for (number, atom) in atoms.enumerated() {
+                XCTAssertEqual(found[number].sorted(), naiveOccurrences(of: atom, in: haystack), "round \(round), atom \(atom)")
+            }
+        }
+        XCTAssertNil(SkipSearch(atoms: [[1, 2, 3]]), "a three-byte atom keeps the automaton")
+        XCTAssertNil(SkipSearch(atoms: Array(repeating: [1, 2, 3, 4], count: SkipSearch.maximumAtoms + 1)))
+    }
+
     /// Large buffers are walked in four interleaved lanes; occurrences that straddle a lane
     /// boundary must be reported exactly once.
     func testLaneBoundariesLoseAndDuplicateNothing() {
