@@ -80,6 +80,8 @@ private struct ModelBuilder {
     /// Symbol names by (symbol table section index, symbol index), for relocations.
     var symbolNames: [Int: [String]] = [:]
     var symbolsByTable: [Int: [ELFSymbol]] = [:]
+    /// The symbol table (section index) of each relocation section, by name.
+    var symbolTableOfRelocationSection: [String: Int] = [:]
 
     var isRelocatable: Bool { header.type == "REL" }
     var wordSize: Int { header.is64Bit ? 8 : 4 }
@@ -331,6 +333,7 @@ private struct ModelBuilder {
                 continue
             }
             let names = symbolNames[Int(section.link)] ?? []
+            if symbolTableOfRelocationSection[section.name] == nil { symbolTableOfRelocationSection[section.name] = Int(section.link) }
             let target = isRelocatable && Int(section.info) < sections.count && section.info > 0 ? sections[Int(section.info)].name : nil
             let count = data.pointee.d_size / recordSize
             relocations.reserveCapacity(relocations.count + count)
@@ -530,8 +533,8 @@ private struct ModelBuilder {
     }
 
     func symbol(forRelocation relocation: ELFRelocation) -> ELFSymbol? {
-        guard let section = sections.first(where: { $0.name == relocation.section }),
-              let table = symbolsByTable[Int(section.link)], Int(relocation.symbolIndex) < table.count else { return nil }
+        guard let link = symbolTableOfRelocationSection[relocation.section],
+              let table = symbolsByTable[link], Int(relocation.symbolIndex) < table.count else { return nil }
         return table[Int(relocation.symbolIndex)]
     }
 
@@ -598,7 +601,15 @@ private struct ModelBuilder {
             turn += 1
             note(address: symbol.value, ifunc: symbol.name, source: "symbol", sectionIndex: symbol.sectionIndex)
         }
-        for relocation in relocations where relocation.type.hasSuffix("_IRELATIVE") || relocation.type == "R_PPC64_JMP_IREL" {
+        // Decided once per relocation type, not per relocation.
+        var typeIsIRelative: [UInt32: Bool] = [:]
+        func isIRelative(_ relocation: ELFRelocation) -> Bool {
+            if let known = typeIsIRelative[relocation.typeNumber] { return known }
+            let answer = relocation.type.hasSuffix("_IRELATIVE") || relocation.type == "R_PPC64_JMP_IREL"
+            typeIsIRelative[relocation.typeNumber] = answer
+            return answer
+        }
+        for relocation in relocations where isIRelative(relocation) {
             if shouldLeaveLoop(turn, reading: "IRELATIVE relocations") { break }
             turn += 1
             guard let addend = relocation.addend else { continue }

@@ -17,7 +17,9 @@ struct SourceNode {
     /// Parses the single YAML document in `text`; nil for an empty document.
     static func parse(_ text: String, file: String) throws(RuleCompileError) -> SourceNode? {
         do {
-            guard let node = try Yams.compose(yaml: text) else { return nil }
+            // Every scalar is read as text, so the basic resolver (no implicit int, bool or
+            // float tags, each of which costs a regular expression per scalar) is enough.
+            guard let node = try Yams.compose(yaml: text, .basic) else { return nil }
             return SourceNode(node: node, file: file)
         } catch let yamlError as YamlError {
             throw Self.translate(yamlError, file: file)

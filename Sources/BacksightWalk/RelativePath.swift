@@ -27,6 +27,10 @@ public struct RelativePath: Sendable, Hashable, Comparable, CustomStringConverti
     public var isPlainText: Bool { description.utf8.elementsEqual(bytes) }
 
     public static func escape(_ bytes: [UInt8]) -> String {
+        // Most paths are plain printable ASCII and stay as they are.
+        if bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "\\") }) {
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var out = ""
         var index = 0
         while index < bytes.count {
