@@ -413,7 +413,9 @@ old = ""
 if os.path.exists(results):
     old = open(results).read()
     if old.startswith("# Backsight benchmark results"):
+        # Keep the file's own preamble (it may point at other measurements) above the sections.
         i = old.find("\n## ")
+        header = old[:i + 1] if i >= 0 else old.rstrip("\n") + "\n\n"
         old = old[i + 1:] if i >= 0 else ""
 with open(results + ".tmp", "w") as f:
     f.write(header + section + ("\n" + old if old else ""))
