@@ -3,9 +3,9 @@ import Foundation
 import Synchronization
 
 /// The reports of a running scan, as an `AsyncSequence`. The walk and the analysis run on
-/// their own threads; at most a few reports wait for the consumer at any time, so a slow
-/// consumer slows the scan rather than growing memory. Stopping the iteration early stops
-/// the scan.
+/// their own threads; reports reach the consumer in small batches (a few hundred reports at
+/// most wait at any time), so a slow consumer slows the scan rather than growing memory.
+/// Stopping the iteration early stops the scan.
 public struct ScanResults: AsyncSequence, Sendable {
     public typealias Element = FileReport
 
@@ -109,6 +109,8 @@ final class ScanRun: Sendable {
                 // sit in a batch while the scan is idle.
                 scanning: while let items = work.take(beforeWaiting: { _ = batch.send() }) {
                     for item in items {
+                        // What a large file would hold back goes first.
+                        if case let .file(file) = item, file.size >= ReportBatch.largeFile, !batch.send() { break scanning }
                         // Container members are delivered while the container is read, then the container.
                         if !batch.add(self.report(for: item, buffer: buffer, members: batch.add)) { break scanning }
                     }
@@ -163,11 +165,13 @@ final class ScanRun: Sendable {
 }
 
 /// The finished reports of one worker, handed to the consumer together: one semaphore wait
-/// and one stream yield per batch instead of per file. A batch goes when it is full, when its
-/// oldest report has waited `maximumDelay`, or when the worker is about to wait for work.
+/// and one stream yield per batch instead of per file. A batch goes when it is full, when a
+/// report is added after the oldest has waited `maximumDelay`, before the worker starts on a
+/// file of `largeFile` bytes or more, or when the worker is about to wait for work.
 final class ReportBatch {
     static let capacity = 64
     static let maximumDelay = Duration.milliseconds(50)
+    static let largeFile: UInt64 = 4 << 20
 
     private var reports: [FileReport] = []
     private var oldest: ContinuousClock.Instant?
