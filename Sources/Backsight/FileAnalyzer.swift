@@ -66,7 +66,7 @@ struct FileAnalyzer: Sendable {
         let features = Features(bytes, deadline: deadline)
         var report = FileReport(path: path, kind: features.kind, size: UInt64(bytes.count), sha256: features.sha256)
         var subject = ScanSubject(path: path, bytes: bytes)
-        if features.kind == .text || features.kind == .data { subject.contentKind = features.kind == .text ? .text : .data }
+        subject.contentKind = ContentKind(rawValue: features.kind.rawValue)
         switch features.elf {
         case let .success(elf):
             report.architecture = elf.header.architecture

@@ -57,6 +57,23 @@ public func hexString<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Ele
     }
 }
 
+/// The first offset where `needle` occurs in `haystack` and `accept` takes that offset; nil
+/// when there is none or `needle` is empty. `memchr` to each candidate first byte, then a
+/// comparison.
+public func firstOffset(of needle: [UInt8], in haystack: UnsafeRawBufferPointer, where accept: (Int) -> Bool = { _ in true }) -> Int? {
+    guard let first = needle.first, let base = haystack.baseAddress, haystack.count >= needle.count else { return nil }
+    let lastStart = haystack.count - needle.count
+    var position = 0
+    while position <= lastStart {
+        guard let hit = memchr(base + position, Int32(first), lastStart - position + 1) else { return nil }
+        let start = base.distance(to: UnsafeRawPointer(hit))
+        let matched = needle.withUnsafeBytes { $0.baseAddress.map { memcmp(base + start, $0, needle.count) == 0 } ?? false }
+        if matched, accept(start) { return start }
+        position = start + 1
+    }
+    return nil
+}
+
 /// Shannon entropy in bits per byte.
 public func shannonEntropy(_ bytes: UnsafeRawBufferPointer) -> Double {
     guard let base = bytes.baseAddress, !bytes.isEmpty else { return 0 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import BacksightELF
 
 /// A regular expression compiled once, at rule-compile time, to a deterministic automaton over
 /// bytes: a search costs one table lookup per byte, never backtracks, allocates nothing and
@@ -87,25 +83,9 @@ struct CompiledRegex: Sendable, CustomStringConvertible {
     /// runs of `bytes` between separator bytes, so a pattern anchored with `^` can match only
     /// where its first bytes follow a separator or start `bytes`.
     func mayMatch(within bytes: UnsafeRawBufferPointer, separatedBy isSeparator: ((UInt8) -> Bool)? = nil) -> Bool {
-        guard requiredRuns.allSatisfy({ Self.occurs($0, in: bytes) { _ in true } }) else { return false }
+        guard requiredRuns.allSatisfy({ firstOffset(of: $0, in: bytes) != nil }) else { return false }
         guard let isSeparator, !anchoredPrefix.isEmpty else { return true }
-        return Self.occurs(anchoredPrefix, in: bytes) { start in start == 0 || isSeparator(bytes[start - 1]) }
-    }
-
-    /// Whether `needle` (not empty) occurs in `haystack` at a start `accept` takes: `memchr` to
-    /// each candidate first byte, then a comparison.
-    private static func occurs(_ needle: [UInt8], in haystack: UnsafeRawBufferPointer, where accept: (Int) -> Bool) -> Bool {
-        guard let first = needle.first, let base = haystack.baseAddress, haystack.count >= needle.count else { return false }
-        let lastStart = haystack.count - needle.count
-        var position = 0
-        while position <= lastStart {
-            guard let hit = memchr(base + position, Int32(first), lastStart - position + 1) else { return false }
-            let start = base.distance(to: UnsafeRawPointer(hit))
-            let matched = needle.withUnsafeBytes { $0.baseAddress.map { memcmp(base + start, $0, needle.count) == 0 } ?? false }
-            if matched, accept(start) { return true }
-            position = start + 1
-        }
-        return false
+        return firstOffset(of: anchoredPrefix, in: bytes) { start in start == 0 || isSeparator(bytes[start - 1]) } != nil
     }
 
     /// Whether `bytes` contain a match.

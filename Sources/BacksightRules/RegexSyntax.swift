@@ -62,10 +62,12 @@ struct ByteSet: Sendable, Hashable {
 
     /// The one byte in the set, if it holds exactly one.
     var single: UInt8? {
-        let counts = [words.0, words.1, words.2, words.3].map(\.nonzeroBitCount)
-        guard counts.reduce(0, +) == 1, let word = counts.firstIndex(of: 1) else { return nil }
-        let bits = [words.0, words.1, words.2, words.3][word]
-        return UInt8(word * 64 + bits.trailingZeroBitCount)
+        var found: UInt8?
+        for (index, word) in [words.0, words.1, words.2, words.3].enumerated() where word != 0 {
+            guard found == nil, word.nonzeroBitCount == 1 else { return nil }
+            found = UInt8(index * 64 + word.trailingZeroBitCount)
+        }
+        return found
     }
 
     /// The set with both cases of every ASCII letter in it.

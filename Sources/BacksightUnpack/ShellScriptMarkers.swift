@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import BacksightELF
 
 /// Recognises decoded bytes that are a shell script, by what such scripts contain: an
 /// interpreter line, `####Name####` marker lines that frame a script inside other text, and the
@@ -19,16 +15,11 @@ enum ShellScriptMarkers {
     /// The markers found (each once, with its first offset), or nil when the bytes are not
     /// text or show fewer than three distinct markers and no interpreter line.
     static func find(in bytes: UnsafeRawBufferPointer) -> [FactEvidence]? {
-        guard let base = bytes.baseAddress, !bytes.isEmpty, isText(bytes) else { return nil }
+        guard !bytes.isEmpty, isText(bytes) else { return nil }
         var found: [FactEvidence] = []
         var interpreter = false
         for marker in markers {
-            let offset: Int? = marker.text.utf8CString.withUnsafeBufferPointer { pattern in
-                let length = pattern.count - 1
-                guard let hit = search(base, bytes.count, pattern.baseAddress, length) else { return nil }
-                return base.distance(to: hit)
-            }
-            guard let offset else { continue }
+            guard let offset = firstOffset(of: Array(marker.text.utf8), in: bytes) else { continue }
             if marker.meaning == "interpreter line" {
                 guard offset == 0 else { continue }
                 interpreter = true
@@ -70,20 +61,6 @@ enum ShellScriptMarkers {
             if byte < 0x20, byte != 0x09, byte != 0x0A, byte != 0x0D, byte != 0x0C { control += 1 }
         }
         return control * 20 <= sample.count
-    }
-
-    /// The first occurrence of `length` bytes at `pattern` in the buffer.
-    private static func search(_ base: UnsafeRawPointer, _ count: Int, _ pattern: UnsafePointer<CChar>?, _ length: Int) -> UnsafeRawPointer? {
-        guard let pattern, length > 0 else { return nil }
-        let first = Int32(UInt8(bitPattern: pattern[0]))
-        var position = 0
-        while position + length <= count, let hit = memchr(base + position, first, count - position) {
-            let offset = base.distance(to: UnsafeRawPointer(hit))
-            guard offset + length <= count else { return nil }
-            if memcmp(hit, pattern, length) == 0 { return UnsafeRawPointer(hit) }
-            position = offset + 1
-        }
-        return nil
     }
 }
 
