@@ -12,9 +12,16 @@ final class CLITests: XCTestCase {
     private func run(_ arguments: [String], as user: String? = nil) throws -> Outcome {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: Self.binary), "build the CLI first: swift build")
         let process = Process()
+        var rulesCopy: URL?
+        defer { if let rulesCopy { try? FileManager.default.removeItem(at: rulesCopy.deletingLastPathComponent()) } }
         if let user {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
             process.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", Self.binary] + arguments
+            // The checkout may sit in a directory only its owner can enter (a `mktemp -d`
+            // clone): the unprivileged user reads a copy of the rules from where it can.
+            let rules = try Self.readableCopyOfRules()
+            rulesCopy = rules
+            process.environment = ProcessInfo.processInfo.environment.merging(["BACKSIGHT_RULES": rules.path]) { $1 }
         } else {
             process.executableURL = URL(fileURLWithPath: Self.binary)
             process.arguments = arguments
@@ -29,6 +36,16 @@ final class CLITests: XCTestCase {
         let error = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Outcome(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self), error: String(decoding: error, as: UTF8.self))
+    }
+
+    /// A copy of the bundled rules in a fresh world-readable directory; returns the copy.
+    private static func readableCopyOfRules() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("backsight-rules-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false,
+                                                attributes: [.posixPermissions: 0o755])
+        let copy = directory.appendingPathComponent("Rules")
+        try FileManager.default.copyItem(at: Checkout.rules, to: copy)
+        return copy
     }
 
     func testHostileTreeJSONLinesAndExitCode() throws {
