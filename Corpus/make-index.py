@@ -33,9 +33,10 @@ R = {
     "pamcfg": "rootfs/pam-config-flagged-module",
     "pammissing": "rootfs/pam-config-missing-module",
     "kernel": "kernel/syscall-table-hook",
+    "ctor": "supply-chain/constructor-rewrites-loaded-objects",
 }
-IFUNC_RULES = [R["got"], R["stack"], R["loader"]]
-ELF_RULES = [R[k] for k in ("got", "stack", "loader", "xzobj", "hiding", "xor", "masq",
+IFUNC_RULES = [R["got"], R["stack"], R["loader"], R["ctor"]]
+ELF_RULES = [R[k] for k in ("got", "stack", "loader", "ctor", "xzobj", "hiding", "xor", "masq",
                             "pam", "rsa", "kernel")]
 BLOB_RULES = [R[k] for k in ("corruptname", "swap", "filler", "embedded")]
 
@@ -181,6 +182,41 @@ for a in IFUNC_ARCHS:
          "from libgcc, statically linked)." if a == "x86_64" else
          "popcount_resolve tests the hwcap argument; sum_resolve calls getauxval(AT_HWCAP).") +
         " Each resolver returns one of two local implementations. Hard negative for the IFUNC rules.")
+
+for a in IFUNC_ARCHS:
+    add("ifunc/xz-frame-handoff/%s/libcrc_frame.so" % a, "ifunc-stack-handoff", a,
+        "elf-shared-object", "malicious", [R["stack"]], [R["got"], R["loader"]],
+        [P(["--dyn-syms", "-W"], "IFUNC +GLOBAL +DEFAULT +[0-9]+ crc_fast")],
+        "Stripped. The resolver passes the leaf, four feature-word addresses and two addresses "
+        "in its own frame to an unnamed local helper (seven arguments: the last goes on the stack "
+        "on x86-64, the last three on 32-bit ARM). The helper increments a .bss counter and only "
+        "the second call goes on to a function that swaps a pointer slot found at run time from "
+        "the handed-over frame (no static address, no mprotect, no loader symbol, no target "
+        "name) and, on x86-64, calls a hidden function of its own through its GOT slot.",
+        absent=[P(["-S", "-W"], "\\.symtab")])
+
+for a in IFUNC_ARCHS:
+    add("ifunc/dispatch-cpuid-helper/%s/libdispatch_helper.so" % a, "ifunc-cpu-dispatch", a,
+        "elf-shared-object", "clean", [], IFUNC_RULES + [R["xzobj"]],
+        [P(["--dyn-syms", "-W"], "IFUNC +GLOBAL +DEFAULT +[0-9]+ data_checksum"),
+         imports("__stack_chk_fail")],
+        "Hard negative, built at -O0 with -fstack-protector-all: checksum_resolve has a canary and "
+        "passes the addresses of its locals (&eax..&edx on x86, two capability words elsewhere) to "
+        "a non-inlined helper (query_cpu / query_caps), and caches the answer in a static set "
+        "once. No counter, no GOT store, no mprotect, no loader reference.")
+
+# MIPS is left out until the code analysis follows MIPS switch tables (gp-relative entries
+# reached through `sll; addu; lw; addu gp; jr`): the DT_* cases of visit_object's switch are
+# not seen there, so in-memory-elf-parsing does not hold on the MIPS builds.
+for a in IFUNC_ARCHS:
+    add("ifunc/ctor-got-rewrite/%s/libctor_rewrite.so" % a, "constructor-got-rewrite", a,
+        "elf-shared-object", "malicious", [R["ctor"]], [R["got"], R["stack"], R["loader"]],
+        [imports("dl_iterate_phdr"), imports("mprotect"),
+         P(["-S", "-W"], "\\.init_array")],
+        "The GOT rewrite run from a constructor: at_load (.init_array) calls dl_iterate_phdr with "
+        "visit_object, which walks each object's DT_JMPREL/DT_PLTRELSZ/DT_SYMTAB/DT_STRTAB/"
+        "DT_PLTREL, matches relocation names by a djb2 hash (no target name in the file), "
+        "mprotects the page and stores its replacement into the slot. No IFUNC.")
 
 # ---- preload -------------------------------------------------------------------
 

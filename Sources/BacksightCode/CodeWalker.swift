@@ -391,13 +391,16 @@ final class CodeWalker {
         state.bounds = [:]
     }
 
-    /// Argument values at a call: registers, or for i386 the words at the stack pointer.
+    /// Argument values at a call: the argument registers in order, then the first words above
+    /// the stack pointer, where arguments beyond the registers go (all of them on i386).
     private func argumentValues(_ state: MachineState) -> [SymbolicValue] {
-        if convention.arguments.isEmpty {
-            guard case let .stack(top)? = state.registers[convention.stackPointer] else { return [] }
-            return (0..<4).map { state.stack[top &+ Int64($0 * 4)] ?? .unknown }
+        let registers = convention.arguments.map { state.registers[$0] ?? .unknown }
+        guard case let .stack(top)? = state.registers[convention.stackPointer] else { return registers }
+        let word = Int64(convention.wordSize)
+        let stacked = (0..<convention.stackArgumentCount).map {
+            state.stack[top &+ convention.stackArgumentsOffset &+ Int64($0) &* word] ?? .unknown
         }
-        return convention.arguments.map { state.registers[$0] ?? .unknown }
+        return registers + stacked
     }
 
     /// The disassembly of the instruction at a site, for evidence.

@@ -105,12 +105,19 @@ struct FactDerivation {
                 case .unknown:
                     break
                 }
-                guard let name = callee.name else { continue }
-                let isGuardFailure = KnownSymbols.stackProtector.contains(name)
-                if isRoot, isGuardFailure { note(.usesStackCanary, call.site, function, "calls \(name) when the canary changed") }
+                // A stripped object's local helpers have no name: what a call passes and whether it
+                // stays inside the object never depends on one.
+                let isGuardFailure = callee.name.map(KnownSymbols.stackProtector.contains) ?? false
                 if isRoot, !isGuardFailure, callee.isLocal {
                     note(.callsLocalFunction, call.site, function, "calls \(callee.display)")
                 }
+                if isRoot, !isGuardFailure, let position = call.arguments.firstIndex(where: { if case .stack = $0 { return true }; return false }),
+                   case let .stack(offset) = call.arguments[position] {
+                    note(.passesStackAddress, call.site, function,
+                         "passes a stack address (entry sp\(offset < 0 ? "-" : "+")0x\(hex(offset.magnitude))) as argument \(position + 1) to \(callee.display)")
+                }
+                guard let name = callee.name else { continue }
+                if isRoot, isGuardFailure { note(.usesStackCanary, call.site, function, "calls \(name) when the canary changed") }
                 if KnownSymbols.cpuFeatureFunctions.contains(name) {
                     note(.readsCPUFeatures, call.site, function, "calls \(name)")
                 }
@@ -125,11 +132,6 @@ struct FactDerivation {
                 if KnownSymbols.symbolLookup.contains(name), name != "dlvsym", let handle = call.arguments.first?.constantValue,
                    UInt64(bitPattern: handle) & wordMask == wordMask {
                     note(.dlsymRTLDNext, call.site, function, "calls \(name) with the handle RTLD_NEXT (-1)")
-                }
-                if isRoot, !isGuardFailure, let position = call.arguments.firstIndex(where: { if case .stack = $0 { return true }; return false }),
-                   case let .stack(offset) = call.arguments[position] {
-                    note(.passesStackAddress, call.site, function,
-                         "passes a stack address (entry sp\(offset < 0 ? "-" : "+")0x\(hex(offset.magnitude))) as argument \(position + 1) to \(callee.display)")
                 }
                 if KnownSymbols.comparisons.contains(name), let literal = passwordLiteral(call.arguments) {
                     note(.comparesPasswordWithLiteral, call.site, function,
