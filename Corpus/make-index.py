@@ -21,6 +21,7 @@ R = {
     "corruptname": "supply-chain/test-blob-corrupt-name-decodes",
     "swap": "supply-chain/test-blob-swap-repairs-stream",
     "filler": "supply-chain/test-blob-filler-entropy-layout",
+    "beside": "supply-chain/test-blob-beside-repaired-blob",
     "embedded": "supply-chain/embedded-compressed-elf",
     "buildscript": "supply-chain/build-script-blob-extraction",
     "hiding": "userland/preload-hiding-hooks",
@@ -38,7 +39,7 @@ R = {
 IFUNC_RULES = [R["got"], R["stack"], R["loader"], R["ctor"]]
 ELF_RULES = [R[k] for k in ("got", "stack", "loader", "ctor", "xzobj", "hiding", "xor", "masq",
                             "pam", "rsa", "kernel")]
-BLOB_RULES = [R[k] for k in ("corruptname", "swap", "filler", "embedded")]
+BLOB_RULES = [R[k] for k in ("corruptname", "swap", "filler", "beside", "embedded")]
 
 SAMPLES = []
 # Per-arch gaps, shown in notes and README.
@@ -354,12 +355,19 @@ add(B + "bad-3-corrupt_lzma2.xz", "test-blob-swap-stream", "any", "blob", "malic
     "####World#### (uses export i=..., eval, head -c, tail -c, tr, xz -dc, xz -F raw --lzma1). "
     "Swapped bytes occur both in xz/LZMA2 framing (block header, chunk header, check, index, "
     "footer) and in compressed data (see make-blobs.py output).")
-add(B + "good-large_compressed.lzma", "test-blob-filler-entropy", "any", "blob", "suspicious",
-    [R["filler"]], [], [],
+add(B + "good-large_compressed.lzma", "test-blob-filler-entropy", "any", "blob", "malicious",
+    [R["filler"], R["beside"]], [], [],
     ".lzma (alone format) decoding to 8 x [1024 bytes of one letter (A..H) + 2048 high-entropy "
     "bytes]. The high-entropy parts concatenated, tail -c +16236, tr "
     "\"\\140-\\377\\40-\\77\\0-\\37\\100-\\137\" \"\\0-\\377\", then xz -F raw --lzma1 -dc give an "
-    "inert stage-2 script (echo only).")
+    "inert stage-2 script (echo only). Beside bad-3-corrupt_lzma2.xz, which the swap repairs.")
+add("blobs/filler-alone/good-large_compressed.lzma", "test-blob-filler-entropy", "any", "blob", "suspicious",
+    [R["filler"]], [R["beside"], R["swap"]], [],
+    "The same filler/noise blob as blobs/tests/files/good-large_compressed.lzma, in a directory whose "
+    "only other file is an ordinary compressed test file: the layout alone (medium), no sibling repaired.")
+add("blobs/filler-alone/good-2-compressed.xz", "test-blob-benign", "any", "blob", "clean",
+    [], BLOB_RULES, [],
+    "An ordinary compressed text test file beside the lone filler blob.")
 add(B + "good-embedded.bin", "embedded-compressed-elf", "any", "blob", "suspicious",
     [R["embedded"]], [], [],
     "509 bytes of junk, then an xz stream (CRC64) whose content is "
@@ -375,6 +383,16 @@ add("blobs/m4/build-to-host.m4", "build-script-blob-extraction", "any", "text", 
 add("blobs/m4/bs-check-flag.m4", "build-script-benign", "any", "text", "clean",
     [], [R["buildscript"]], [],
     "Ordinary compiler-flag check macro; no test files, no decoding, no eval.")
+add("blobs/scripts/unpack-test-object.sh", "build-script-blob-extraction", "any", "text", "malicious",
+    [R["buildscript"]], [], [],
+    "Second-stage shape: evals a config.status line, throws byte counts away with "
+    "head -c N > /dev/null to cut a payload out of a test file, runs it through an RC4-like "
+    "cipher written in awk (state table modulo 256 with swaps) and xz -dc straight into an "
+    "object file. Inert: the test file does not exist and nothing runs it.")
+add("blobs/scripts/unpack-firmware-tree.sh", "build-script-benign", "any", "text", "clean",
+    [], [R["buildscript"]], [],
+    "Hard negative: a packaging script that evals a setting, decompresses a tarball, skips a "
+    "header with head -c into a file and sums bytes modulo 256 in awk (no swaps, no object file).")
 
 # ---- rootfs ----------------------------------------------------------------------
 
