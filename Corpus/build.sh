@@ -170,6 +170,9 @@ build_ifunc() {
 	so "$a" "$d/$a/libcrc_audit.so" libcrc_audit.so "$d/src/crc_audit.c" \
 		-Wl,--no-as-needed "$("$(cc_of "$a")" -print-file-name="$(loader "$a")")"
 
+	so "$a" "ifunc/loader-write-no-mprotect/$a/libcrc_ldwrite.so" libcrc_ldwrite.so -DBS_NO_MPROTECT "$d/src/crc_audit.c" \
+		-Wl,--no-as-needed "$("$(cc_of "$a")" -print-file-name="$(loader "$a")")"
+
 	d=ifunc/glibc-dispatch
 	so "$a" "$d/$a/libdispatch.so" libdispatch.so.1 "$d/src/dispatch.c"
 

@@ -150,6 +150,16 @@ for a in IFUNC_ARCHS:
         "Linked explicitly against the dynamic loader (DT_NEEDED ld-linux*), imports "
         "__tls_get_addr without having TLS. Unstripped.")
 
+for a in IFUNC_ARCHS:
+    add("ifunc/loader-write-no-mprotect/%s/libcrc_ldwrite.so" % a, "ifunc-audit-hook", a,
+        "elf-shared-object", "malicious", [R["loader"]], [R["stack"]],
+        [P(["--dyn-syms", "-W"], "IFUNC +GLOBAL +DEFAULT +[0-9]+ crc32_fast"),
+         dyn("WEAK +DEFAULT +UND _rtld_global@GLIBC_PRIVATE")],
+        "ifunc/xz-audit-hook/src/crc_audit.c built with -DBS_NO_MPROTECT: the resolver's helper "
+        "stores a fake audit-interface table and bumps the audit count in the loader's writable "
+        "_rtld_global (ld.so's .data), so no page protection changes at all.",
+        absent=[imports("mprotect")])
+
 add("ifunc/xz-object/x86_64/liblzma_la-crc64-fast.o", "xz-style-object", "x86_64",
     "elf-relocatable", "malicious", [R["xzobj"]], [],
     [P(["-r", "-W"], "Relocation section '\\.rela\\.rodata\\.lzma_crc64_offsets'"),
