@@ -307,7 +307,7 @@ main() {
 		have "$a" || continue
 		log "building $a"
 		build_ifunc "$a"
-		has_ifunc "$a" && build_ctor_rewrite "$a"
+		build_ctor_rewrite "$a"
 		build_preload "$a"
 		build_auth "$a"
 		build_misc "$a"

@@ -216,10 +216,7 @@ for a in IFUNC_ARCHS:
         "a non-inlined helper (query_cpu / query_caps), and caches the answer in a static set "
         "once. No counter, no GOT store, no mprotect, no loader reference.")
 
-# MIPS is left out until the code analysis follows MIPS switch tables (gp-relative entries
-# reached through `sll; addu; lw; addu gp; jr`): the DT_* cases of visit_object's switch are
-# not seen there, so in-memory-elf-parsing does not hold on the MIPS builds.
-for a in IFUNC_ARCHS:
+for a in MAIN_ARCHS:
     add("ifunc/ctor-got-rewrite/%s/libctor_rewrite.so" % a, "constructor-got-rewrite", a,
         "elf-shared-object", "malicious", [R["ctor"]], [R["got"], R["stack"], R["loader"]],
         [imports("dl_iterate_phdr"), imports("mprotect"),
@@ -227,7 +224,8 @@ for a in IFUNC_ARCHS:
         "The GOT rewrite run from a constructor: at_load (.init_array) calls dl_iterate_phdr with "
         "visit_object, which walks each object's DT_JMPREL/DT_PLTRELSZ/DT_SYMTAB/DT_STRTAB/"
         "DT_PLTREL, matches relocation names by a djb2 hash (no target name in the file), "
-        "mprotects the page and stores its replacement into the slot. No IFUNC.")
+        "mprotects the page and stores its replacement into the slot. No IFUNC. On MIPS the switch "
+        "over the tags is a gp-relative jump table (sll; addu; lw; addu gp; jr).")
 
 # ---- preload -------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ struct CallingConvention {
         }
         wordSize = architecture.wordSize
         if case .mips(is64Bit: false, _) = architecture { stackArgumentsOffset = 16 } else { stackArgumentsOffset = 0 }
-        stackArgumentCount = architecture == .i386 ? 6 : 2
+        stackArgumentCount = architecture == .i386 ? 6 : 4
         switch architecture {
         case .x86_64:
             guard let sp = registers.named("rsp"), let result = registers.named("rax"),

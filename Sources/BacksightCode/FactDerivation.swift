@@ -111,10 +111,15 @@ struct FactDerivation {
                 if isRoot, !isGuardFailure, callee.isLocal {
                     note(.callsLocalFunction, call.site, function, "calls \(callee.display)")
                 }
-                if isRoot, !isGuardFailure, let position = call.arguments.firstIndex(where: { if case .stack = $0 { return true }; return false }),
-                   case let .stack(offset) = call.arguments[position] {
+                let registerArguments = walker.convention.arguments.count
+                let stackArguments = call.arguments.enumerated().compactMap { position, value -> String? in
+                    guard case let .stack(offset) = value else { return nil }
+                    let slot = position >= registerArguments ? ", in a stack slot" : ""
+                    return "\(position + 1) (entry sp\(offset < 0 ? "-" : "+")0x\(hex(offset.magnitude))\(slot))"
+                }
+                if isRoot, !isGuardFailure, !stackArguments.isEmpty {
                     note(.passesStackAddress, call.site, function,
-                         "passes a stack address (entry sp\(offset < 0 ? "-" : "+")0x\(hex(offset.magnitude))) as argument \(position + 1) to \(callee.display)")
+                         "passes stack addresses as argument \(stackArguments.joined(separator: ", ")) to \(callee.display)")
                 }
                 guard let name = callee.name else { continue }
                 if isRoot, isGuardFailure { note(.usesStackCanary, call.site, function, "calls \(name) when the canary changed") }

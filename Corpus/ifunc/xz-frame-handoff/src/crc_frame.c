@@ -65,7 +65,12 @@ static void later_stage(void **frame_words, void *frame_top)
 	frame_probe(frame_top, 2);
 }
 
+/* noipa: GCC would otherwise drop the constant leaf and pass all six addresses in registers. */
+#if defined(__clang__)
 __attribute__((noinline))
+#else
+__attribute__((noipa))
+#endif
 static int feature_words(unsigned int leaf, unsigned int *a, unsigned int *b, unsigned int *c,
                          unsigned int *d, void **frame_words, void *frame_top)
 {
