@@ -191,6 +191,8 @@ struct FactDerivation {
 
     private func evidence(_ site: InstructionSite, _ function: ReachedFunction, _ note: String) -> CodeEvidence {
         let holder = function.depth == 0 ? function.record.name : "\(function.record.name) (call depth \(function.depth))"
+        // How the root reaches the function, with every call site, so the chain can be checked with objdump.
+        let note = function.route.count > 1 ? "\(note); reached by \(function.route.joined(separator: " -> "))" : note
         return CodeEvidence(instruction: walker.text(of: site), address: site.address, section: image.section(at: site.address)?.name,
                             fileOffset: image.fileOffset(of: site.address), function: holder, note: note)
     }
