@@ -45,6 +45,16 @@ final class CodeWalker {
         var stack: [Int64: SymbolicValue] = [:]
         /// The last constant each register was compared with (a jump-table bound).
         var bounds: [Register: Int64] = [:]
+        /// The same, by value: a compared value reloaded into another register (or from the
+        /// stack slot it was spilled to, as -O0 code does) keeps its bound.
+        var valueBounds: [SymbolicValue: Int64] = [:]
+
+        /// The bound known for the value a register holds.
+        func bound(of register: Register) -> Int64? {
+            if let bound = bounds[register] { return bound }
+            guard let value = registers[register], value != .unknown else { return nil }
+            return valueBounds[value]
+        }
     }
 
     private func initialState(start: UInt64) -> MachineState {
@@ -180,12 +190,18 @@ final class CodeWalker {
                 if let constant = rightValue.constantValue, leftValue.constantValue == nil {
                     record.compares.append(CompareSite(site: site, value: leftValue, constant: normalized(constant)))
                     if case let .register(register) = left { state.bounds[register] = constant }
+                    if leftValue != .unknown, state.valueBounds.count < 64 { state.valueBounds[leftValue] = constant }
                 } else if let constant = leftValue.constantValue, rightValue.constantValue == nil {
                     record.compares.append(CompareSite(site: site, value: rightValue, constant: normalized(constant)))
                     if case let .register(register) = right { state.bounds[register] = constant }
                 }
+            case let .bound(left, right):
+                let value = evaluate(left, &state, site: site, record: &record)
+                guard let constant = evaluate(right, &state, site: site, record: &record).constantValue, value.constantValue == nil,
+                      value != .unknown, state.valueBounds.count < 64 else { break }
+                state.valueBounds[value] = constant
             case let .jumpTable(index, table, width):
-                guard table == nil, let bound = state.bounds[index], bound >= 0, bound < 1024 else { break }
+                guard table == nil, let bound = state.bound(of: index), bound >= 0, bound < 1024 else { break }
                 // An inline table (ARM tbb/tbh) starts right after the instruction.
                 let start = next
                 let entries = readTable(at: start, count: Int(bound) + 1, width: width)
@@ -232,7 +248,7 @@ final class CodeWalker {
             let shifted = evaluate(operand, &state, site: site, record: &record)
             if let value = shifted.constantValue { return normalizedValue(.constant(value << amount)) }
             // A compared value scaled to a table entry's size: the start of a switch table lookup.
-            guard amount <= 3, case let .register(register) = operand, let bound = state.bounds[register] else { return .unknown }
+            guard amount <= 3, case let .register(register) = operand, let bound = state.bound(of: register) else { return .unknown }
             if case .unknown = shifted { return .unknown }
             return .scaledIndex(shifted, scale: 1 << amount, base: 0, bound: bound)
         case let .insertBits(register, bits, shift):
@@ -268,7 +284,13 @@ final class CodeWalker {
     private func effectiveAddress(_ memory: MemoryReference, _ state: MachineState) -> SymbolicValue {
         var value: SymbolicValue = memory.base.map { state.registers[$0] ?? .unknown } ?? .constant(0)
         if let index = memory.index {
-            guard let indexValue = state.registers[index]?.constantValue else { return .unknown }
+            guard let indexValue = state.registers[index]?.constantValue else {
+                // A compared (bounded) index scaled into a known base: a switch table entry's
+                // address, computed apart from the load (`lea rdx, [rax*4]` at -O0).
+                guard let bound = state.bound(of: index), let base = value.constantValue, let indexValue = state.registers[index],
+                      indexValue != .unknown, (1...8).contains(memory.scale) else { return .unknown }
+                return .scaledIndex(indexValue, scale: memory.scale, base: base &+ memory.displacement, bound: bound)
+            }
             value = value.adding(indexValue &* memory.scale)
         }
         return normalizedValue(value.adding(memory.displacement))
@@ -385,7 +407,7 @@ final class CodeWalker {
             guard let raw = value.constantValue else { continue }
             let address = UInt64(bitPattern: raw)
             let callbackAddress = architecture == .arm ? address & ~1 : address
-            if image.isExecutable(callbackAddress), !image.isPLT(callbackAddress), image.function(at: callbackAddress) != nil || image.model.symbols.isEmpty {
+            if image.isExecutable(callbackAddress), !image.isPLT(callbackAddress), image.function(at: callbackAddress) != nil || !image.hasLocalSymbols {
                 record.callbacks.append((callbackAddress, architecture == .arm && address & 1 == 1, site))
             }
         }
@@ -403,6 +425,7 @@ final class CodeWalker {
         for register in convention.callerSaved { state.registers[register] = nil }
         state.registers[convention.result] = .callResult(calleeName)
         state.bounds = [:]
+        state.valueBounds = [:]
     }
 
     /// Argument values at a call: the argument registers in order, then the first words above
@@ -535,7 +558,7 @@ final class CodeWalker {
     /// A load indexed by a register that was just bounds-checked, from a table in read-only data:
     /// a compiled `switch`.
     private func tableRead(_ memory: MemoryReference, state: MachineState) -> (entries: [UInt64], index: SymbolicValue)? {
-        guard let indexRegister = memory.index, let bound = state.bounds[indexRegister], bound >= 0, bound < 1024,
+        guard let indexRegister = memory.index, let bound = state.bound(of: indexRegister), bound >= 0, bound < 1024,
               let baseRegister = memory.base, let base = state.registers[baseRegister]?.constantValue else { return nil }
         let table = UInt64(bitPattern: base &+ memory.displacement)
         guard let section = image.section(at: table), !section.isWritable else { return nil }

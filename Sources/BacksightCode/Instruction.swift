@@ -47,6 +47,9 @@ enum Effect: Hashable, Sendable {
     case store(MemoryReference, Operand)
     /// A comparison or bit test of two values (`cmp`, `test`, `tst`, `beq rs, rt`).
     case compare(Operand, Operand)
+    /// A subtraction of a constant whose flags a branch may test (`sub rax, 0x15; ja`): a bound on
+    /// the value, as a comparison is, but not a comparison the facts count.
+    case bound(Operand, Operand)
     /// A jump-table dispatch on `index` through `table` entries of `entryWidth` bytes;
     /// `table == nil` means the table follows the instruction (ARM `tbb`/`tbh`).
     case jumpTable(index: Register, table: MemoryReference?, entryWidth: Int)

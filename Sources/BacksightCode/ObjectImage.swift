@@ -167,6 +167,10 @@ final class ObjectImage {
     /// The function symbol starting exactly at `address`.
     func function(at address: UInt64) -> ELFSymbol? { functionsByAddress[address] }
 
+    /// Whether the object keeps its local symbols (`.symtab`): in a stripped object a local
+    /// function has no symbol, so an address without one may still start a function.
+    var hasLocalSymbols: Bool { model.symbols.contains { $0.table == .symtab } }
+
     /// The function or object symbol whose extent holds `address`.
     func symbol(containing address: UInt64) -> ELFSymbol? {
         let low = sortedSymbols.countOfPrefix { $0.value <= address }

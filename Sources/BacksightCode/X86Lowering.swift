@@ -83,6 +83,7 @@ struct X86Lowering {
                 assign(operands[0], .copy(.immediate(0)), &instruction)
                 break
             }
+            if mnemonic == "sub", operands[1].isImmediate { instruction.effects.append(.bound(operands[0].operand, operands[1].operand)) }
             let expression: Expression = mnemonic == "add" ? .add(operands[0].operand, operands[1].operand)
                 : .subtract(operands[0].operand, operands[1].operand)
             assign(operands[0], expression, &instruction)
