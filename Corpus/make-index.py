@@ -40,6 +40,7 @@ R = {
     "emptyremote": "access/remote-login-accepts-empty-passwords",
     "rootweak": "access/remote-root-login-weak-password",
     "authkey": "access/shipped-authorized-key",
+    "rootlogin": "access/remote-root-password-login",
 }
 ACCOUNT_RULES = [R[k] for k in ("defaultcred", "emptypw", "uid0")]
 REMOTE_RULES = [R[k] for k in ("netshell", "emptyremote", "rootweak")]
@@ -386,40 +387,40 @@ for variant, text in (("star", "root:*"), ("bang", "root:!<SHA-512 of xc3511> (l
         [], ACCOUNT_RULES, [], "root, daemon, nobody.")
 
 add("access/telnet-shell/etc/inittab", "access-network-shell", "any", "text", "malicious",
-    [R["netshell"]], [R["rootweak"], R["emptyremote"]], [],
+    [R["netshell"]], [R["rootlogin"], R["rootweak"], R["emptyremote"]], [],
     "::respawn:/usr/sbin/telnetd -F -p 23 -l /bin/sh (line 2) beside a serial getty.")
 add("access/serial-getty/etc/inittab", "access-benign", "any", "text", "clean",
-    [], REMOTE_RULES, [], "Hard negative: getty on ttyS0 and an askfirst shell on the console.")
+    [], REMOTE_RULES + [R["rootlogin"]], [], "Hard negative: getty on ttyS0 and an askfirst shell on the console.")
 add("access/netcat-shell/etc/init.d/S95debug", "access-network-shell", "any", "text", "malicious",
     [R["netshell"]], [R["emptyremote"]], [], "busybox nc -ll -p 2323 -e /bin/sh (line 5).")
 add("access/netcat-shell/etc/init.d/rcS", "access-network-shell", "any", "text", "malicious",
     [R["netshell"]], [R["emptyremote"]], [],
     "A fifo pipeline: cat /tmp/f | /bin/sh -i | nc -l -p 4444 > /tmp/f (line 4).")
 add("access/netcat-healthcheck/etc/init.d/S99health", "access-benign", "any", "text", "clean",
-    [], REMOTE_RULES, [], "Hard negative: nc as a client (-w 2 127.0.0.1 8080) with no shell.")
+    [], REMOTE_RULES + [R["rootlogin"]], [], "Hard negative: nc as a client (-w 2 127.0.0.1 8080) with no shell.")
 add("access/socat-shell/etc/systemd/system/diag.service", "access-network-shell", "any", "text",
     "malicious", [R["netshell"]], [], [],
     "ExecStart=socat TCP-LISTEN:9999,reuseaddr,fork EXEC:/bin/bash,pty,stderr.")
 add("access/inetd-shell/etc/inetd.conf", "access-network-shell", "any", "text", "malicious",
-    [R["netshell"]], [R["rootweak"]], [],
+    [R["rootlogin"], R["netshell"]], [R["rootweak"]], [],
     "Port 2323 served by /bin/sh sh -i (line 3); line 2 is an ordinary telnetd with login "
     "(no account files in this tree).")
 add("access/xinetd-telnet-shell/etc/xinetd.d/telnet", "access-network-shell", "any", "text",
     "malicious", [R["netshell"]], [], [],
     "in.telnetd -h -L /bin/sh (netkit's login-program option), and a service whose server is /bin/sh.")
 add("access/dropbear-blank/etc/init.d/dropbear", "access-blank-passwords", "any", "text", "malicious",
-    [R["emptyremote"]], [R["netshell"], R["rootweak"]], [],
+    [R["rootlogin"], R["emptyremote"]], [R["netshell"], R["rootweak"]], [],
     "start-stop-daemon -x $DAEMON -- $ARGS with ARGS=\"-R -B -p 22\" (variables expanded).")
 add("access/dropbear-blank/etc/default/dropbear", "access-blank-passwords", "any", "text",
-    "malicious", [R["emptyremote"]], [], [], "DROPBEAR_EXTRA_ARGS=\"-B\".")
+    "malicious", [R["rootlogin"], R["emptyremote"]], [], [], "DROPBEAR_EXTRA_ARGS=\"-B\".")
 add("access/dropbear-keys-only/etc/init.d/dropbear", "access-benign", "any", "text", "clean",
-    [], REMOTE_RULES, [], "Hard negative: dropbear -R -s -p 22 (no password logins).")
+    [], REMOTE_RULES + [R["rootlogin"]], [], "Hard negative: dropbear -R -s -p 22 (no password logins).")
 add("access/sshd-empty-passwords/etc/ssh/sshd_config", "access-blank-passwords", "any", "text",
-    "suspicious", [R["emptyremote"]], [R["rootweak"]], [], "PermitEmptyPasswords yes (line 3).")
+    "suspicious", [R["emptyremote"]], [R["rootlogin"], R["rootweak"]], [], "PermitEmptyPasswords yes (line 3).")
 add("access/sshd-keys-only/etc/ssh/sshd_config", "access-benign", "any", "text", "clean",
-    [], REMOTE_RULES, [], "Hard negative: keys only (PasswordAuthentication no, prohibit-password).")
+    [], REMOTE_RULES + [R["rootlogin"]], [], "Hard negative: keys only (PasswordAuthentication no, prohibit-password).")
 add("access/sshd-root-default/etc/ssh/sshd_config", "access-root-default-remote", "any", "text",
-    "malicious", [R["rootweak"]], [R["emptyremote"]], [],
+    "malicious", [R["rootlogin"], R["rootweak"]], [R["emptyremote"]], [],
     "PermitRootLogin yes with passwords on; root's password in etc/shadow is admin (SHA-512).")
 add("access/sshd-root-default/etc/shadow", "access-default-password", "any", "text", "malicious",
     [R["defaultcred"]], [], [], "root:admin as SHA-512.")
@@ -432,7 +433,7 @@ add("access/sshd-root-strong/etc/shadow", "access-benign", "any", "text", "clean
 add("access/sshd-root-strong/etc/passwd", "access-benign", "any", "text", "clean",
     [], ACCOUNT_RULES, [], "root, daemon, nobody.")
 add("access/telnet-root-default/etc/inittab", "access-root-default-remote", "any", "text",
-    "malicious", [R["rootweak"]], [R["netshell"]], [],
+    "malicious", [R["rootlogin"], R["rootweak"]], [R["netshell"]], [],
     "telnetd -F with its login program, while root's DES hash in etc/shadow is xc3511.")
 add("access/telnet-root-default/etc/shadow", "access-default-password", "any", "text", "malicious",
     [R["defaultcred"]], [], [], "root:xc3511 as a traditional DES hash.")

@@ -29,10 +29,13 @@ struct ConfigurationFacts: Sendable {
         let wanted = ruleSet.characteristics
         libraries = wanted.isDisjoint(with: Self.libraryCharacteristics) ? nil
             : LibraryReferenceAnalyzer(libraryByteLimit: Int(clamping: options.maximumFileSize))
-        let credentials = ruleSet.lists.filter { $0.name == Self.credentialList }.flatMap(\.symbols).compactMap(DefaultCredential.init(entry:))
+        // Hashing is the cost: the list is handed over only when a rule reads a fact that needs it.
+        let hashes = wanted.contains(AccessFact.accountDefaultPassword.rawValue) || wanted.contains(AccessFact.remoteRootLoginWeakPassword.rawValue)
+        let credentials = !hashes ? [] : ruleSet.lists.filter { $0.name == Self.credentialList }.flatMap(\.symbols).compactMap(DefaultCredential.init(entry:))
         let accountAnalyzer = AccountAnalyzer(credentials: credentials)
         accounts = wanted.isDisjoint(with: Self.accountCharacteristics) ? nil : accountAnalyzer
-        remoteAccess = wanted.isDisjoint(with: Self.remoteAccessCharacteristics) ? nil : RemoteAccessAnalyzer(accounts: accountAnalyzer)
+        remoteAccess = wanted.isDisjoint(with: Self.remoteAccessCharacteristics) ? nil
+            : RemoteAccessAnalyzer(accounts: accountAnalyzer, checksRootPassword: wanted.contains(AccessFact.remoteRootLoginWeakPassword.rawValue))
     }
 
     /// Whether any part has work to do.

@@ -16,6 +16,9 @@ public enum AccessFact: String, Sendable, Hashable, CaseIterable {
     /// A remote-login server that lets root log in with a password, where root's password is
     /// empty or on the default-credential list.
     case remoteRootLoginWeakPassword = "remote-root-login-weak-password"
+    /// A remote-login server started at boot asks root for a password (telnetd with login,
+    /// dropbear without `-w`/`-g`/`-s`, sshd with `PermitRootLogin yes`), whatever root's password is.
+    case remoteRootPasswordLogin = "remote-root-password-login"
     /// An `authorized_keys` file for root or a system account, shipped in the tree (one item per key).
     case shippedAuthorizedKey = "shipped-authorized-key"
 }

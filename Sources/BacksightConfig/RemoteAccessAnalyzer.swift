@@ -7,11 +7,14 @@ import BacksightLimits
 public struct RemoteAccessAnalyzer: Sendable {
     /// Checks root's password when a remote-login server lets root in with one.
     let accounts: AccountAnalyzer
+    /// Whether root's password is read at all (only when a rule reads the fact that needs it).
+    let checksRootPassword: Bool
     /// How many findings one file may give.
     static let maximumFindings = 256
 
-    public init(accounts: AccountAnalyzer) {
+    public init(accounts: AccountAnalyzer, checksRootPassword: Bool = true) {
         self.accounts = accounts
+        self.checksRootPassword = checksRootPassword
     }
 
     public func findings(for file: ConfigurationFile, bytes: UnsafeRawBufferPointer, deadline: Deadline) -> [AccessFinding] {
@@ -110,7 +113,10 @@ public struct RemoteAccessAnalyzer: Sendable {
         default:
             break
         }
-        if !passwordLogins.isEmpty, let weakness = accounts.rootWeakness(treeRoot: file.treeRootPath, deadline: deadline) {
+        for login in passwordLogins {
+            add(.remoteRootPasswordLogin, login.line, login.server, "\(login.server) lets root log in with a password")
+        }
+        if checksRootPassword, !passwordLogins.isEmpty, let weakness = accounts.rootWeakness(treeRoot: file.treeRootPath, deadline: deadline) {
             for login in passwordLogins where !weakness.empty || login.allowsEmpty {
                 add(.remoteRootLoginWeakPassword, login.line, login.server, "\(login.server) lets root log in with a password, and \(weakness.detail)")
             }

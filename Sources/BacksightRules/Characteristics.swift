@@ -104,6 +104,9 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
     /// A remote-login server started at boot (telnetd, dropbear, sshd with `PermitRootLogin yes`)
     /// lets root log in with a password, and root's password is empty or a default credential.
     case remoteRootLoginWeakPassword = "remote-root-login-weak-password"
+    /// A remote-login server started at boot asks root for a password (telnetd with login,
+    /// dropbear without `-w`/`-g`/`-s`, sshd with `PermitRootLogin yes`), whatever root's password is.
+    case remoteRootPasswordLogin = "remote-root-password-login"
     /// An authorized_keys file for root or a system account is shipped in the tree (one item per key).
     case shippedAuthorizedKey = "shipped-authorized-key"
 
@@ -159,7 +162,7 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
              .substitutedCompressionMagic, .embeddedCompressedStream, .preloadListEntry, .ldPreloadAssignment,
              .pamModuleConfigured, .configuredLibraryFlagged, .configuredLibraryMissing,
              .additionalUIDZeroAccount, .loginAccountEmptyPassword, .accountDefaultPassword, .networkShellWithoutLogin,
-             .remoteLoginAcceptsEmptyPasswords, .remoteRootLoginWeakPassword, .shippedAuthorizedKey:
+             .remoteLoginAcceptsEmptyPasswords, .remoteRootLoginWeakPassword, .remoteRootPasswordLogin, .shippedAuthorizedKey:
             return .file
         case .shellScriptPayload:
             return .payload
