@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "BacksightCodeTests", dependencies: ["BacksightCode", "BacksightELF", "BacksightTestSupport"]),
         .testTarget(name: "BacksightConfigTests", dependencies: ["BacksightConfig"]),
         .testTarget(name: "BacksightRulesTests", dependencies: ["BacksightRules", "BacksightELF"]),
-        .testTarget(name: "BacksightTests", dependencies: ["Backsight", "BacksightTestSupport"]),
+        .testTarget(name: "BacksightTests", dependencies: ["Backsight", "BacksightConfig", "BacksightTestSupport"]),
         .testTarget(name: "BacksightConsumerTests", dependencies: ["Backsight"]),
     ],
     swiftLanguageModes: [.v6]

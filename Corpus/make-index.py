@@ -408,11 +408,11 @@ add("access/inetd-shell/etc/inetd.conf", "access-network-shell", "any", "text", 
 add("access/xinetd-telnet-shell/etc/xinetd.d/telnet", "access-network-shell", "any", "text",
     "malicious", [R["netshell"]], [], [],
     "in.telnetd -h -L /bin/sh (netkit's login-program option), and a service whose server is /bin/sh.")
-add("access/dropbear-blank/etc/init.d/dropbear", "access-blank-passwords", "any", "text", "malicious",
+add("access/dropbear-blank/etc/init.d/dropbear", "access-blank-passwords", "any", "text", "suspicious",
     [R["rootlogin"], R["emptyremote"]], [R["netshell"], R["rootweak"]], [],
     "start-stop-daemon -x $DAEMON -- $ARGS with ARGS=\"-R -B -p 22\" (variables expanded).")
 add("access/dropbear-blank/etc/default/dropbear", "access-blank-passwords", "any", "text",
-    "malicious", [R["rootlogin"], R["emptyremote"]], [], [], "DROPBEAR_EXTRA_ARGS=\"-B\".")
+    "suspicious", [R["rootlogin"], R["emptyremote"]], [], [], "DROPBEAR_EXTRA_ARGS=\"-B\".")
 add("access/dropbear-keys-only/etc/init.d/dropbear", "access-benign", "any", "text", "clean",
     [], REMOTE_RULES + [R["rootlogin"]], [], "Hard negative: dropbear -R -s -p 22 (no password logins).")
 add("access/sshd-empty-passwords/etc/ssh/sshd_config", "access-blank-passwords", "any", "text",

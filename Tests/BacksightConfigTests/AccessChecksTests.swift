@@ -20,11 +20,14 @@ final class AccessChecksTests: XCTestCase {
         return (result.findings, result.stoppedAtTimeLimit)
     }
 
-    private func remoteFindings(_ path: String) throws -> [AccessFinding] {
+    /// The remote-access findings, without the inventory fact `remote-root-password-login`
+    /// unless `inventory` is set.
+    private func remoteFindings(_ path: String, inventory: Bool = false) throws -> [AccessFinding] {
         let (recognised, data) = try file(path)
-        return data.withUnsafeBytes {
+        let found = data.withUnsafeBytes {
             RemoteAccessAnalyzer(accounts: AccountAnalyzer(credentials: credentials)).findings(for: recognised, bytes: $0, deadline: .never)
         }
+        return inventory ? found : found.filter { $0.fact != .remoteRootPasswordLogin }
     }
 
     func testEveryHashSchemeMatchesTheDefaultAndNamesTheEntry() throws {
@@ -92,6 +95,13 @@ final class AccessChecksTests: XCTestCase {
         XCTAssertEqual(try remoteFindings("telnet-root-default/etc/inittab").map { "\($0.fact.rawValue) \($0.line)" },
                        ["remote-root-login-weak-password 2"])
         XCTAssertEqual(try remoteFindings("sshd-root-strong/etc/ssh/sshd_config"), [])
+        // The inventory fact: every server that asks root for a password, whatever the password.
+        XCTAssertEqual(try remoteFindings("sshd-root-strong/etc/ssh/sshd_config", inventory: true).map { "\($0.fact.rawValue) \($0.line)" },
+                       ["remote-root-password-login 2"])
+        XCTAssertEqual(try remoteFindings("inetd-shell/etc/inetd.conf", inventory: true).map { "\($0.fact.rawValue) \($0.line)" },
+                       ["network-shell-without-login 3", "remote-root-password-login 2"])
+        XCTAssertEqual(try remoteFindings("dropbear-keys-only/etc/init.d/dropbear", inventory: true), [])
+        XCTAssertEqual(try remoteFindings("sshd-keys-only/etc/ssh/sshd_config", inventory: true), [])
     }
 
     func testShippedKeysForRootAndSystemAccountsOnly() throws {
