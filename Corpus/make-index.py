@@ -372,6 +372,16 @@ add("access/busybox-default-root/etc/passwd", "access-default-password", "any", 
 add("access/busybox-empty-root/etc/passwd", "access-empty-password", "any", "text", "malicious",
     [R["emptypw"]], [R["uid0"], R["defaultcred"]], [],
     "Busybox-style: root::0:0 with /bin/ash; ftp also has an empty password but /bin/false.")
+add("access/busybox-linked-shadow/etc/passwd", "access-default-password", "any", "text", "malicious",
+    [R["defaultcred"]], [R["uid0"], R["emptypw"]], [],
+    "etc/shadow is a link to ../var/shadow, where root's SHA-512 hash is hi3518 (Mirai): the "
+    "passwd check follows the link inside the tree and reports var/shadow line 1.")
+add("access/busybox-linked-shadow/etc/shadow", "access-default-password", "any", "symlink", "clean",
+    [], [], [], "Relative symlink -> ../var/shadow (in a tree scan links are reported, not read; "
+    "named as the scan root, the file it leads to is read as etc/shadow).")
+add("access/busybox-linked-shadow/var/shadow", "access-default-password", "any", "text", "clean",
+    [], ACCOUNT_RULES, [], "The shadow file the link leads to; not at etc/, so not an account file "
+    "itself (its line is reported on etc/passwd).")
 add("access/extra-uid-zero/etc/passwd", "access-extra-uid-zero", "any", "text", "malicious",
     [R["uid0"]], [R["emptypw"], R["defaultcred"]], [], "sysmaint:x:0:0 beside root.")
 add("access/extra-uid-zero/etc/shadow", "access-benign", "any", "text", "clean",

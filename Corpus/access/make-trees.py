@@ -80,6 +80,11 @@ def main():
           "daemon:*:1:1:daemon:/usr/sbin:/bin/false\nftp::55:55:ftp:/home/ftp:/bin/false\n")
     write("busybox-default-root/etc/passwd", "root:%s:0:0:root:/root:/bin/sh\n" % hashed("vizxv", "md5")
           + "nobody:*:65534:65534:nobody:/var:/bin/false\n")
+    # Busybox-style tree whose etc/shadow is a link to a writable partition: the passwd check
+    # reads it through the link (inside the tree) and reports its lines.
+    write("busybox-linked-shadow/etc/passwd", PASSWD_HEAD + SERVICES)
+    write("busybox-linked-shadow/var/shadow", shadow(hashed("hi3518", "sha512")), 0o640)
+    os.symlink("../var/shadow", os.path.join(HERE, "busybox-linked-shadow/etc/shadow"))
     # An extra UID-0 account beside root.
     write("extra-uid-zero/etc/passwd", PASSWD_HEAD + SERVICES
           + "sysmaint:x:0:0:maintenance:/root:/bin/sh\n")

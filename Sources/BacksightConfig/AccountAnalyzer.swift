@@ -7,7 +7,9 @@ import BacksightWalk
 /// `etc/passwd` and `etc/shadow` are joined inside the tree (the other file is read through
 /// ``RootConfinedFileSystem``, so links resolve inside the tree). Each file reports its own
 /// lines: the passwd file the UID-0 accounts and the passwords it holds itself (busybox-style
-/// trees without a shadow file), the shadow file the passwords it holds.
+/// trees without a shadow file), the shadow file the passwords it holds. When one of the two is
+/// a link at its usual place (to `var/shadow`, say), the other reports its lines too, naming
+/// the file the link leads to.
 ///
 /// Hashing is the cost: each account with a hash is tried only against the entries for its
 /// own name (UID-0 accounts also against root's), one crypt(3) call each, and the deadline is
@@ -26,14 +28,25 @@ public struct AccountAnalyzer: Sendable {
     struct Account {
         var passwd: PasswdEntry?
         var shadow: ShadowEntry?
+        /// Where the shadow file is inside the tree (`etc/shadow`, or where a link there leads).
+        var shadowFile = "etc/shadow"
         var name: String { passwd?.name ?? shadow?.name ?? "" }
         /// Where the password lives: the shadow line when passwd says `x` (or has no line).
         var passwordSource: (file: String, line: Int, field: String)? {
             if let passwd, passwd.password != "x" { return ("etc/passwd", passwd.line, passwd.password) }
-            if let shadow { return ("etc/shadow", shadow.line, shadow.hash) }
+            if let shadow { return (shadowFile, shadow.line, shadow.hash) }
             return nil
         }
         var isLoginCapable: Bool { passwd.map { PasswordDatabase.isLoginShell($0.shell) } ?? false }
+    }
+
+    /// The account files of a tree, joined, with where each file really is. A file that is a
+    /// link at its usual place (busybox trees link `etc/shadow` to a writable partition) is
+    /// not scanned as an account file itself, so the other file's check covers its lines.
+    struct AccountFiles {
+        var accounts: [Account]
+        var passwdFile: String?
+        var shadowFile: String?
     }
 
     /// The facts for `bytes`, the content of `file` (`etc/passwd` or `etc/shadow`).
@@ -41,34 +54,42 @@ public struct AccountAnalyzer: Sendable {
     public func findings(for file: ConfigurationFile, bytes: UnsafeRawBufferPointer,
                          deadline: Deadline) -> (findings: [AccessFinding], stoppedAtTimeLimit: Bool) {
         let own = file.pathInTreeDescription
-        let accounts = Self.accounts(ownFile: file.kind, ownBytes: bytes, treeRoot: file.treeRootPath)
+        let tree = Self.accountFiles(ownFile: file.kind, ownBytes: bytes, treeRoot: file.treeRootPath)
+        let accounts = tree.accounts
+        // The files this check reports on: its own, and the other one when that is a link.
+        var covered: Set<String> = [own]
+        if file.kind == .passwd, let shadow = tree.shadowFile, shadow != "etc/shadow" { covered.insert(shadow) }
+        if file.kind == .shadow, let passwd = tree.passwdFile, passwd != "etc/passwd" { covered.insert(passwd) }
         var found: [AccessFinding] = []
-        if file.kind == .passwd {
+        let passwdFile = file.kind == .passwd ? own : tree.passwdFile ?? "etc/passwd"
+        if covered.contains(passwdFile) {
             let rootUsers = accounts.compactMap(\.passwd).filter { $0.uid == 0 }
             if rootUsers.count > 1 {
                 let kept = rootUsers.first { $0.name == "root" } ?? rootUsers[0]
                 for extra in rootUsers where extra != kept {
-                    found.append(AccessFinding(fact: .additionalUIDZeroAccount, file: own, line: extra.line, value: extra.name,
-                                               detail: "\(own) line \(extra.line): account \(extra.name) has UID 0 besides \(kept.name) (shell \(extra.shell.isEmpty ? "/bin/sh" : extra.shell))"))
+                    found.append(AccessFinding(fact: .additionalUIDZeroAccount, file: passwdFile, line: extra.line, value: extra.name,
+                                               detail: "\(passwdFile) line \(extra.line): account \(extra.name) has UID 0 besides \(kept.name) (shell \(extra.shell.isEmpty ? "/bin/sh" : extra.shell))"))
                 }
             }
         }
         let hasher = PasswordHasher()
         for account in accounts {
-            guard let source = account.passwordSource, source.file == own else { continue }
+            guard var source = account.passwordSource else { continue }
+            if source.file == "etc/passwd" { source.file = passwdFile }
+            guard covered.contains(source.file) else { continue }
             switch PasswordField(source.field) {
             case .locked:
                 continue
             case .empty:
                 guard account.isLoginCapable, let passwd = account.passwd else { continue }
-                found.append(AccessFinding(fact: .loginAccountEmptyPassword, file: own, line: source.line, value: account.name,
-                                           detail: "\(own) line \(source.line): account \(account.name) (UID \(passwd.uid.map(String.init) ?? "?"), shell \(passwd.shell.isEmpty ? "/bin/sh" : passwd.shell)) has an empty password"))
+                found.append(AccessFinding(fact: .loginAccountEmptyPassword, file: source.file, line: source.line, value: account.name,
+                                           detail: "\(source.file) line \(source.line): account \(account.name) (UID \(passwd.uid.map(String.init) ?? "?"), shell \(passwd.shell.isEmpty ? "/bin/sh" : passwd.shell)) has an empty password"))
             case let .hash(hash):
                 if deadline.hasExpired { return (found, true) }
                 switch match(account, hash: hash, hasher: hasher, deadline: deadline) {
                 case let .found(credential):
-                    found.append(AccessFinding(fact: .accountDefaultPassword, file: own, line: source.line, value: account.name,
-                                               detail: "\(own) line \(source.line): account \(account.name)'s password is the default credential \(credential) (\(Self.scheme(of: hash)) hash)"))
+                    found.append(AccessFinding(fact: .accountDefaultPassword, file: source.file, line: source.line, value: account.name,
+                                               detail: "\(source.file) line \(source.line): account \(account.name)'s password is the default credential \(credential) (\(Self.scheme(of: hash)) hash)"))
                 case .none:
                     break
                 case .stopped:
@@ -95,7 +116,7 @@ public struct AccountAnalyzer: Sendable {
     /// How root's password stands, for remote-login checks: a sentence when it is empty or a
     /// default credential, nil when it is neither (or unknown). `nil` too when the deadline ran out.
     public func rootWeakness(treeRoot: String, deadline: Deadline) -> (empty: Bool, detail: String)? {
-        let accounts = Self.accounts(ownFile: nil, ownBytes: nil, treeRoot: treeRoot)
+        let accounts = Self.accountFiles(ownFile: nil, ownBytes: nil, treeRoot: treeRoot).accounts
         guard let root = accounts.first(where: { $0.name == "root" }), let source = root.passwordSource else { return nil }
         switch PasswordField(source.field) {
         case .locked: return nil
@@ -109,26 +130,36 @@ public struct AccountAnalyzer: Sendable {
     }
 
     /// The accounts of the tree; `ownBytes` stands for the file of kind `ownFile` being scanned.
-    static func accounts(ownFile: ConfigurationFile.Kind?, ownBytes: UnsafeRawBufferPointer?, treeRoot: String) -> [Account] {
+    static func accountFiles(ownFile: ConfigurationFile.Kind?, ownBytes: UnsafeRawBufferPointer?, treeRoot: String) -> AccountFiles {
         let fileSystem = RootConfinedFileSystem(root: treeRoot)
-        func read(_ path: String) -> [UInt8]? {
-            guard case let .success(bytes) = fileSystem.readFile(Array(path.utf8), limit: accountFileLimit) else { return nil }
-            return bytes
+        /// The file's place after links, and its bytes.
+        func read(_ path: String) -> (String, [UInt8])? {
+            guard case let .success(resolved) = fileSystem.resolve(Array(path.utf8)),
+                  case let .success(bytes) = fileSystem.readFile(resolved.bytes, limit: accountFileLimit) else { return nil }
+            return (resolved.description, bytes)
         }
+        var files = AccountFiles(accounts: [], passwdFile: nil, shadowFile: nil)
         let passwd: [PasswdEntry]
         let shadow: [ShadowEntry]
-        if ownFile == .passwd, let ownBytes { passwd = PasswordDatabase.passwdEntries(ownBytes) } else {
-            passwd = read("etc/passwd").map { $0.withUnsafeBytes(PasswordDatabase.passwdEntries) } ?? []
+        if ownFile == .passwd, let ownBytes { passwd = PasswordDatabase.passwdEntries(ownBytes) } else if let (place, bytes) = read("etc/passwd") {
+            files.passwdFile = place
+            passwd = bytes.withUnsafeBytes(PasswordDatabase.passwdEntries)
+        } else {
+            passwd = []
         }
-        if ownFile == .shadow, let ownBytes { shadow = PasswordDatabase.shadowEntries(ownBytes) } else {
-            shadow = read("etc/shadow").map { $0.withUnsafeBytes(PasswordDatabase.shadowEntries) } ?? []
+        if ownFile == .shadow, let ownBytes { shadow = PasswordDatabase.shadowEntries(ownBytes) } else if let (place, bytes) = read("etc/shadow") {
+            files.shadowFile = place
+            shadow = bytes.withUnsafeBytes(PasswordDatabase.shadowEntries)
+        } else {
+            shadow = []
         }
+        let shadowFile = ownFile == .shadow ? "etc/shadow" : files.shadowFile ?? "etc/shadow"
         var byName: [String: ShadowEntry] = [:]
         for entry in shadow where byName[entry.name] == nil { byName[entry.name] = entry }
-        var accounts = passwd.map { Account(passwd: $0, shadow: byName[$0.name]) }
+        files.accounts = passwd.map { Account(passwd: $0, shadow: byName[$0.name], shadowFile: shadowFile) }
         let named = Set(passwd.map(\.name))
-        accounts += shadow.filter { !named.contains($0.name) }.map { Account(passwd: nil, shadow: $0) }
-        return accounts
+        files.accounts += shadow.filter { !named.contains($0.name) }.map { Account(passwd: nil, shadow: $0, shadowFile: shadowFile) }
+        return files
     }
 
     /// The hash scheme, for messages.

@@ -131,7 +131,7 @@ public struct RemoteAccessAnalyzer: Sendable {
         if path.first == "root" || path.first == "etc" { return "root" }
         guard path.count >= 4, path[0] == "home" else { return nil }
         let home = "/home/" + path[1]
-        let accounts = AccountAnalyzer.accounts(ownFile: nil, ownBytes: nil, treeRoot: file.treeRootPath).compactMap(\.passwd)
+        let accounts = AccountAnalyzer.accountFiles(ownFile: nil, ownBytes: nil, treeRoot: file.treeRootPath).accounts.compactMap(\.passwd)
         guard let account = accounts.first(where: { $0.home == home || $0.home == home + "/" }) else { return nil }
         guard let uid = account.uid, uid < 1000 else { return nil }
         return "the system account \(account.name) (UID \(uid))"

@@ -6,7 +6,7 @@ import XCTest
 final class AccessChecksTests: XCTestCase {
     private let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Corpus/access").path
-    private let credentials = ["root:xc3511", "root:vizxv", "admin:admin", "root:admin"].compactMap(DefaultCredential.init(entry:))
+    private let credentials = ["root:xc3511", "root:vizxv", "admin:admin", "root:admin", "root:hi3518"].compactMap(DefaultCredential.init(entry:))
 
     private func file(_ path: String) throws -> (ConfigurationFile, Data) {
         let full = corpus + "/" + path
@@ -56,6 +56,11 @@ final class AccessChecksTests: XCTestCase {
         XCTAssertEqual(empty.map(\.value), ["root"])
         XCTAssertEqual(try accountFindings("busybox-default-root/etc/passwd").0.map(\.detail),
                        ["etc/passwd line 1: account root's password is the default credential root:vizxv (MD5 hash)"])
+    }
+
+    func testALinkedShadowFileIsReadInsideTheTreeAndReportedByPasswd() throws {
+        XCTAssertEqual(try accountFindings("busybox-linked-shadow/etc/passwd").0.map(\.detail),
+                       ["var/shadow line 1: account root's password is the default credential root:hi3518 (SHA-512 hash)"])
     }
 
     func testExtraUIDZeroAccount() throws {
