@@ -6,6 +6,8 @@ import PackageDescription
 //   BacksightWalk   root-confined directory walk and file reading (knows nothing of ELF or rules)
 //   BacksightELF    the ELF feature model over libelf (knows nothing of rules or files on disk)
 //   BacksightUnpack decoding (xz, lzma, gzip), carving and containers (knows nothing of rules or files on disk)
+//   BacksightConfig configuration files inside a root: ld.so.preload, LD_PRELOAD, PAM stacks, accounts,
+//                   start-up files and remote-login options (knows nothing of rules)
 //   BacksightCode   code analysis over capstone: resolvers, constructors, GOT writes (knows nothing of rules)
 //   BacksightRules  rule language, compiler and matcher over features (knows nothing of files on disk)
 //   Backsight       the engine and public API: parallel scan, reports, renderers
@@ -27,6 +29,7 @@ let package = Package(
         .systemLibrary(name: "CLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCapstone", pkgConfig: "capstone", providers: [.apt(["libcapstone-dev"])]),
+        .systemLibrary(name: "CCrypt", pkgConfig: "libcrypt", providers: [.apt(["libcrypt-dev"])]),
 
         .target(name: "BacksightLimits"),
         .target(name: "BacksightWalk"),
@@ -34,10 +37,11 @@ let package = Package(
         .target(name: "BacksightUnpack", dependencies: ["BacksightELF", "CLzma", "CZlib"]),
         .target(name: "BacksightRules", dependencies: ["BacksightELF", "Yams"]),
         .target(name: "BacksightCode", dependencies: ["BacksightELF", "CCapstone"]),
+        .target(name: "BacksightConfig", dependencies: ["BacksightLimits", "BacksightWalk", "CCrypt"]),
         .target(
             name: "Backsight",
             dependencies: [
-                "BacksightLimits", "BacksightWalk", "BacksightELF", "BacksightRules", "BacksightUnpack", "BacksightCode", "CLzma",
+                "BacksightLimits", "BacksightWalk", "BacksightELF", "BacksightRules", "BacksightUnpack", "BacksightCode", "BacksightConfig", "CLzma",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: []
@@ -52,8 +56,9 @@ let package = Package(
         .testTarget(name: "BacksightELFTests", dependencies: ["BacksightELF", "BacksightTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "BacksightUnpackTests", dependencies: ["BacksightUnpack", "BacksightTestSupport"]),
         .testTarget(name: "BacksightCodeTests", dependencies: ["BacksightCode", "BacksightELF", "BacksightTestSupport"]),
+        .testTarget(name: "BacksightConfigTests", dependencies: ["BacksightConfig"]),
         .testTarget(name: "BacksightRulesTests", dependencies: ["BacksightRules", "BacksightELF"]),
-        .testTarget(name: "BacksightTests", dependencies: ["Backsight", "BacksightTestSupport"]),
+        .testTarget(name: "BacksightTests", dependencies: ["Backsight", "BacksightConfig", "BacksightTestSupport"]),
         .testTarget(name: "BacksightConsumerTests", dependencies: ["Backsight"]),
     ],
     swiftLanguageModes: [.v6]

@@ -319,6 +319,7 @@ main() {
 		build_hello "$a"
 	done
 	build_rootfs
+	python3 access/make-trees.py
 	log "generating blobs"
 	python3 blobs/make-blobs.py >&2
 	log "writing index"

@@ -35,7 +35,17 @@ R = {
     "pammissing": "rootfs/pam-config-missing-module",
     "kernel": "kernel/syscall-table-hook",
     "ctor": "supply-chain/constructor-rewrites-loaded-objects",
+    "defaultcred": "access/default-credential",
+    "emptypw": "access/login-account-empty-password",
+    "uid0": "access/additional-uid-zero-account",
+    "netshell": "access/network-shell-at-boot",
+    "emptyremote": "access/remote-login-accepts-empty-passwords",
+    "rootweak": "access/remote-root-login-weak-password",
+    "authkey": "access/shipped-authorized-key",
+    "rootlogin": "access/remote-root-password-login",
 }
+ACCOUNT_RULES = [R[k] for k in ("defaultcred", "emptypw", "uid0")]
+REMOTE_RULES = [R[k] for k in ("netshell", "emptyremote", "rootweak")]
 IFUNC_RULES = [R["got"], R["stack"], R["loader"], R["ctor"]]
 ELF_RULES = [R[k] for k in ("got", "stack", "loader", "ctor", "xzobj", "hiding", "xor", "masq",
                             "pam", "rsa", "kernel")]
@@ -401,6 +411,114 @@ add("blobs/scripts/unpack-firmware-tree.sh", "build-script-benign", "any", "text
     [], [R["buildscript"]], [],
     "Hard negative: a packaging script that evals a setting, decompresses a tarball, skips a "
     "header with head -c into a file and sums bytes modulo 256 in awk (no swaps, no object file).")
+
+# ---- access ----------------------------------------------------------------------
+# Written by access/make-trees.py (text only; hashes from crypt(3) with fixed salts).
+
+SCHEMES = {"des": "DES", "md5": "MD5 ($1$)", "sha256": "SHA-256 ($5$, rounds=5000)",
+           "sha512": "SHA-512 ($6$)", "bcrypt": "bcrypt ($2b$, cost 5)", "yescrypt": "yescrypt ($y$j9T$)"}
+for scheme, label in sorted(SCHEMES.items()):
+    add("access/default-password/%s/etc/shadow" % scheme, "access-default-password", "any", "text",
+        "malicious", [R["defaultcred"]], [R["emptypw"]], [],
+        "root's password is xc3511 (the Mirai list's first entry) as a %s hash." % label)
+    add("access/default-password/%s/etc/passwd" % scheme, "access-benign", "any", "text", "clean",
+        [], ACCOUNT_RULES, [], "root, daemon, nobody; passwords shadowed.")
+add("access/default-password/admin-account/etc/shadow", "access-default-password", "any", "text",
+    "malicious", [R["defaultcred"]], [R["emptypw"]], [],
+    "A vendor account admin (UID 1000, /bin/sh) with password admin (SHA-512); root is locked.")
+add("access/default-password/admin-account/etc/passwd", "access-benign", "any", "text", "clean",
+    [], ACCOUNT_RULES, [], "root, daemon, nobody, admin; passwords shadowed.")
+add("access/busybox-default-root/etc/passwd", "access-default-password", "any", "text", "malicious",
+    [R["defaultcred"]], [R["uid0"], R["emptypw"]], [],
+    "Busybox-style tree without a shadow file: root's MD5 hash of vizxv is in etc/passwd.")
+add("access/busybox-empty-root/etc/passwd", "access-empty-password", "any", "text", "malicious",
+    [R["emptypw"]], [R["uid0"], R["defaultcred"]], [],
+    "Busybox-style: root::0:0 with /bin/ash; ftp also has an empty password but /bin/false.")
+add("access/busybox-linked-shadow/etc/passwd", "access-default-password", "any", "text", "malicious",
+    [R["defaultcred"]], [R["uid0"], R["emptypw"]], [],
+    "etc/shadow is a link to ../var/shadow, where root's SHA-512 hash is hi3518 (Mirai): the "
+    "passwd check follows the link inside the tree and reports var/shadow line 1.")
+add("access/busybox-linked-shadow/etc/shadow", "access-default-password", "any", "symlink", "clean",
+    [], [], [], "Relative symlink -> ../var/shadow (in a tree scan links are reported, not read; "
+    "named as the scan root, the file it leads to is read as etc/shadow).")
+add("access/busybox-linked-shadow/var/shadow", "access-default-password", "any", "text", "clean",
+    [], ACCOUNT_RULES, [], "The shadow file the link leads to; not at etc/, so not an account file "
+    "itself (its line is reported on etc/passwd).")
+add("access/extra-uid-zero/etc/passwd", "access-extra-uid-zero", "any", "text", "malicious",
+    [R["uid0"]], [R["emptypw"], R["defaultcred"]], [], "sysmaint:x:0:0 beside root.")
+add("access/extra-uid-zero/etc/shadow", "access-benign", "any", "text", "clean",
+    [], ACCOUNT_RULES, [], "root '*', sysmaint '!': both locked.")
+add("access/strong-password/etc/shadow", "access-benign", "any", "text", "clean",
+    [], ACCOUNT_RULES, [], "Hard negative: root has a strong yescrypt password.")
+add("access/strong-password/etc/passwd", "access-benign", "any", "text", "clean",
+    [], ACCOUNT_RULES, [], "root, daemon, nobody.")
+for variant, text in (("star", "root:*"), ("bang", "root:!<SHA-512 of xc3511> (locked with passwd -l)")):
+    add("access/locked-root/%s/etc/shadow" % variant, "access-benign", "any", "text", "clean",
+        [], ACCOUNT_RULES, [], "Hard negative: locked root, %s." % text)
+    add("access/locked-root/%s/etc/passwd" % variant, "access-benign", "any", "text", "clean",
+        [], ACCOUNT_RULES, [], "root, daemon, nobody.")
+
+add("access/telnet-shell/etc/inittab", "access-network-shell", "any", "text", "malicious",
+    [R["netshell"]], [R["rootlogin"], R["rootweak"], R["emptyremote"]], [],
+    "::respawn:/usr/sbin/telnetd -F -p 23 -l /bin/sh (line 2) beside a serial getty.")
+add("access/serial-getty/etc/inittab", "access-benign", "any", "text", "clean",
+    [], REMOTE_RULES + [R["rootlogin"]], [], "Hard negative: getty on ttyS0 and an askfirst shell on the console.")
+add("access/netcat-shell/etc/init.d/S95debug", "access-network-shell", "any", "text", "malicious",
+    [R["netshell"]], [R["emptyremote"]], [], "busybox nc -ll -p 2323 -e /bin/sh (line 5).")
+add("access/netcat-shell/etc/init.d/rcS", "access-network-shell", "any", "text", "malicious",
+    [R["netshell"]], [R["emptyremote"]], [],
+    "A fifo pipeline: cat /tmp/f | /bin/sh -i | nc -l -p 4444 > /tmp/f (line 4).")
+add("access/netcat-healthcheck/etc/init.d/S99health", "access-benign", "any", "text", "clean",
+    [], REMOTE_RULES + [R["rootlogin"]], [], "Hard negative: nc as a client (-w 2 127.0.0.1 8080) with no shell.")
+add("access/socat-shell/etc/systemd/system/diag.service", "access-network-shell", "any", "text",
+    "malicious", [R["netshell"]], [], [],
+    "ExecStart=socat TCP-LISTEN:9999,reuseaddr,fork EXEC:/bin/bash,pty,stderr.")
+add("access/inetd-shell/etc/inetd.conf", "access-network-shell", "any", "text", "malicious",
+    [R["rootlogin"], R["netshell"]], [R["rootweak"]], [],
+    "Port 2323 served by /bin/sh sh -i (line 3); line 2 is an ordinary telnetd with login "
+    "(no account files in this tree).")
+add("access/xinetd-telnet-shell/etc/xinetd.d/telnet", "access-network-shell", "any", "text",
+    "malicious", [R["netshell"]], [], [],
+    "in.telnetd -h -L /bin/sh (netkit's login-program option), and a service whose server is /bin/sh.")
+add("access/dropbear-blank/etc/init.d/dropbear", "access-blank-passwords", "any", "text", "suspicious",
+    [R["rootlogin"], R["emptyremote"]], [R["netshell"], R["rootweak"]], [],
+    "start-stop-daemon -x $DAEMON -- $ARGS with ARGS=\"-R -B -p 22\" (variables expanded).")
+add("access/dropbear-blank/etc/default/dropbear", "access-blank-passwords", "any", "text",
+    "suspicious", [R["rootlogin"], R["emptyremote"]], [], [], "DROPBEAR_EXTRA_ARGS=\"-B\".")
+add("access/dropbear-keys-only/etc/init.d/dropbear", "access-benign", "any", "text", "clean",
+    [], REMOTE_RULES + [R["rootlogin"]], [], "Hard negative: dropbear -R -s -p 22 (no password logins).")
+add("access/sshd-empty-passwords/etc/ssh/sshd_config", "access-blank-passwords", "any", "text",
+    "suspicious", [R["emptyremote"]], [R["rootlogin"], R["rootweak"]], [], "PermitEmptyPasswords yes (line 3).")
+add("access/sshd-keys-only/etc/ssh/sshd_config", "access-benign", "any", "text", "clean",
+    [], REMOTE_RULES + [R["rootlogin"]], [], "Hard negative: keys only (PasswordAuthentication no, prohibit-password).")
+add("access/sshd-root-default/etc/ssh/sshd_config", "access-root-default-remote", "any", "text",
+    "malicious", [R["rootlogin"], R["rootweak"]], [R["emptyremote"]], [],
+    "PermitRootLogin yes with passwords on; root's password in etc/shadow is admin (SHA-512).")
+add("access/sshd-root-default/etc/shadow", "access-default-password", "any", "text", "malicious",
+    [R["defaultcred"]], [], [], "root:admin as SHA-512.")
+add("access/sshd-root-default/etc/passwd", "access-benign", "any", "text", "clean",
+    [], ACCOUNT_RULES, [], "root, daemon, nobody.")
+add("access/sshd-root-strong/etc/ssh/sshd_config", "access-benign", "any", "text", "clean",
+    [], REMOTE_RULES, [], "Hard negative: PermitRootLogin yes over a strong yescrypt root password.")
+add("access/sshd-root-strong/etc/shadow", "access-benign", "any", "text", "clean",
+    [], ACCOUNT_RULES, [], "Strong yescrypt root password.")
+add("access/sshd-root-strong/etc/passwd", "access-benign", "any", "text", "clean",
+    [], ACCOUNT_RULES, [], "root, daemon, nobody.")
+add("access/telnet-root-default/etc/inittab", "access-root-default-remote", "any", "text",
+    "malicious", [R["rootlogin"], R["rootweak"]], [R["netshell"]], [],
+    "telnetd -F with its login program, while root's DES hash in etc/shadow is xc3511.")
+add("access/telnet-root-default/etc/shadow", "access-default-password", "any", "text", "malicious",
+    [R["defaultcred"]], [], [], "root:xc3511 as a traditional DES hash.")
+add("access/telnet-root-default/etc/passwd", "access-benign", "any", "text", "clean",
+    [], ACCOUNT_RULES, [], "root, daemon, nobody.")
+add("access/vendor-key/root/.ssh/authorized_keys", "access-shipped-key", "any", "text", "suspicious",
+    [R["authkey"]], [], [], "An ed25519 key with comment support@vendor-build for root.")
+add("access/vendor-key/home/backup/.ssh/authorized_keys", "access-shipped-key", "any", "text",
+    "suspicious", [R["authkey"]], [], [], "The same key for the system account backup (UID 34), with a from= option.")
+add("access/vendor-key/home/alice/.ssh/authorized_keys", "access-benign", "any", "text", "clean",
+    [], [R["authkey"]], [], "Hard negative: an ordinary user's (UID 1000) own key.")
+add("access/vendor-key/etc/passwd", "access-benign", "any", "text", "clean",
+    [], ACCOUNT_RULES, [], "root, daemon, nobody, backup (34), alice (1000).")
 
 # ---- rootfs ----------------------------------------------------------------------
 

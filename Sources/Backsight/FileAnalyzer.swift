@@ -1,3 +1,4 @@
+import BacksightConfig
 import Crypto
 
 /// Turns the bytes of one file into a report: recognise, hash, extract features, match rules.
@@ -6,7 +7,7 @@ import Crypto
 struct FileAnalyzer: Sendable {
     let ruleSet: RuleSet
     /// Gives configuration files their facts; nil when no rule reads them.
-    let configuration: ConfigurationAnalyzer?
+    let configuration: ConfigurationFacts?
     /// Finds XOR-hidden strings in interposing libraries; nil when no rule reads them.
     let hiddenStrings: HiddenStringsAnalyzer?
     /// Opens containers and decodes payloads; nil leaves them closed.
@@ -23,8 +24,8 @@ struct FileAnalyzer: Sendable {
     init(ruleSet: RuleSet, options: ScanOptions = ScanOptions(jobs: 1)) {
         self.ruleSet = ruleSet
         let wanted = ruleSet.characteristics
-        configuration = wanted.isDisjoint(with: ConfigurationAnalyzer.characteristics) ? nil
-            : ConfigurationAnalyzer(cache: LibraryVerdictCache(), libraryByteLimit: Int(clamping: options.maximumFileSize))
+        let configuration = ConfigurationFacts(ruleSet: ruleSet, options: options)
+        self.configuration = configuration.isEmpty ? nil : configuration
         hiddenStrings = wanted.contains(Characteristic.xorHiddenStrings.rawValue) ? HiddenStringsAnalyzer(ruleSet: ruleSet) : nil
         var limits = options.unpackLimits
         limits.memberSize = min(limits.memberSize, options.maximumFileSize)
@@ -104,7 +105,7 @@ struct FileAnalyzer: Sendable {
             report.skip = Skip(reason: "malformed-elf", message: error.description)
         case nil:
             if features.kind == .text, let configuration, let diskPath, let file = ConfigurationFile.recognise(diskPath: diskPath) {
-                let facts = configuration.characteristics(for: file, bytes: bytes) { libraryPath, libraryBytes in
+                let facts = configuration.characteristics(for: file, bytes: bytes, deadline: deadline) { libraryPath, libraryBytes in
                     analyze(path: libraryPath, bytes: libraryBytes, diskPath: nil, container: libraryPath, placeOnDisk: nil,
                             budget: UnpackBudget(limits: unpacking?.limits ?? UnpackLimits()), members: { _ in true })
                 }

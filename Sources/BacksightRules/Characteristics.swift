@@ -81,6 +81,35 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
     /// with `-`, for which PAM ignores a missing module, excepted).
     case configuredLibraryMissing = "configured-library-missing"
 
+    // MARK: Accounts and remote access (file scope)
+    //
+    // Set by the engine on account files (etc/passwd, etc/shadow), start-up files (etc/inittab,
+    // init scripts, systemd units, inetd and xinetd configuration), sshd_config, dropbear's
+    // defaults and authorized_keys files, from the configuration feature extractor
+    // (BacksightConfig). Each evidence item is one line: the value names the account, command
+    // or key, the location the line and the file, the detail what it allows.
+
+    /// An account other than root (or the first) has UID 0 (one item per extra account).
+    case additionalUIDZeroAccount = "additional-uid-zero-account"
+    /// An account with a real login shell has an empty password field.
+    case loginAccountEmptyPassword = "login-account-empty-password"
+    /// An account's password hash matches an entry of the `default-credentials` list (checked
+    /// with crypt(3)); the item names the account and the entry, never a hash that did not match.
+    case accountDefaultPassword = "account-default-password"
+    /// A start-up line gives a shell to the network without a login: `telnetd -l /bin/sh`,
+    /// netcat or socat running a shell, an inetd or xinetd service whose server is a shell.
+    case networkShellWithoutLogin = "network-shell-without-login"
+    /// A remote-login server accepts empty passwords: dropbear `-B`, `PermitEmptyPasswords yes`.
+    case remoteLoginAcceptsEmptyPasswords = "remote-login-accepts-empty-passwords"
+    /// A remote-login server started at boot (telnetd, dropbear, sshd with `PermitRootLogin yes`)
+    /// lets root log in with a password, and root's password is empty or a default credential.
+    case remoteRootLoginWeakPassword = "remote-root-login-weak-password"
+    /// A remote-login server started at boot asks root for a password (telnetd with login,
+    /// dropbear without `-w`/`-g`/`-s`, sshd with `PermitRootLogin yes`), whatever root's password is.
+    case remoteRootPasswordLogin = "remote-root-password-login"
+    /// An authorized_keys file for root or a system account is shipped in the tree (one item per key).
+    case shippedAuthorizedKey = "shipped-authorized-key"
+
     // MARK: Relocatable objects (file scope)
 
     /// Large-code-model relocations (`R_X86_64_GOT64`, `GOTOFF64`, `PLTOFF64`) in `.rodata`.
@@ -135,7 +164,9 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
             return .elf
         case .corruptNameDecodesCleanly, .swapRepairsStream, .siblingSwapRepairsStream, .fillerEntropyLayout,
              .substitutedCompressionMagic, .embeddedCompressedStream, .preloadListEntry, .ldPreloadAssignment,
-             .pamModuleConfigured, .configuredLibraryFlagged, .configuredLibraryMissing:
+             .pamModuleConfigured, .configuredLibraryFlagged, .configuredLibraryMissing,
+             .additionalUIDZeroAccount, .loginAccountEmptyPassword, .accountDefaultPassword, .networkShellWithoutLogin,
+             .remoteLoginAcceptsEmptyPasswords, .remoteRootLoginWeakPassword, .remoteRootPasswordLogin, .shippedAuthorizedKey:
             return .file
         case .shellScriptPayload:
             return .payload

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""Writes the access/ corpus: small root-filesystem-like trees (text files only) with default,
+empty and extra accounts, shells on the network at boot and weak remote-login options, and the
+hard negatives beside them. Deterministic: fixed salts, so a rebuild gives the same bytes.
+
+Hashes come from crypt(3) (libxcrypt) through Python's crypt module. Run by ../build.sh.
+"""
+import os
+import shutil
+import sys
+import warnings
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import crypt  # noqa: E402  (Python 3.11's wrapper around crypt(3))
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# One fixed salt per scheme (valid salt characters only).
+SALTS = {
+    "des": "Xk",
+    "md5": "$1$Bk7sQz1p$",
+    "sha256": "$5$rounds=5000$Bk7sQz1pVw3eR9tY$",
+    "sha512": "$6$Bk7sQz1pVw3eR9tY$",
+    "bcrypt": "$2b$05$Bk7sQz1pVw3eR9tYuI0oPe",
+    "yescrypt": "$y$j9T$Bk7sQz1pVw3eR9tYuI0oP.$",
+}
+
+STRONG = "t7#Vq!e9Lp2@wZr8"   # not on any list; the hard negative
+
+PASSWD_HEAD = "root:x:0:0:root:/root:/bin/sh\n"
+SERVICES = ("daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+            "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n")
+SHADOW_SERVICES = "daemon:*:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n"
+
+
+def hashed(password, scheme):
+    value = crypt.crypt(password, SALTS[scheme])
+    if not value or value.startswith("*"):
+        sys.exit("crypt(3) does not support %s here" % scheme)
+    return value
+
+
+def write(path, text, mode=0o644):
+    full = os.path.join(HERE, path)
+    os.makedirs(os.path.dirname(full), exist_ok=True)
+    with open(full, "w") as f:
+        f.write(text)
+    os.chmod(full, mode)
+
+
+def shadow(root_field, extra=""):
+    return "root:%s:19000:0:99999:7:::\n%s%s" % (root_field, SHADOW_SERVICES, extra)
+
+
+def main():
+    for name in os.listdir(HERE):
+        if os.path.isdir(os.path.join(HERE, name)):
+            shutil.rmtree(os.path.join(HERE, name))
+
+    # Default passwords from the list, one tree per hash scheme: root:xc3511 (Mirai's first).
+    for scheme in SALTS:
+        write("default-password/%s/etc/passwd" % scheme, PASSWD_HEAD + SERVICES)
+        write("default-password/%s/etc/shadow" % scheme, shadow(hashed("xc3511", scheme)), 0o640)
+    # A vendor account with its own default (admin:admin), and the strong-password negative.
+    write("default-password/admin-account/etc/passwd",
+          PASSWD_HEAD + SERVICES + "admin:x:1000:1000:admin:/home/admin:/bin/sh\n")
+    write("default-password/admin-account/etc/shadow",
+          shadow("*", "admin:%s:19000:0:99999:7:::\n" % hashed("admin", "sha512")), 0o640)
+    write("strong-password/etc/passwd", PASSWD_HEAD + SERVICES)
+    write("strong-password/etc/shadow", shadow(hashed(STRONG, "yescrypt")), 0o640)
+    # Locked root: '*' and '!' (with a hash behind the '!': passwd -l of a default password).
+    write("locked-root/star/etc/passwd", PASSWD_HEAD + SERVICES)
+    write("locked-root/star/etc/shadow", shadow("*"), 0o640)
+    write("locked-root/bang/etc/passwd", PASSWD_HEAD + SERVICES)
+    write("locked-root/bang/etc/shadow", shadow("!" + hashed("xc3511", "sha512")), 0o640)
+
+    # Busybox-style tree: no shadow file, the hash (or nothing) in etc/passwd itself.
+    write("busybox-empty-root/etc/passwd", "root::0:0:root:/root:/bin/ash\n"
+          "daemon:*:1:1:daemon:/usr/sbin:/bin/false\nftp::55:55:ftp:/home/ftp:/bin/false\n")
+    write("busybox-default-root/etc/passwd", "root:%s:0:0:root:/root:/bin/sh\n" % hashed("vizxv", "md5")
+          + "nobody:*:65534:65534:nobody:/var:/bin/false\n")
+    # Busybox-style tree whose etc/shadow is a link to a writable partition: the passwd check
+    # reads it through the link (inside the tree) and reports its lines.
+    write("busybox-linked-shadow/etc/passwd", PASSWD_HEAD + SERVICES)
+    write("busybox-linked-shadow/var/shadow", shadow(hashed("hi3518", "sha512")), 0o640)
+    os.symlink("../var/shadow", os.path.join(HERE, "busybox-linked-shadow/etc/shadow"))
+    # An extra UID-0 account beside root.
+    write("extra-uid-zero/etc/passwd", PASSWD_HEAD + SERVICES
+          + "sysmaint:x:0:0:maintenance:/root:/bin/sh\n")
+    write("extra-uid-zero/etc/shadow", shadow("*", "sysmaint:!:19000:0:99999:7:::\n"), 0o640)
+
+    # Shells on the network at boot.
+    write("telnet-shell/etc/inittab",
+          "::sysinit:/etc/init.d/rcS\n"
+          "::respawn:/usr/sbin/telnetd -F -p 23 -l /bin/sh\n"
+          "ttyS0::respawn:/sbin/getty -L ttyS0 115200 vt100\n"
+          "::shutdown:/bin/umount -a -r\n")
+    write("serial-getty/etc/inittab",
+          "::sysinit:/etc/init.d/rcS\n"
+          "ttyS0::respawn:/sbin/getty -L ttyS0 115200 vt100\n"
+          "::askfirst:-/bin/sh\n"
+          "::ctrlaltdel:/sbin/reboot\n")
+    write("netcat-shell/etc/init.d/S95debug",
+          "#!/bin/sh\n# factory debug port\ncase \"$1\" in\nstart)\n"
+          "\tbusybox nc -ll -p 2323 -e /bin/sh &\n\t;;\nesac\n", 0o755)
+    write("netcat-shell/etc/init.d/rcS",
+          "#!/bin/sh\nmount -a\nfor s in /etc/init.d/S??*; do $s start; done\n"
+          "rm -f /tmp/f; mkfifo /tmp/f; cat /tmp/f | /bin/sh -i 2>&1 | nc -l -p 4444 > /tmp/f &\n", 0o755)
+    write("socat-shell/etc/systemd/system/diag.service",
+          "[Unit]\nDescription=Diagnostics\n\n[Service]\n"
+          "ExecStart=/usr/bin/socat TCP-LISTEN:9999,reuseaddr,fork EXEC:/bin/bash,pty,stderr\n"
+          "Restart=always\n\n[Install]\nWantedBy=multi-user.target\n")
+    write("inetd-shell/etc/inetd.conf",
+          "# service socket protocol wait user server arguments\n"
+          "telnet stream tcp nowait root /usr/sbin/telnetd telnetd\n"
+          "2323 stream tcp nowait root /bin/sh sh -i\n")
+    write("xinetd-telnet-shell/etc/xinetd.d/telnet",
+          "service telnet\n{\n\tsocket_type = stream\n\twait = no\n\tuser = root\n"
+          "\tserver = /usr/sbin/in.telnetd\n\tserver_args = -h -L /bin/sh\n\tdisable = no\n}\n"
+          "service debug\n{\n\tsocket_type = stream\n\tport = 7777\n\tuser = root\n\tserver = /bin/sh\n\tserver_args = -i\n}\n")
+    # The netcat negative: a health check that connects out and runs no shell.
+    write("netcat-healthcheck/etc/init.d/S99health",
+          "#!/bin/sh\nwhile true; do\n\techo ping | nc -w 2 127.0.0.1 8080 >/dev/null || logger health failed\n"
+          "\tsleep 60\ndone &\n", 0o755)
+
+    # Weak remote-login options.
+    write("dropbear-blank/etc/init.d/dropbear",
+          "#!/bin/sh\nDAEMON=/usr/sbin/dropbear\nARGS=\"-R -B -p 22\"\n"
+          "case \"$1\" in\nstart)\n\tstart-stop-daemon -S -x $DAEMON -- $ARGS\n\t;;\nesac\n", 0o755)
+    write("dropbear-blank/etc/default/dropbear", "# dropbear options\nDROPBEAR_EXTRA_ARGS=\"-B\"\n")
+    write("dropbear-keys-only/etc/init.d/dropbear",
+          "#!/bin/sh\nDAEMON=/usr/sbin/dropbear\n"
+          "case \"$1\" in\nstart)\n\tstart-stop-daemon -S -x $DAEMON -- -R -s -p 22\n\t;;\nesac\n", 0o755)
+    write("sshd-empty-passwords/etc/ssh/sshd_config",
+          "Port 22\nPermitRootLogin prohibit-password\nPermitEmptyPasswords yes\n")
+    write("sshd-keys-only/etc/ssh/sshd_config",
+          "Port 22\nPermitRootLogin prohibit-password\nPasswordAuthentication no\n"
+          "KbdInteractiveAuthentication no\nPermitEmptyPasswords no\n")
+    # Root logs in over the network with a default password: sshd and telnetd with login.
+    write("sshd-root-default/etc/ssh/sshd_config", "Port 22\nPermitRootLogin yes\nPasswordAuthentication yes\n")
+    write("sshd-root-default/etc/passwd", PASSWD_HEAD + SERVICES)
+    write("sshd-root-default/etc/shadow", shadow(hashed("admin", "sha512")), 0o640)
+    write("telnet-root-default/etc/inittab",
+          "::sysinit:/etc/init.d/rcS\n::respawn:/usr/sbin/telnetd -F\n")
+    write("telnet-root-default/etc/passwd", PASSWD_HEAD + SERVICES)
+    write("telnet-root-default/etc/shadow", shadow(hashed("xc3511", "des")), 0o640)
+    # The same sshd over a strong root password: no root-login finding.
+    write("sshd-root-strong/etc/ssh/sshd_config", "Port 22\nPermitRootLogin yes\n")
+    write("sshd-root-strong/etc/passwd", PASSWD_HEAD + SERVICES)
+    write("sshd-root-strong/etc/shadow", shadow(hashed(STRONG, "yescrypt")), 0o640)
+
+    # Keys shipped in the image: root's and a service account's; a user's own key is not one.
+    key = "AAAAC3NzaC1lZDI1NTE5AAAAIB7k2mQp0v5yVYb3q9Xz8wF1cR4tLs6uHn0jKdPaEo2G"
+    write("vendor-key/root/.ssh/authorized_keys", "ssh-ed25519 %s support@vendor-build\n" % key, 0o600)
+    write("vendor-key/etc/passwd", PASSWD_HEAD + SERVICES
+          + "backup:x:34:34:backup:/home/backup:/bin/sh\nalice:x:1000:1000:Alice:/home/alice:/bin/bash\n")
+    write("vendor-key/home/backup/.ssh/authorized_keys",
+          "from=\"10.0.0.0/8\" ssh-ed25519 %s backup@vendor-build\n" % key, 0o600)
+    write("vendor-key/home/alice/.ssh/authorized_keys", "ssh-ed25519 %s alice@laptop\n" % key, 0o600)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+@testable import BacksightConfig
+import BacksightLimits
+import Foundation
+import XCTest
+
+final class AccessChecksTests: XCTestCase {
+    private let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Corpus/access").path
+    private let credentials = ["root:xc3511", "root:vizxv", "admin:admin", "root:admin", "root:hi3518"].compactMap(DefaultCredential.init(entry:))
+
+    private func file(_ path: String) throws -> (ConfigurationFile, Data) {
+        let full = corpus + "/" + path
+        let recognised = try XCTUnwrap(ConfigurationFile.recognise(diskPath: Array(full.utf8)), path)
+        return (recognised, try Data(contentsOf: URL(fileURLWithPath: full)))
+    }
+
+    private func accountFindings(_ path: String, deadline: Deadline = .never) throws -> ([AccessFinding], Bool) {
+        let (recognised, data) = try file(path)
+        let result = data.withUnsafeBytes { AccountAnalyzer(credentials: credentials).findings(for: recognised, bytes: $0, deadline: deadline) }
+        return (result.findings, result.stoppedAtTimeLimit)
+    }
+
+    /// The remote-access findings, without the inventory fact `remote-root-password-login`
+    /// unless `inventory` is set.
+    private func remoteFindings(_ path: String, inventory: Bool = false) throws -> [AccessFinding] {
+        let (recognised, data) = try file(path)
+        let found = data.withUnsafeBytes {
+            RemoteAccessAnalyzer(accounts: AccountAnalyzer(credentials: credentials)).findings(for: recognised, bytes: $0, deadline: .never)
+        }
+        return inventory ? found : found.filter { $0.fact != .remoteRootPasswordLogin }
+    }
+
+    func testEveryHashSchemeMatchesTheDefaultAndNamesTheEntry() throws {
+        for scheme in ["des", "md5", "sha256", "sha512", "bcrypt", "yescrypt"] {
+            let (found, stopped) = try accountFindings("default-password/\(scheme)/etc/shadow")
+            XCTAssertFalse(stopped)
+            XCTAssertEqual(found.map(\.fact), [.accountDefaultPassword], scheme)
+            XCTAssertEqual(found.first?.value, "root")
+            XCTAssertEqual(found.first?.line, 1)
+            XCTAssertTrue(found.first?.detail.contains("root:xc3511") ?? false, found.first?.detail ?? "")
+            XCTAssertFalse(found.first?.detail.contains("$") ?? true, "a finding never shows a hash")
+        }
+    }
+
+    func testLockedStrongAndShadowedAccountsGiveNothing() throws {
+        for path in ["strong-password/etc/shadow", "locked-root/star/etc/shadow", "locked-root/bang/etc/shadow",
+                     "default-password/sha512/etc/passwd", "extra-uid-zero/etc/shadow"] {
+            XCTAssertEqual(try accountFindings(path).0, [], path)
+        }
+    }
+
+    func testBusyboxTreesKeepPasswordsInPasswd() throws {
+        let empty = try accountFindings("busybox-empty-root/etc/passwd").0
+        // ftp's empty password does not count: its shell is /bin/false.
+        XCTAssertEqual(empty.map(\.fact), [.loginAccountEmptyPassword])
+        XCTAssertEqual(empty.map(\.value), ["root"])
+        XCTAssertEqual(try accountFindings("busybox-default-root/etc/passwd").0.map(\.detail),
+                       ["etc/passwd line 1: account root's password is the default credential root:vizxv (MD5 hash)"])
+    }
+
+    func testALinkedShadowFileIsReadInsideTheTreeAndReportedByPasswd() throws {
+        XCTAssertEqual(try accountFindings("busybox-linked-shadow/etc/passwd").0.map(\.detail),
+                       ["var/shadow line 1: account root's password is the default credential root:hi3518 (SHA-512 hash)"])
+    }
+
+    func testExtraUIDZeroAccount() throws {
+        let found = try accountFindings("extra-uid-zero/etc/passwd").0
+        XCTAssertEqual(found.map(\.fact), [.additionalUIDZeroAccount])
+        XCTAssertEqual(found.map(\.value), ["sysmaint"])
+        XCTAssertEqual(found.map(\.line), [4])
+    }
+
+    func testTheDeadlineStopsHashing() throws {
+        let (found, stopped) = try accountFindings("default-password/yescrypt/etc/shadow", deadline: .expired)
+        XCTAssertTrue(stopped)
+        XCTAssertEqual(found, [])
+    }
+
+    func testNetworkShellsAtBoot() throws {
+        XCTAssertEqual(try remoteFindings("telnet-shell/etc/inittab").map { "\($0.fact.rawValue) \($0.line)" },
+                       ["network-shell-without-login 2"])
+        XCTAssertEqual(try remoteFindings("netcat-shell/etc/init.d/S95debug").map(\.line), [5])
+        XCTAssertEqual(try remoteFindings("netcat-shell/etc/init.d/rcS").map(\.line), [4])
+        XCTAssertEqual(try remoteFindings("socat-shell/etc/systemd/system/diag.service").map(\.fact), [.networkShellWithoutLogin])
+        XCTAssertEqual(try remoteFindings("inetd-shell/etc/inetd.conf").map(\.line), [3])
+        XCTAssertEqual(try remoteFindings("xinetd-telnet-shell/etc/xinetd.d/telnet").map(\.line), [6, 15])
+        XCTAssertEqual(try remoteFindings("serial-getty/etc/inittab"), [])
+        XCTAssertEqual(try remoteFindings("netcat-healthcheck/etc/init.d/S99health"), [])
+    }
+
+    func testWeakRemoteLogins() throws {
+        XCTAssertEqual(try remoteFindings("dropbear-blank/etc/init.d/dropbear").map(\.fact), [.remoteLoginAcceptsEmptyPasswords])
+        XCTAssertEqual(try remoteFindings("dropbear-blank/etc/default/dropbear").map(\.line), [2])
+        XCTAssertEqual(try remoteFindings("dropbear-keys-only/etc/init.d/dropbear"), [])
+        XCTAssertEqual(try remoteFindings("sshd-empty-passwords/etc/ssh/sshd_config").map(\.line), [3])
+        XCTAssertEqual(try remoteFindings("sshd-keys-only/etc/ssh/sshd_config"), [])
+        let root = try remoteFindings("sshd-root-default/etc/ssh/sshd_config")
+        XCTAssertEqual(root.map(\.fact), [.remoteRootLoginWeakPassword])
+        XCTAssertTrue(root.first?.detail.contains("root:admin") ?? false)
+        XCTAssertEqual(try remoteFindings("telnet-root-default/etc/inittab").map { "\($0.fact.rawValue) \($0.line)" },
+                       ["remote-root-login-weak-password 2"])
+        XCTAssertEqual(try remoteFindings("sshd-root-strong/etc/ssh/sshd_config"), [])
+        // The inventory fact: every server that asks root for a password, whatever the password.
+        XCTAssertEqual(try remoteFindings("sshd-root-strong/etc/ssh/sshd_config", inventory: true).map { "\($0.fact.rawValue) \($0.line)" },
+                       ["remote-root-password-login 2"])
+        XCTAssertEqual(try remoteFindings("inetd-shell/etc/inetd.conf", inventory: true).map { "\($0.fact.rawValue) \($0.line)" },
+                       ["network-shell-without-login 3", "remote-root-password-login 2"])
+        XCTAssertEqual(try remoteFindings("dropbear-keys-only/etc/init.d/dropbear", inventory: true), [])
+        XCTAssertEqual(try remoteFindings("sshd-keys-only/etc/ssh/sshd_config", inventory: true), [])
+    }
+
+    func testShippedKeysForRootAndSystemAccountsOnly() throws {
+        XCTAssertEqual(try remoteFindings("vendor-key/root/.ssh/authorized_keys").map(\.value), ["ssh-ed25519 (support@vendor-build)"])
+        XCTAssertEqual(try remoteFindings("vendor-key/home/backup/.ssh/authorized_keys").count, 1)
+        XCTAssertEqual(try remoteFindings("vendor-key/home/alice/.ssh/authorized_keys"), [])
+    }
+
+    func testCommandLines() {
+        func launches(_ line: String, _ variables: [String: String] = [:]) -> [StartupCommand.Launch] {
+            StartupCommand.launches(StartupCommand.pipelines(line, variables: variables))
+        }
+        XCTAssertEqual(launches("telnetd -l/bin/bash"), [.networkShell("telnetd -l/bin/bash")])
+        XCTAssertEqual(launches("/usr/sbin/telnetd -l /bin/login"), [.passwordLogin(server: "/usr/sbin/telnetd -l /bin/login", allowsEmpty: false)])
+        XCTAssertEqual(launches("nc -lvnp 4444 -e /bin/sh").count, 1)
+        XCTAssertEqual(launches("ncat --listen 4444 --exec \"/bin/bash -i\"").count, 1)
+        XCTAssertEqual(launches("nc -l -p 8080 > /tmp/upload"), [])
+        XCTAssertEqual(launches("[ -x /usr/sbin/telnetd ] || exit 0"), [])
+        XCTAssertEqual(launches("echo telnetd -l /bin/sh"), [])
+        XCTAssertEqual(launches("$D $ARGS", ["D": "/usr/sbin/dropbear", "ARGS": "-FB"]),
+                       [.acceptsEmptyPasswords("/usr/sbin/dropbear -FB"), .passwordLogin(server: "/usr/sbin/dropbear -FB", allowsEmpty: true)])
+        XCTAssertEqual(launches("dropbear -w -p 22"), [])
+    }
+}
