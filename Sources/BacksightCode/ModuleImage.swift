@@ -1,0 +1,171 @@
+import BacksightELF
+
+/// A relocatable object (a kernel module) as the module analysis sees it: its sections by name,
+/// its symbol table by index, what each relocation points at. Every read is bounds-checked.
+final class ModuleImage {
+    let model: ELFModel
+    private let view: UnsafeRawBufferPointer
+    private let symtab: [Int: ELFSymbol]
+    /// Undefined symbol names: the kernel symbols the module imports.
+    let imports: Set<String>
+    /// Executable sections with bytes in the file.
+    let codeSections: [ELFSection]
+
+    /// A relocation that points at a NUL-terminated string in read-only data.
+    struct StringReference {
+        var relocation: ELFRelocation
+        var text: String
+    }
+
+    init(model: ELFModel, bytes: UnsafeRawBufferPointer) {
+        self.model = model
+        self.view = bytes
+        var symtab: [Int: ELFSymbol] = [:]
+        var imports: Set<String> = []
+        for symbol in model.symbols where symbol.table == .symtab {
+            symtab[symbol.index] = symbol
+            if symbol.isUndefined, !symbol.name.isEmpty { imports.insert(symbol.name) }
+        }
+        self.symtab = symtab
+        self.imports = imports
+        codeSections = model.sections.filter { $0.isExecutable && $0.hasFileBytes && $0.size > 0 }
+    }
+
+    func isCode(_ sectionName: String?) -> Bool {
+        guard let sectionName, let section = model.section(named: sectionName) else { return false }
+        return section.isExecutable
+    }
+
+    func isDebug(_ sectionName: String?) -> Bool {
+        guard let sectionName else { return true }
+        return sectionName.hasPrefix(".debug") || sectionName.hasPrefix(".BTF") || sectionName == ".comment"
+    }
+
+    /// The bytes of a section in the file (empty for `NOBITS` or out-of-file sections).
+    func bytes(of section: ELFSection) -> UnsafeRawBufferPointer {
+        guard section.hasFileBytes, let start = Int(exactly: section.offset), start <= view.count else {
+            return UnsafeRawBufferPointer(start: nil, count: 0)
+        }
+        let length = Int(exactly: section.size).map { min($0, view.count - start) } ?? 0
+        return UnsafeRawBufferPointer(rebasing: view[start..<(start + length)])
+    }
+
+    /// A little- or big-endian word of `section` at `offset`.
+    func word(in section: ELFSection, at offset: UInt64, width: Int) -> UInt64? {
+        let region = bytes(of: section)
+        guard let start = Int(exactly: offset), start >= 0, start <= region.count, region.count - start >= width else { return nil }
+        var value: UInt64 = 0
+        for index in 0..<width {
+            let byte = UInt64(region[start + (model.header.isLittleEndian ? width - 1 - index : index)])
+            value = (value << 8) | byte
+        }
+        return value
+    }
+
+    func symbol(of relocation: ELFRelocation) -> ELFSymbol? { symtab[Int(relocation.symbolIndex)] }
+
+    /// Where the relocation applies, as a file offset.
+    func fileOffset(of relocation: ELFRelocation) -> UInt64? {
+        relocation.targetSection.flatMap(model.section(named:)).map { $0.offset &+ relocation.offset }
+    }
+
+    /// The offsets from the start of the relocation's symbol it may stand for. PC-relative x86
+    /// relocations carry the distance from the end of the instruction, so the field's own
+    /// position within the instruction (4 to 8 bytes before its end) is added back; absolute and
+    /// AArch64 relocations carry the offset itself.
+    func effectiveOffsets(of relocation: ELFRelocation) -> [Int64] {
+        let addend = relocation.addend ?? implicitAddend(relocation) ?? 0
+        switch relocation.type {
+        case "R_X86_64_PC32", "R_X86_64_PLT32", "R_386_PC32", "R_386_PLT32":
+            return [4, 5, 6, 8].map { addend &+ $0 }
+        default:
+            return [addend]
+        }
+    }
+
+    /// REL relocations keep the addend in the field they patch (4 bytes on the 32-bit machines).
+    private func implicitAddend(_ relocation: ELFRelocation) -> Int64? {
+        guard relocation.addend == nil, let section = relocation.targetSection.flatMap(model.section(named:)),
+              let stored = word(in: section, at: relocation.offset, width: 4) else { return nil }
+        return Int64(Int32(truncatingIfNeeded: stored))
+    }
+
+    /// Whether the relocation points at the module's own `struct module`: `__this_module`, or
+    /// the section that holds it when the object defines it and refers to it by section.
+    func pointsAtThisModule(_ relocation: ELFRelocation) -> Bool {
+        if relocation.symbolName == "__this_module" { return true }
+        guard let symbol = symbol(of: relocation), symbol.type == "SECTION", Int(symbol.sectionIndex) < model.sections.count else { return false }
+        return model.sections[Int(symbol.sectionIndex)].name == ".gnu.linkonce.this_module"
+    }
+
+    /// Whether the relocation points at code: a function symbol, or an executable section.
+    func pointsIntoCode(_ relocation: ELFRelocation) -> Bool {
+        guard let symbol = symbol(of: relocation), !symbol.isUndefined else { return false }
+        if symbol.type == "FUNC" { return true }
+        guard symbol.type == "SECTION", Int(symbol.sectionIndex) < model.sections.count else { return false }
+        return model.sections[Int(symbol.sectionIndex)].isExecutable
+    }
+
+    /// Relocations outside debug information that point at the start of a string in read-only,
+    /// allocated data.
+    private(set) lazy var stringReferences: [StringReference] = {
+        var references: [StringReference] = []
+        for relocation in model.relocations where !isDebug(relocation.targetSection) {
+            guard let symbol = symbol(of: relocation), !symbol.isUndefined, Int(symbol.sectionIndex) < model.sections.count else { continue }
+            let section = model.sections[Int(symbol.sectionIndex)]
+            guard section.isAllocated, !section.isExecutable, !section.isWritable, section.hasFileBytes else { continue }
+            let region = bytes(of: section)
+            for candidate in effectiveOffsets(of: relocation) {
+                let start = Int64(bitPattern: symbol.value) &+ candidate
+                guard start >= 0, start < Int64(region.count) else { continue }
+                let at = Int(start)
+                guard at == 0 || region[at - 1] == 0, let text = Self.identifierString(in: region, at: at) else { continue }
+                references.append(StringReference(relocation: relocation, text: text))
+                break
+            }
+        }
+        return references
+    }()
+
+    /// A NUL-terminated string of identifier characters (up to 128) at `at`.
+    private static func identifierString(in region: UnsafeRawBufferPointer, at: Int) -> String? {
+        var end = at
+        while end < region.count, end - at <= 128 {
+            let byte = region[end]
+            if byte == 0 { break }
+            guard byte == 0x5f || (0x30...0x39).contains(byte) || (0x41...0x5a).contains(byte) || (0x61...0x7a).contains(byte) || byte == 0x2e else { return nil }
+            end += 1
+        }
+        guard end > at, end < region.count, region[end] == 0 else { return nil }
+        return String(decoding: region[at..<end], as: UTF8.self)
+    }
+
+    /// The function symbol whose code holds `offset` of `section`.
+    func function(in section: ELFSection, at offset: UInt64) -> String? {
+        model.symbols.first { symbol in
+            symbol.table == .symtab && symbol.type == "FUNC" && Int(symbol.sectionIndex) == section.index
+                && symbol.value <= offset && offset - symbol.value < max(symbol.size, 1)
+        }?.name
+    }
+
+    func function(containing relocation: ELFRelocation) -> String? {
+        relocation.targetSection.flatMap(model.section(named:)).flatMap { function(in: $0, at: relocation.offset) }
+    }
+
+    /// Decodes `code` from start to end, stepping over bytes that do not decode, and hands each
+    /// instruction to `body` with its offset. Stops when `budget` instructions are spent.
+    func sweep(_ code: UnsafeRawBufferPointer, disassembler: Disassembler, budget: inout Int,
+               _ body: (Int, Instruction) -> Void) {
+        let step = disassembler.architecture.instructionAlignment(thumb: false)
+        var position = 0
+        while position < code.count, budget > 0 {
+            budget -= 1
+            guard let instruction = disassembler.decode(UnsafeRawBufferPointer(rebasing: code[position...]), address: UInt64(position)) else {
+                position += step
+                continue
+            }
+            body(position, instruction)
+            position += max(instruction.size, step)
+        }
+    }
+}
