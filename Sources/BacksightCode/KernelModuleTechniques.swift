@@ -78,7 +78,13 @@ enum KernelModuleTechniques {
             guard !marks.isEmpty else { continue }
             let code = module.bytes(of: section)
             var holders: [Register: Int] = [:]
-            module.sweep(code, disassembler: disassembler, budget: &budget) { position, instruction in
+            let convention = CallingConvention(architecture: architecture, registers: disassembler.registers)
+            let clobbered = Set(convention?.callerSaved ?? [])
+            let stackPointer = convention?.stackPointer
+            for range in module.rangesToSweep(in: section, covering: Array(marks)) {
+            // The base is followed within one function, across calls only in callee-saved registers.
+            holders = [:]
+            module.sweep(code, range: range, disassembler: disassembler, budget: &budget) { position, instruction in
                 let covers = marks.contains { $0 >= UInt64(position) && $0 < UInt64(position + instruction.size) }
                 var reached: Int64?
                 for effect in instruction.effects {
@@ -87,7 +93,14 @@ enum KernelModuleTechniques {
                         if case let .add(.register(base), .immediate(delta)) = expression, holders[base] != nil { reached = delta }
                         if case let .address(memory) = expression, let base = memory.base, holders[base] != nil { reached = memory.displacement }
                         if case let .copy(.memory(memory)) = expression, let base = memory.base, holders[base] != nil { reached = memory.displacement }
-                        holders[register] = covers ? 64 : nil
+                        // Only an address of __this_module itself makes a holder, never a value
+                        // loaded from it, and never the stack pointer (push, call).
+                        let isAddress: Bool
+                        switch expression {
+                        case .copy(.immediate), .address, .add(.register, .immediate), .shiftLeft, .insertBits: isAddress = true
+                        default: isAddress = false
+                        }
+                        holders[register] = covers && isAddress && register != stackPointer ? 64 : nil
                     case let .store(memory, _):
                         if let base = memory.base, holders[base] != nil { reached = memory.displacement }
                     default: break
@@ -101,7 +114,12 @@ enum KernelModuleTechniques {
                                                  note: "reaches THIS_MODULE->list (offset \(reached)) through a register holding __this_module"))
                 }
                 holders = holders.compactMapValues { $0 > 1 ? $0 - 1 : nil }
-                if case .return = instruction.flow { holders = [:] }
+                switch instruction.flow {
+                case .return, .jump, .stop: holders = [:]
+                case .call: holders = holders.filter { !clobbered.contains($0.key) }
+                case .next, .branch: break
+                }
+            }
             }
         }
         return evidence
@@ -112,15 +130,16 @@ enum KernelModuleTechniques {
     /// `mov %reg, %cr0`: writes control register 0, whose WP bit makes read-only kernel pages
     /// read-only for the kernel too. Confirmed on instruction boundaries of a linear sweep.
     private static func controlRegisterWrites(_ module: ModuleImage, architecture: CodeArchitecture) -> [CodeEvidence] {
-        let codeSections = module.codeSections.filter { section in
-            firstOffset(of: [0x0f, 0x22], in: module.bytes(of: section)) != nil
-        }
-        guard !codeSections.isEmpty, let disassembler = Disassembler(architecture: architecture) else { return [] }
+        let candidates = module.codeSections.map { section in
+            (section, byteCandidates(in: module.bytes(of: section)))
+        }.filter { !$0.1.isEmpty }
+        guard !candidates.isEmpty, let disassembler = Disassembler(architecture: architecture) else { return [] }
         var evidence: [CodeEvidence] = []
         var budget = sweepBudget
-        for section in codeSections {
+        for (section, offsets) in candidates {
             let code = module.bytes(of: section)
-            module.sweep(code, disassembler: disassembler, budget: &budget) { position, _ in
+            for range in module.rangesToSweep(in: section, covering: offsets) {
+            module.sweep(code, range: range, disassembler: disassembler, budget: &budget) { position, _ in
                 guard isControlRegister0Write(UnsafeRawBufferPointer(rebasing: code[position...])) else { return }
                 let text = disassembler.decode(UnsafeRawBufferPointer(rebasing: code[position...]), address: UInt64(position), withText: true)?.text ?? "mov cr0"
                 evidence.append(CodeEvidence(instruction: text, address: UInt64(position), section: section.name,
@@ -128,8 +147,21 @@ enum KernelModuleTechniques {
                                              function: module.function(in: section, at: UInt64(position)),
                                              note: "writes CR0, the register whose WP bit keeps read-only kernel memory read-only"))
             }
+            }
         }
         return evidence
+    }
+
+    /// Offsets of `0f 22` followed by a register-form ModRM naming CR0: where a CR0 write may be.
+    private static func byteCandidates(in code: UnsafeRawBufferPointer) -> [UInt64] {
+        var found: [UInt64] = []
+        var from = 0
+        while from < code.count, let hit = firstOffset(of: [0x0f, 0x22], in: UnsafeRawBufferPointer(rebasing: code[from...])) {
+            let at = from + hit
+            if at + 2 < code.count, code[at + 2] & 0xf8 == 0xc0 { found.append(UInt64(at)) }
+            from = at + 2
+        }
+        return found
     }
 
     /// `0f 22 /r` with ModRM.reg = 0 (CR0) and register form, after optional REX prefixes.

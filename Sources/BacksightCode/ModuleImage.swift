@@ -140,12 +140,52 @@ final class ModuleImage {
         return String(decoding: region[at..<end], as: UTF8.self)
     }
 
-    /// The function symbol whose code holds `offset` of `section`.
-    func function(in section: ELFSection, at offset: UInt64) -> String? {
-        model.symbols.first { symbol in
-            symbol.table == .symtab && symbol.type == "FUNC" && Int(symbol.sectionIndex) == section.index
-                && symbol.value <= offset && offset - symbol.value < max(symbol.size, 1)
-        }?.name
+    /// A function's code: its symbol's range in its section.
+    struct FunctionRange {
+        var start: UInt64
+        var end: UInt64
+        var name: String
+    }
+
+    private var functionRangesBySection: [Int: [FunctionRange]] = [:]
+
+    /// The sized function symbols of `section`, sorted by start.
+    func functionRanges(in section: ELFSection) -> [FunctionRange] {
+        if let known = functionRangesBySection[section.index] { return known }
+        let ranges = model.symbols.filter { $0.table == .symtab && $0.type == "FUNC" && Int($0.sectionIndex) == section.index && $0.size > 0 }
+            .map { FunctionRange(start: $0.value, end: $0.value &+ $0.size, name: $0.name) }
+            .sorted { $0.start < $1.start }
+        functionRangesBySection[section.index] = ranges
+        return ranges
+    }
+
+    /// The function whose code holds `offset` of `section`.
+    func functionRange(in section: ELFSection, at offset: UInt64) -> FunctionRange? {
+        let ranges = functionRanges(in: section)
+        var low = 0, high = ranges.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ranges[middle].start <= offset { low = middle + 1 } else { high = middle }
+        }
+        guard low > 0, offset < ranges[low - 1].end else { return nil }
+        return ranges[low - 1]
+    }
+
+    func function(in section: ELFSection, at offset: UInt64) -> String? { functionRange(in: section, at: offset)?.name }
+
+    /// The ranges of `section` to decode so that every offset of `offsets` is seen on an
+    /// instruction boundary: the functions holding them, or the whole section where no sized
+    /// function symbol covers one.
+    func rangesToSweep(in section: ELFSection, covering offsets: [UInt64]) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        for offset in offsets.sorted() {
+            guard let function = functionRange(in: section, at: offset),
+                  let start = Int(exactly: function.start), let end = Int(exactly: min(function.end, section.size)), start < end else {
+                return [0..<Int(clamping: section.size)]
+            }
+            if ranges.last != start..<end { ranges.append(start..<end) }
+        }
+        return ranges
     }
 
     func function(containing relocation: ELFRelocation) -> String? {
@@ -154,11 +194,12 @@ final class ModuleImage {
 
     /// Decodes `code` from start to end, stepping over bytes that do not decode, and hands each
     /// instruction to `body` with its offset. Stops when `budget` instructions are spent.
-    func sweep(_ code: UnsafeRawBufferPointer, disassembler: Disassembler, budget: inout Int,
+    func sweep(_ code: UnsafeRawBufferPointer, range: Range<Int>? = nil, disassembler: Disassembler, budget: inout Int,
                _ body: (Int, Instruction) -> Void) {
         let step = disassembler.architecture.instructionAlignment(thumb: false)
-        var position = 0
-        while position < code.count, budget > 0 {
+        var position = max(range?.lowerBound ?? 0, 0)
+        let end = min(range?.upperBound ?? code.count, code.count)
+        while position < end, budget > 0 {
             budget -= 1
             guard let instruction = disassembler.decode(UnsafeRawBufferPointer(rebasing: code[position...]), address: UInt64(position)) else {
                 position += step
