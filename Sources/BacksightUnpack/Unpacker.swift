@@ -251,7 +251,11 @@ public struct Unpacker: Sendable {
         let (decoded, summary, _) = Decompressor.decode(bytes, from: offset, format: format, limits: budget.decodeLimits, keep: keep)
         budget.spend(summary.produced)
         guard summary.produced > 0 else { return nil }
-        payloadCount += 1
+        // An LZMA_Alone header is 13 bytes of weak checks, so code and tables hold many by
+        // chance; one that breaks off as damaged data is noise, not a stream, and must not use
+        // up the file's payload budget (a large module has dozens of them).
+        let isNoise = format == .lzmaAlone && !summary.isComplete && summary.error.map(Self.isDamage) == true
+        if !isNoise { payloadCount += 1 }
         var payload = DecodedPayload(name: name, offset: UInt64(offset), format: format, summary: summary, bytes: decoded,
                                      facts: [], payloads: [], problems: [])
         if embedded, facts.contains(UnpackFact.embeddedCompressedStream), summary.isComplete {

@@ -21,6 +21,32 @@ final class CarverAndHeuristicTests: XCTestCase {
                        [UInt64(junk.count), UInt64(junk.count * 2 + xz.count)])
     }
 
+    /// Code and tables hold many chance LZMA_Alone headers (cifs.ko has dozens) whose data breaks
+    /// off as damage: they are noise, and must not use up the payload budget before a real stream.
+    func testChanceLZMAHeadersDoNotUseUpThePayloadBudget() throws {
+        var state: UInt32 = 0x2545F491
+        func next() -> UInt8 {
+            state ^= state << 13; state ^= state >> 17; state ^= state << 5
+            return UInt8(truncatingIfNeeded: state)
+        }
+        var bytes: [UInt8] = []
+        var chance = 0
+        for _ in 0..<80 {
+            // properties 0x5D, a 64 KiB dictionary, unknown size, the range coder's leading zero
+            bytes += [0x5D, 0x00, 0x00, 0x01, 0x00] + [UInt8](repeating: 0xFF, count: 8) + [0x00]
+            bytes += (0..<200).map { _ in next() }
+            chance += 1
+        }
+        let offset = bytes.count
+        bytes += try Fixtures.xz(Array("after the noise\n".utf8))
+        XCTAssertGreaterThan(bytes.withUnsafeBytes { StreamCarver.candidates(in: $0) }.count, UnpackLimits().payloadsPerFile)
+        let (result, _) = Fixtures.unpack(bytes, path: "lib/modules/x/kernel/fs/x.ko")
+        XCTAssertFalse(result.problems.contains { $0.description.contains("streams; the rest are not decoded") }, "\(result.problems)")
+        let payload = try XCTUnwrap(result.payloads.first { $0.name == "xz@0x\(String(offset, radix: 16))" }, "\(result.payloads.map(\.name))")
+        XCTAssertEqual(String(decoding: payload.bytes.array, as: UTF8.self), "after the noise\n")
+        XCTAssertEqual(chance, 80)
+    }
+
     func testCarvedStreamThatIsCutShortIsAProblemWithItsOffset() throws {
         let xz = try Fixtures.xz(Array(String(repeating: "some text ", count: 500).utf8))
         let bytes = [UInt8](repeating: 0x41, count: 100) + xz.prefix(xz.count / 2)
