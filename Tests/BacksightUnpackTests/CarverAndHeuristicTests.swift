@@ -47,6 +47,35 @@ final class CarverAndHeuristicTests: XCTestCase {
         XCTAssertEqual(chance, 80)
     }
 
+    /// A bzImage's compressed kernel sits where its boot header says: the declared payload is
+    /// decoded but not counted as an embedded stream; a stream anywhere else still is.
+    func testKernelImagePayloadAtTheDeclaredOffsetIsNotEmbedded() throws {
+        let xz = try Fixtures.xz(Array(String(repeating: "kernel ", count: 64).utf8))
+        func image(streamAt start: Int, declaring declared: Int) -> [UInt8] {
+            var bytes = [UInt8](repeating: 0, count: max(start, declared) + xz.count + 64)
+            bytes[0x1F1] = 3                                   // setup sectors: protected mode at 0x800
+            bytes[0x1FE] = 0x55; bytes[0x1FF] = 0xAA
+            bytes.replaceSubrange(0x202..<0x206, with: Array("HdrS".utf8))
+            bytes[0x206] = 0x0F; bytes[0x207] = 0x02           // boot protocol 2.15
+            let offset = UInt32(declared - 0x800), length = UInt32(xz.count)
+            for index in 0..<4 {
+                bytes[0x248 + index] = UInt8(truncatingIfNeeded: offset >> (8 * index))
+                bytes[0x24C + index] = UInt8(truncatingIfNeeded: length >> (8 * index))
+            }
+            bytes.replaceSubrange(start..<(start + xz.count), with: xz)
+            return bytes
+        }
+        let declared = image(streamAt: 0x900, declaring: 0x900)
+        XCTAssertEqual(declared.withUnsafeBytes { KernelImageHeader.read($0) }?.payloadOffset, 0x900)
+        let (kernel, _) = Fixtures.unpack(declared, path: "srv/images/kernel.img")
+        XCTAssertEqual(kernel.payloads.map(\.name), ["xz@0x900"])
+        XCTAssertFalse(kernel.facts.contains { $0.name == UnpackFact.embeddedCompressedStream }, "\(kernel.facts)")
+        XCTAssertFalse(kernel.payloads[0].facts.contains { $0.name == UnpackFact.embeddedCompressedStream })
+
+        let (elsewhere, _) = Fixtures.unpack(image(streamAt: 0xA00, declaring: 0x900), path: "srv/images/kernel.img")
+        XCTAssertTrue(elsewhere.facts.contains { $0.name == UnpackFact.embeddedCompressedStream })
+    }
+
     func testCarvedStreamThatIsCutShortIsAProblemWithItsOffset() throws {
         let xz = try Fixtures.xz(Array(String(repeating: "some text ", count: 500).utf8))
         let bytes = [UInt8](repeating: 0x41, count: 100) + xz.prefix(xz.count / 2)
