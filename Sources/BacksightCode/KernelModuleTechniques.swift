@@ -107,11 +107,8 @@ enum KernelModuleTechniques {
                     }
                 }
                 if let reached, field.contains(reached) {
-                    let text = disassembler.decode(UnsafeRawBufferPointer(rebasing: code[position...]), address: UInt64(position), withText: true)?.text ?? ""
-                    evidence.append(CodeEvidence(instruction: text, address: UInt64(position), section: section.name,
-                                                 fileOffset: section.offset &+ UInt64(position),
-                                                 function: module.function(in: section, at: UInt64(position)),
-                                                 note: "reaches THIS_MODULE->list (offset \(reached)) through a register holding __this_module"))
+                    evidence.append(module.evidence(at: position, in: section, disassembler: disassembler,
+                                                     note: "reaches THIS_MODULE->list (offset \(reached)) through a register holding __this_module"))
                 }
                 holders = holders.compactMapValues { $0 > 1 ? $0 - 1 : nil }
                 switch instruction.flow {
@@ -141,11 +138,8 @@ enum KernelModuleTechniques {
             for range in module.rangesToSweep(in: section, covering: offsets) {
             module.sweep(code, range: range, disassembler: disassembler, budget: &budget) { position, _ in
                 guard isControlRegister0Write(UnsafeRawBufferPointer(rebasing: code[position...])) else { return }
-                let text = disassembler.decode(UnsafeRawBufferPointer(rebasing: code[position...]), address: UInt64(position), withText: true)?.text ?? "mov cr0"
-                evidence.append(CodeEvidence(instruction: text, address: UInt64(position), section: section.name,
-                                             fileOffset: section.offset &+ UInt64(position),
-                                             function: module.function(in: section, at: UInt64(position)),
-                                             note: "writes CR0, the register whose WP bit keeps read-only kernel memory read-only"))
+                evidence.append(module.evidence(at: position, in: section, disassembler: disassembler,
+                                                     note: "writes CR0, the register whose WP bit keeps read-only kernel memory read-only"))
             }
             }
         }
@@ -202,11 +196,8 @@ enum KernelModuleTechniques {
             let code = module.bytes(of: section)
             module.sweep(code, disassembler: disassembler, budget: &budget) { position, instruction in
                 guard let value = instruction.immediates.first(where: { isHookFlags(UInt64(bitPattern: $0)) }) else { return }
-                let text = disassembler.decode(UnsafeRawBufferPointer(rebasing: code[position...]), address: UInt64(position), withText: true)?.text ?? ""
-                evidence.append(CodeEvidence(instruction: text, address: UInt64(position), section: section.name,
-                                             fileOffset: section.offset &+ UInt64(position),
-                                             function: module.function(in: section, at: UInt64(position)),
-                                             note: "ftrace_ops flags 0x\(String(value, radix: 16)): IPMODIFY and SAVE_REGS, in a module that calls register_ftrace_function"))
+                evidence.append(module.evidence(at: position, in: section, disassembler: disassembler,
+                                                     note: "ftrace_ops flags 0x\(String(value, radix: 16)): IPMODIFY and SAVE_REGS, in a module that calls register_ftrace_function"))
             }
         }
         return evidence

@@ -192,6 +192,17 @@ final class ModuleImage {
         relocation.targetSection.flatMap(model.section(named:)).flatMap { function(in: $0, at: relocation.offset) }
     }
 
+    /// The evidence of an instruction at `position` of `section`: its text, where it is, the
+    /// function holding it.
+    func evidence(at position: Int, in section: ELFSection, disassembler: Disassembler, note: String) -> CodeEvidence {
+        let code = bytes(of: section)
+        let text = position < code.count
+            ? disassembler.decode(UnsafeRawBufferPointer(rebasing: code[position...]), address: UInt64(position), withText: true)?.text
+            : nil
+        return CodeEvidence(instruction: text ?? "?", address: UInt64(position), section: section.name,
+                            fileOffset: section.offset &+ UInt64(position), function: function(in: section, at: UInt64(position)), note: note)
+    }
+
     /// Decodes `code` from start to end, stepping over bytes that do not decode, and hands each
     /// instruction to `body` with its offset. Stops when `budget` instructions are spent.
     func sweep(_ code: UnsafeRawBufferPointer, range: Range<Int>? = nil, disassembler: Disassembler, budget: inout Int,
