@@ -14,10 +14,10 @@ enum KernelModuleTechniques {
     /// The `list` field of `struct module` (after `enum module_state state`): bytes 8..<24 on
     /// 64-bit kernels, 4..<12 on 32-bit ones. Stable since Linux 2.6.
     static func moduleListField(is64Bit: Bool) -> Range<Int64> { is64Bit ? 8..<24 : 4..<12 }
-    /// `FTRACE_OPS_FL_IPMODIFY` (BIT(12)) and `FTRACE_OPS_FL_SAVE_REGS` (BIT(2)) of
-    /// include/linux/ftrace.h (stable from 3.19 to 6.x). Flags above BIT(19) do not exist.
-    static let ftraceIPModify: UInt64 = 1 << 12
-    static let ftraceSaveRegs: UInt64 = 1 << 2
+    /// `FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_SAVE_REGS` as include/linux/ftrace.h numbers
+    /// them: BIT(12) | BIT(2) since `FTRACE_OPS_FL_PER_CPU` was removed (4.14 to 6.x), BIT(13) |
+    /// BIT(3) before (3.19 to 4.13, still common on IoT kernels). Flags above BIT(19) do not exist.
+    static let ftraceHookFlags: [UInt64] = [1 << 12 | 1 << 2, 1 << 13 | 1 << 3]
     static let ftraceFlagsLimit: UInt64 = 1 << 20
     /// Instructions one module's linear sweep may decode at most.
     static let sweepBudget = 400_000
@@ -176,8 +176,9 @@ enum KernelModuleTechniques {
     private static func ftraceIPModify(_ module: ModuleImage, architecture: CodeArchitecture) -> [CodeEvidence] {
         guard module.imports.contains("register_ftrace_function") else { return [] }
         var evidence: [CodeEvidence] = []
-        let wanted = ftraceIPModify | ftraceSaveRegs
-        func isHookFlags(_ value: UInt64) -> Bool { value & wanted == wanted && value < ftraceFlagsLimit }
+        func isHookFlags(_ value: UInt64) -> Bool {
+            value < ftraceFlagsLimit && ftraceHookFlags.contains { value & $0 == $0 }
+        }
 
         // Static ops: `func` at offset 0 (a relocation to code), `flags` two words later.
         let word = UInt64(module.model.header.is64Bit ? 8 : 4)
