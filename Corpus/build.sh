@@ -245,7 +245,7 @@ build_hello() {
 # Corpus/kernel/src/kshape.h). Not built with kbuild: Debian's arm64 header package ships
 # arm64 host tools (fixdep, modpost) that do not run on an amd64 build machine.
 KERNEL_SAMPLES_BOTH="module-hide:hide inline-hook:inline_hook ftrace-hook:ftrace_hook
-	ftrace-hook-static:ftrace_static plain-driver:driver kprobe-tracer:kprobe_tracer
+	ftrace-hook-static:ftrace_static ftrace-hook-legacy:ftrace_legacy plain-driver:driver kprobe-tracer:kprobe_tracer
 	ftrace-tracer:ftrace_tracer livepatch-sample:livepatch"
 KERNEL_SAMPLES_X86="syscall-hook:rootkit"
 

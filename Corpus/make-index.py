@@ -326,6 +326,11 @@ KERNEL_SAMPLES = [
      "A static ftrace_ops in .data (func relocation at +0, flags SAVE_REGS|IPMODIFY = 0x1004 at "
      "+16), kallsyms_lookup_name imported as on kernels before 5.7, a replacement that calls "
      "commit_creds(prepare_kernel_cred(NULL)) on a magic argument."),
+    ("ftrace-hook-legacy", "kernel-ftrace-ipmodify-hook", "malicious", ["kftrace", "kcred"],
+     [P(["-s", "-W"], "UND register_ftrace_function"), P(["-p", ".modinfo"], "vermagic=4\\.9")],
+     "ftrace hooking in the flag numbering of kernels 3.19-4.13 (SAVE_REGS BIT(3), RECURSION_SAFE "
+     "BIT(5), IPMODIFY BIT(13): 0x2028 stored in init_module); the replacement of the kill "
+     "syscall calls commit_creds(prepare_kernel_cred(NULL)) on a magic signal."),
     ("plain-driver", "kernel-hard-negative-driver", "clean", [],
      [P(["-S", "-W"], "__versions"), P(["-p", ".modinfo"], "intree=Y")],
      "Hard negative: a character driver (file_operations owned by THIS_MODULE), a sysfs "

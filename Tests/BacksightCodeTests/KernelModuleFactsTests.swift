@@ -38,6 +38,9 @@ final class KernelModuleFactsTests: XCTestCase {
             XCTAssertTrue(runtime.contains { $0.note.contains("0x1014") && $0.function == "init_module" }, "\(arch): \(runtime)")
             let fixed = try XCTUnwrap(try moduleFacts("ftrace-hook-static", arch)[CodeFact.ftraceIPModifyOps.rawValue], arch)
             XCTAssertTrue(fixed.contains { $0.instruction == "flags 0x1004" && $0.section == ".data" }, "\(arch): \(fixed)")
+            // Kernels 3.19-4.13 number the flags one bit higher (FTRACE_OPS_FL_PER_CPU was BIT(2)).
+            let legacy = try XCTUnwrap(try moduleFacts("ftrace-hook-legacy", arch)[CodeFact.ftraceIPModifyOps.rawValue], arch)
+            XCTAssertTrue(legacy.contains { $0.note.contains("0x2028") }, "\(arch): \(legacy)")
         }
     }
 
