@@ -10,6 +10,9 @@ public struct KernelImageHeader: Sendable, Hashable {
     /// Where the compressed kernel starts in the file.
     public var payloadOffset: Int
     public var payloadLength: Int
+    /// The kernel version string the header points at (`kernel_version`, protocol 2.00 on):
+    /// `6.1.0-57-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian …`.
+    public var version: String?
 
     /// Reads the header of `bytes`; nil when it is no bzImage or declares no payload.
     public static func read(_ bytes: UnsafeRawBufferPointer) -> KernelImageHeader? {
@@ -23,6 +26,18 @@ public struct KernelImageHeader: Sendable, Hashable {
         let length = Int(StreamHeaders.readUInt32(bytes, at: 0x24C))
         let start = protectedModeStart + offset
         guard length > 0, start < bytes.count, bytes.count - start >= length else { return nil }
-        return KernelImageHeader(protocolVersion: version, payloadOffset: start, payloadLength: length)
+        return KernelImageHeader(protocolVersion: version, payloadOffset: start, payloadLength: length,
+                                 version: versionString(bytes))
+    }
+
+    /// The NUL-terminated printable string at `kernel_version + 0x200`, up to 256 bytes.
+    private static func versionString(_ bytes: UnsafeRawBufferPointer) -> String? {
+        let pointer = Int(bytes[0x20E]) | Int(bytes[0x20F]) << 8
+        guard pointer > 0 else { return nil }
+        let start = pointer + 0x200
+        var end = start
+        while end < bytes.count, end - start < 256, bytes[end] >= 0x20, bytes[end] < 0x7F { end += 1 }
+        guard end > start, end < bytes.count, bytes[end] == 0 else { return nil }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 }
