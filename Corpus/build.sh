@@ -258,20 +258,40 @@ build_hello() {
 	esac
 }
 
+# Kernel module samples: freestanding relocatable objects shaped like .ko files (see
+# Corpus/kernel/src/kshape.h). Not built with kbuild: Debian's arm64 header package ships
+# arm64 host tools (fixdep, modpost) that do not run on an amd64 build machine.
+KERNEL_SAMPLES_BOTH="module-hide:hide inline-hook:inline_hook ftrace-hook:ftrace_hook
+	ftrace-hook-static:ftrace_static ftrace-hook-legacy:ftrace_legacy plain-driver:driver kprobe-tracer:kprobe_tracer
+	ftrace-tracer:ftrace_tracer livepatch-sample:livepatch"
+KERNEL_SAMPLES_X86="syscall-hook:rootkit"
+
+# kernel_module ARCH SAMPLE SOURCE-BASENAME
+kernel_module() {
+	local a="$1" sample="$2" src="$3" t="$TMP/kernel/$1" out kf
+	case "$a" in
+	x86_64) kf="-mcmodel=kernel -mno-red-zone -mno-sse -mno-mmx" ;;
+	aarch64) kf="-mcmodel=small -mgeneral-regs-only" ;;
+	esac
+	out="kernel/$sample/$a/$sample.ko"
+	[ "$sample" = syscall-hook ] && out="kernel/$sample/$a/rootkit.ko"
+	mkdir -p "$t" "kernel/$sample/$a"
+	# shellcheck disable=SC2086
+	"$(cc_of "$a")" -O2 $kf -fno-pic -fno-pie -ffreestanding -fno-common \
+		-fno-asynchronous-unwind-tables -fno-stack-protector -nostdinc -Wall \
+		-ffile-prefix-map="$CORPUS"=. -c -o "$t/$src.o" "kernel/$sample/src/$src.c"
+	"$(tool "$a" ld)" -r --build-id=sha1 -o "$out" "$t/$src.o"
+}
+
 build_kernel() {
-	have x86_64 || return 0
-	local kf="-O2 -mcmodel=kernel -fno-pic -fno-pie -ffreestanding -fno-common -mno-red-zone
-	          -mno-sse -mno-mmx -fno-asynchronous-unwind-tables -fno-stack-protector -nostdinc
-	          -Wall -ffile-prefix-map=$CORPUS=."
-	local t="$TMP/kernel" cc
-	cc="$(cc_of x86_64)"
-	mkdir -p "$t" kernel/syscall-hook/x86_64 kernel/livepatch-sample/x86_64
-	# shellcheck disable=SC2086
-	$cc $kf -c -o "$t/rootkit.o" kernel/syscall-hook/src/rootkit.c
-	"$(tool x86_64 ld)" -r --build-id=sha1 -o kernel/syscall-hook/x86_64/rootkit.ko "$t/rootkit.o"
-	# shellcheck disable=SC2086
-	$cc $kf -c -o "$t/livepatch.o" kernel/livepatch-sample/src/livepatch.c
-	"$(tool x86_64 ld)" -r --build-id=sha1 -o kernel/livepatch-sample/x86_64/livepatch-sample.ko "$t/livepatch.o"
+	local a entry
+	for a in x86_64 aarch64; do
+		have "$a" || continue
+		for entry in $KERNEL_SAMPLES_BOTH; do kernel_module "$a" "${entry%%:*}" "${entry#*:}"; done
+	done
+	if have x86_64; then
+		for entry in $KERNEL_SAMPLES_X86; do kernel_module x86_64 "${entry%%:*}" "${entry#*:}"; done
+	fi
 }
 
 build_rootfs() {

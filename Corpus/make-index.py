@@ -43,12 +43,18 @@ R = {
     "rootweak": "access/remote-root-login-weak-password",
     "authkey": "access/shipped-authorized-key",
     "rootlogin": "access/remote-root-password-login",
+    "khide": "kernel/module-self-hiding",
+    "kprobe": "kernel/kprobe-symbol-lookup",
+    "kinline": "kernel/inline-hook-engine",
+    "kftrace": "kernel/ftrace-ip-redirect",
+    "kcred": "kernel/root-credential-trigger",
 }
 ACCOUNT_RULES = [R[k] for k in ("defaultcred", "emptypw", "uid0")]
 REMOTE_RULES = [R[k] for k in ("netshell", "emptyremote", "rootweak")]
 IFUNC_RULES = [R["got"], R["stack"], R["loader"], R["ctor"]]
+KERNEL_RULES = [R[k] for k in ("kernel", "khide", "kprobe", "kinline", "kftrace", "kcred")]
 ELF_RULES = [R[k] for k in ("got", "stack", "loader", "ctor", "xzobj", "hiding", "xor", "masq",
-                            "pam", "rsa", "kernel")]
+                            "pam", "rsa")] + KERNEL_RULES
 BLOB_RULES = [R[k] for k in ("corruptname", "swap", "filler", "beside", "embedded")]
 
 SAMPLES = []
@@ -339,7 +345,7 @@ for a in MAIN_ARCHS:
 # ---- kernel --------------------------------------------------------------------
 
 add("kernel/syscall-hook/x86_64/rootkit.ko", "kernel-syscall-hook", "x86_64",
-    "elf-relocatable", "malicious", [R["kernel"]], [],
+    "elf-relocatable", "malicious", [R["kernel"], R["kinline"], R["kcred"]], [R["khide"], R["kftrace"]],
     [P(["-S", "-W"], "\\.modinfo"), P(["-S", "-W"], "\\.gnu\\.linkonce\\.this_module"),
      P(["-s", "-W"], "UND sys_call_table"), P(["-s", "-W"], "UND kallsyms_lookup_name"),
      P(["-s", "-W"], "UND commit_creds"), P(["-s", "-W"], "UND prepare_kernel_cred"),
@@ -347,13 +353,60 @@ add("kernel/syscall-hook/x86_64/rootkit.ko", "kernel-syscall-hook", "x86_64",
     "Kernel-module-shaped relocatable (no kernel headers): init_module looks up sys_call_table "
     "with kallsyms_lookup_name (string in .rodata.str), clears CR0.WP with mov %reg,%cr0 "
     "(bytes 0f 22 in set_entry, inlined into init_module/cleanup_module), swaps the kill entry; "
-    "hooked_kill calls commit_creds(prepare_kernel_cred(0)) for signal 64.")
-add("kernel/livepatch-sample/x86_64/livepatch-sample.ko", "kernel-livepatch", "x86_64",
-    "elf-relocatable", "clean", [], [R["kernel"]],
-    [P(["-S", "-W"], "\\.modinfo"), P(["-s", "-W"], "UND klp_enable_patch"),
-     P(["-p", ".modinfo"], "livepatch=Y")],
-    "Livepatch-shaped module: klp_func/klp_object/klp_patch tables and klp_enable_patch only; "
-    "no syscall table, CR0, kallsyms or creds.")
+    "hooked_kill calls commit_creds(prepare_kernel_cred(0)) for signal 64. x86-64 only: CR0 "
+    "is an x86 register.")
+
+MODULE = [P(["-S", "-W"], "\\.modinfo"), P(["-S", "-W"], "\\.gnu\\.linkonce\\.this_module")]
+KERNEL_SAMPLES = [
+    ("module-hide", "kernel-module-self-hiding", "malicious", ["khide", "kprobe"],
+     [P(["-s", "-W"], "UND __list_del_entry_valid"), P(["-s", "-W"], "UND register_kprobe"),
+      P(["-r", "-W"], "__this_module|\\.gnu\\.linkonce\\.this_module")],
+     "A static kprobe on kallsyms_lookup_name (R_*_64/ABS64 in .data to the string), then "
+     "list_del(&THIS_MODULE->list) and kobject_del(&THIS_MODULE->mkobj.kobj) in init_module. "
+     "x86-64 folds the offset into the relocation (__this_module+8); AArch64 keeps __this_module "
+     "in x19 and reaches the node with add x0, x19, #8 / ldp / stp."),
+    ("inline-hook", "kernel-inline-hook-engine", "malicious", ["kinline", "kprobe", "kcred"],
+     [P(["-s", "-W"], "UND vmap"), P(["-s", "-W"], "UND stop_machine")],
+     "A hook table naming filldir64, tcp4_seq_show and the kill syscall by string; the symbol "
+     "lookup found with a kprobe filled in on the stack; a jmp rel32 (x86-64) or b (AArch64) "
+     "written through a vmap alias of the target page inside stop_machine; the kill hook calls "
+     "commit_creds(prepare_kernel_cred(NULL)) on a magic signal."),
+    ("ftrace-hook", "kernel-ftrace-ipmodify-hook", "suspicious", ["kftrace"],
+     [P(["-s", "-W"], "UND register_ftrace_function"), P(["-s", "-W"], "UND ftrace_set_filter_ip")],
+     "ftrace_ops filled in at run time with SAVE_REGS|RECURSION|IPMODIFY (0x1014, an immediate "
+     "stored in init_module); the callback rewrites the saved ip (pt_regs ip / pc); the target "
+     "address comes from a kprobe registered on the getdents64 syscall name."),
+    ("ftrace-hook-static", "kernel-ftrace-ipmodify-hook", "malicious", ["kftrace", "kcred"],
+     [P(["-s", "-W"], "UND kallsyms_lookup_name"), P(["-s", "-W"], "UND commit_creds")],
+     "A static ftrace_ops in .data (func relocation at +0, flags SAVE_REGS|IPMODIFY = 0x1004 at "
+     "+16), kallsyms_lookup_name imported as on kernels before 5.7, a replacement that calls "
+     "commit_creds(prepare_kernel_cred(NULL)) on a magic argument."),
+    ("ftrace-hook-legacy", "kernel-ftrace-ipmodify-hook", "malicious", ["kftrace", "kcred"],
+     [P(["-s", "-W"], "UND register_ftrace_function"), P(["-p", ".modinfo"], "vermagic=4\\.9")],
+     "ftrace hooking in the flag numbering of kernels 3.19-4.13 (SAVE_REGS BIT(3), RECURSION_SAFE "
+     "BIT(5), IPMODIFY BIT(13): 0x2028 stored in init_module); the replacement of the kill "
+     "syscall calls commit_creds(prepare_kernel_cred(NULL)) on a magic signal."),
+    ("plain-driver", "kernel-hard-negative-driver", "clean", [],
+     [P(["-S", "-W"], "__versions"), P(["-p", ".modinfo"], "intree=Y")],
+     "Hard negative: a character driver (file_operations owned by THIS_MODULE), a sysfs "
+     "attribute table, a kobject under &THIS_MODULE->mkobj.kobj, a vmap'ed ring buffer, and "
+     "__versions CRC records."),
+    ("kprobe-tracer", "kernel-hard-negative-kprobe", "clean", [],
+     [P(["-s", "-W"], "UND register_kprobe")],
+     "Hard negative: a kprobe with a pre_handler on a function named by a module parameter."),
+    ("ftrace-tracer", "kernel-hard-negative-ftrace", "clean", [],
+     [P(["-s", "-W"], "UND register_ftrace_function")],
+     "Hard negative: an ftrace_ops with FTRACE_OPS_FL_RECURSION only (0x10), counting calls."),
+    ("livepatch-sample", "kernel-livepatch", "clean", [],
+     [P(["-s", "-W"], "UND klp_enable_patch"), P(["-p", ".modinfo"], "livepatch=Y")],
+     "Livepatch-shaped module: klp_func/klp_object/klp_patch tables and klp_enable_patch only; "
+     "no syscall table, CR0, kallsyms or creds."),
+]
+for name, technique, verdict, rules, props, note in KERNEL_SAMPLES:
+    for a in ("x86_64", "aarch64"):
+        matched = [R[k] for k in rules]
+        add("kernel/%s/%s/%s.ko" % (name, a, name), technique, a, "elf-relocatable", verdict,
+            matched, [r for r in KERNEL_RULES if r not in matched], MODULE + props, note)
 
 # ---- blobs ---------------------------------------------------------------------
 
@@ -672,7 +725,8 @@ the extended regex) matches, and every `absentProperties` entry does not match.
   `arch/hello/{mipsel,mips}/libhello.so` has no IFUNC. Real MIPS firmware (musl,
   uClibc) has no IFUNC either.
 - **x86-64 only by design**: `ifunc/xz-object` (large code model relocations are an x86-64
-  concept) and the `kernel/` samples.
+  concept) and `kernel/syscall-hook` (CR0 is an x86 register). The other `kernel/` samples
+  are built for x86_64 and aarch64.
 - The non-x86-64 stack-handoff builds call through the GOT with a volatile function
   pointer; only x86-64 has the `call *sym@GOTPCREL(%rip)` form and the slot rewrite.
 - **ppc64** is big-endian ELFv1 (function descriptors in `.opd`); ppc64le adds a
@@ -709,8 +763,13 @@ under `blobs/m4/`, and all sources. `preload/rootkit/src/bs_strings.h` is genera
   and libatomic's, and still clean.
 - `ifunc/xz-object`: the NOTYPE `.LC0`..`.LC3` locals are what large-model code
   normally keeps (GOTOFF64 to constants); only the FUNC `.Lcrc_helper` is the tell.
-- The kernel samples are x86-64 relocatables made with `ld -r --build-id=sha1`; the CR0
-  writes are `0f 22` (`mov %reg,%cr0`) in `init_module` and `cleanup_module`.
+- The kernel samples are freestanding relocatables (`-ffreestanding -nostdinc`, the shared
+  `kernel/src/kshape.h` for the few kernel types whose layout a fact depends on) made with
+  `ld -r --build-id=sha1`, not kbuild: Debian's arm64 kernel-header package ships arm64 host
+  tools (fixdep, modpost) that do not run on an amd64 build machine. They therefore have no
+  modpost output (`.mod.c`, `__versions` except where a sample writes one, signatures). The
+  CR0 writes of `syscall-hook` are `0f 22` (`mov %reg,%cr0`) in `init_module` and
+  `cleanup_module`.
 - Blob facts (from `make-blobs.py`): `bad-3` holds 3 streams; swapped bytes sit in
   framing (2) and in LZMA2 data (9); the `.lzma` tail offset is `tail -c +16236`; the xz
   stream in `good-embedded.bin` starts at offset 509.

@@ -72,7 +72,10 @@ extension RuleSet {
     private static let objectTells: Set<String> = [
         CodeFact.largeModelRelocationsInRodata, .localLabelFunctionSymbols, .sectionNameSymbolMismatch, .missingCommentSection,
     ].reduce(into: []) { $0.insert($1.rawValue) }
-    private static let functionFacts: Set<String> = Set(CodeFact.allCases.map(\.rawValue)).subtracting(objectTells)
+    private static let moduleFacts: Set<String> = [
+        CodeFact.kprobeSymbolLookup, .moduleListUnlink, .controlRegisterWrite, .ftraceIPModifyOps,
+    ].reduce(into: []) { $0.insert($1.rawValue) }
+    private static let functionFacts: Set<String> = Set(CodeFact.allCases.map(\.rawValue)).subtracting(objectTells).subtracting(moduleFacts)
 
     static func request(scopes: Set<Scope>, characteristics: (Scope) -> Set<String>) -> CodeAnalysisRequest {
         var request: CodeAnalysisRequest = []
@@ -86,6 +89,7 @@ extension RuleSet {
         }
         if all.contains(CodeFact.dlsymRTLDNext.rawValue) { request.insert(.symbolLookups) }
         if !all.isDisjoint(with: objectTells) { request.insert(.objectTells) }
+        if !all.isDisjoint(with: moduleFacts) { request.insert(.kernelModules) }
         return request
     }
 }

@@ -94,6 +94,7 @@ struct FileAnalyzer: Sendable {
             report.architecture = elf.header.architecture
             report.elfType = elf.header.type
             report.problems = elf.problems.map(\.description)
+            report.kernel = KernelFileFacts.module(elf, bytes: bytes)
             subject.elf = elf
             subject.addCodeFacts(of: elf, bytes: bytes, request: codeRequest)
             if let hiddenStrings {
@@ -104,6 +105,7 @@ struct FileAnalyzer: Sendable {
         case let .failure(error):
             report.skip = Skip(reason: "malformed-elf", message: error.description)
         case nil:
+            if features.kind == .data { report.kernel = KernelFileFacts.image(bytes) }
             if features.kind == .text, let configuration, let diskPath, let file = ConfigurationFile.recognise(diskPath: diskPath) {
                 let facts = configuration.characteristics(for: file, bytes: bytes, deadline: deadline) { libraryPath, libraryBytes in
                     analyze(path: libraryPath, bytes: libraryBytes, diskPath: nil, container: libraryPath, placeOnDisk: nil,

@@ -23,6 +23,9 @@ public struct FileReport: Sendable, Codable, Hashable {
     /// For a member of a package, archive or compressed file (`pkg.deb!/usr/lib/x.so`): the
     /// path of the file in the scanned tree that holds it (`pkg.deb`), however deep it is nested.
     public var container: String?
+    /// What the file says about a Linux kernel: a module's release and signature, an image's
+    /// version. Gathered per release in ``ScanSummary/kernels``.
+    public var kernel: KernelFileFacts?
 
     public init(path: String, kind: FileKind, size: UInt64? = nil, sha256: String? = nil, architecture: String? = nil,
                 elfType: String? = nil, linkTarget: String? = nil, findings: [Finding] = [], skip: Skip? = nil, problems: [String] = [], container: String? = nil) {

@@ -11,6 +11,8 @@ public struct Inspection: Sendable, Codable {
     /// What the code analysis found (resolvers, constructors, entry points), for ELF files
     /// where it had something to analyse.
     public var code: CodeFacts?
+    /// What a loadable kernel module says about itself (modinfo, signature, imports), for `.ko` files.
+    public var kernelModule: KernelModule?
     /// Why the ELF model could not be built, if it could not.
     public var error: String?
     /// Printable strings with their sections and offsets, when asked for.
@@ -45,6 +47,7 @@ public struct Inspection: Sendable, Codable {
         switch features.elf {
         case let .success(model):
             inspection.elf = model
+            inspection.kernelModule = KernelModule.read(model, bytes: bytes)
             let code = CodeAnalyzer.analyze(model, bytes: bytes)
             let statistics = code.statistics
             if !code.isEmpty || statistics.instructions > 0 || statistics.resolvers + statistics.constructors + statistics.entryPoints > 0 {

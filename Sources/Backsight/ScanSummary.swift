@@ -19,10 +19,14 @@ public struct ScanSummary: Sendable, Codable, Hashable {
     /// The highest severity found.
     public var highestSeverity: Severity?
     public var seconds: Double = 0
+    /// One entry per kernel release the tree holds modules or images of, sorted by release;
+    /// nil when there is none.
+    public var kernels: [KernelSummary]?
 
     public init() {}
 
     public mutating func record(_ report: FileReport) {
+        if let kernel = report.kernel { record(kernel, path: report.path) }
         if report.container != nil {
             members += 1
             if report.kind == .elf { elfMembers += 1 }
@@ -40,6 +44,19 @@ public struct ScanSummary: Sendable, Codable, Hashable {
         if report.kind == .elf || report.kind == .text || report.kind == .data || report.kind == .empty {
             verdicts[report.verdict.rawValue, default: 0] += 1
         }
+    }
+
+    private mutating func record(_ facts: KernelFileFacts, path: String) {
+        var all = kernels ?? []
+        if let index = all.firstIndex(where: { $0.release == facts.release }) {
+            all[index].record(facts, path: path)
+        } else {
+            var summary = KernelSummary(release: facts.release)
+            summary.record(facts, path: path)
+            all.append(summary)
+            all.sort { $0.release < $1.release }
+        }
+        kernels = all
     }
 
     private mutating func recordOnDisk(_ report: FileReport) {

@@ -29,6 +29,9 @@ public enum CodeAnalyzer {
         var facts = CodeFacts()
         if model.header.type == "REL" {
             if request.contains(.objectTells) { facts.fileFacts = RelocatableObjectTells.facts(of: model) }
+            if request.contains(.kernelModules) {
+                facts.fileFacts.merge(KernelModuleTechniques.facts(of: model, bytes: bytes)) { $0 + $1 }
+            }
             return facts
         }
         var importsVersionedLookup = false

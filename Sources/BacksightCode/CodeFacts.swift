@@ -32,8 +32,10 @@ public struct CodeAnalysisRequest: OptionSet, Sendable, Hashable {
     public static let symbolLookups = CodeAnalysisRequest(rawValue: 1 << 3)
     /// The build tells of relocatable objects.
     public static let objectTells = CodeAnalysisRequest(rawValue: 1 << 4)
+    /// How a loadable kernel module reaches into the kernel (kprobes, ftrace, CR0, its list node).
+    public static let kernelModules = CodeAnalysisRequest(rawValue: 1 << 5)
 
-    public static let all: CodeAnalysisRequest = [.resolvers, .constructors, .entryPoints, .symbolLookups, .objectTells]
+    public static let all: CodeAnalysisRequest = [.resolvers, .constructors, .entryPoints, .symbolLookups, .objectTells, .kernelModules]
 }
 
 /// What kind of root function an entry describes.
@@ -141,4 +143,9 @@ public enum CodeFact: String, CaseIterable, Sendable {
     case localLabelFunctionSymbols = "local-label-function-symbols"
     case sectionNameSymbolMismatch = "section-name-symbol-mismatch"
     case missingCommentSection = "missing-comment-section"
+    // Kernel modules.
+    case kprobeSymbolLookup = "kprobe-on-symbol-lookup"
+    case moduleListUnlink = "module-list-self-reference"
+    case controlRegisterWrite = "cr0-write"
+    case ftraceIPModifyOps = "ftrace-ipmodify-ops"
 }

@@ -122,6 +122,23 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
     /// A relocatable object with code but no `.comment` section (no compiler identification).
     case missingCommentSection = "missing-comment-section"
 
+    // MARK: Loadable kernel modules (file scope; computed by BacksightCode for `.ko` objects)
+
+    /// The module imports `register_kprobe` and a relocation points at the string
+    /// `kallsyms_lookup_name` (or `kallsyms_on_each_symbol`): a kprobe registered on the symbol
+    /// lookup to read its address, since the kernel stopped exporting it (5.7).
+    case kprobeOnSymbolLookup = "kprobe-on-symbol-lookup"
+    /// Code addresses `THIS_MODULE->list` (`__this_module` plus the offset of its `list` node):
+    /// `list_del(&THIS_MODULE->list)` hides the module from `lsmod` and `/proc/modules`.
+    case moduleListSelfReference = "module-list-self-reference"
+    /// x86 code writes control register 0 (`mov %reg, %cr0`), whose WP bit keeps read-only
+    /// kernel memory read-only for the kernel too.
+    case cr0Write = "cr0-write"
+    /// The module calls `register_ftrace_function` with `FTRACE_OPS_FL_IPMODIFY` and `SAVE_REGS`
+    /// set on its ops (an immediate in code, or a static `ftrace_ops`): its callback may rewrite
+    /// the saved instruction pointer and so redirect the traced function.
+    case ftraceIPModifyOps = "ftrace-ipmodify-ops"
+
     // MARK: Payloads and test data (file or payload scope; computed by BacksightUnpack)
 
     /// A file under a test-looking path (a `test`/`tests`/`testdata`… directory, or a
@@ -160,7 +177,8 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
             return .function
         case .gotSlotPointsIntoOwnText, .inMemoryELFParsing, .constructorPresent, .dlsymRTLDNext,
              .xorHiddenStrings, .largeModelRelocationsInRodata, .localLabelFunctionSymbols,
-             .sectionNameSymbolMismatch, .missingCommentSection:
+             .sectionNameSymbolMismatch, .missingCommentSection, .kprobeOnSymbolLookup, .moduleListSelfReference,
+             .cr0Write, .ftraceIPModifyOps:
             return .elf
         case .corruptNameDecodesCleanly, .swapRepairsStream, .siblingSwapRepairsStream, .fillerEntropyLayout,
              .substitutedCompressionMagic, .embeddedCompressedStream, .preloadListEntry, .ldPreloadAssignment,

@@ -201,6 +201,8 @@ public struct Unpacker: Sendable {
         if carves || self.facts.contains(UnpackFact.embeddedCompressedStream) {
             var evidence: [FactEvidence] = []
             var decodedUpTo = 0
+            // A kernel image's compressed kernel sits where its boot header says: declared, not hidden.
+            let declared = isPayload ? nil : KernelImageHeader.read(bytes)?.payloadOffset
             for candidate in StreamCarver.candidates(in: bytes) where candidate.offset >= decodedUpTo {
                 guard payloadCount < budget.limits.payloadsPerFile else {
                     problems.append(.malformedContainer(container: "payloads", offset: UInt64(candidate.offset),
@@ -209,7 +211,8 @@ public struct Unpacker: Sendable {
                 }
                 let prefix = candidate.format == .xz ? "xz" : "lzma"
                 let name = "\(prefix)@0x\(String(candidate.offset, radix: 16))"
-                guard let payload = decodePayload(bytes, at: candidate.offset, format: candidate.format, name: name, embedded: true,
+                let isDeclared = candidate.offset == declared
+                guard let payload = decodePayload(bytes, at: candidate.offset, format: candidate.format, name: name, embedded: !isDeclared,
                                                   budget: budget, payloadCount: &payloadCount) else { continue }
                 if let error = payload.summary.error, candidate.format == .xz || !Self.isDamage(error) { problems.append(error) }
                 guard payload.summary.isComplete || candidate.format == .xz else { continue }
@@ -217,7 +220,7 @@ public struct Unpacker: Sendable {
                 let isWhole = candidate.offset == 0 && decodedUpTo >= bytes.count
                 // A cut-short xz stream stays a payload (what it held up to the damage) and a
                 // problem, but only whole streams make the fact.
-                if !isWhole, payload.summary.isComplete {
+                if !isWhole, !isDeclared, payload.summary.isComplete {
                     evidence.append(FactEvidence(value: "\(candidate.format) stream at offset \(candidate.offset)", offset: UInt64(candidate.offset),
                                                  detail: Self.describe(payload.summary)))
                 }
@@ -251,7 +254,11 @@ public struct Unpacker: Sendable {
         let (decoded, summary, _) = Decompressor.decode(bytes, from: offset, format: format, limits: budget.decodeLimits, keep: keep)
         budget.spend(summary.produced)
         guard summary.produced > 0 else { return nil }
-        payloadCount += 1
+        // An LZMA_Alone header is 13 bytes of weak checks, so code and tables hold many by
+        // chance; one that breaks off as damaged data is noise, not a stream, and must not use
+        // up the file's payload budget (a large module has dozens of them).
+        let isNoise = format == .lzmaAlone && !summary.isComplete && summary.error.map(Self.isDamage) == true
+        if !isNoise { payloadCount += 1 }
         var payload = DecodedPayload(name: name, offset: UInt64(offset), format: format, summary: summary, bytes: decoded,
                                      facts: [], payloads: [], problems: [])
         if embedded, facts.contains(UnpackFact.embeddedCompressedStream), summary.isComplete {

@@ -81,6 +81,7 @@ enum InspectionText {
                 for problem in model.problems { out.append("  \(problem)") }
             }
         }
+        if let module = inspection.kernelModule { render(module: module, into: &out) }
         if let unpacked = inspection.unpacked {
             if let container = unpacked.container { out.append("container: \(container), \(unpacked.memberCount) members") }
             for member in unpacked.members { out.append("  \(member)") }
@@ -137,6 +138,21 @@ enum InspectionText {
             render(characteristics: payload.characteristics, indent: indent + "    ", into: &out)
             render(payloads: payload.payloads, indent: indent + "    ", into: &out)
         }
+    }
+
+    static func render(module: KernelModule, into out: inout [String]) {
+        out.append("kernel module: \(module.name ?? "-"), license \(module.license ?? "-"), vermagic \(module.vermagic ?? "-")")
+        out.append("  livepatch \(module.isLivepatch), intree \(module.isInTree), retpoline \(module.hasRetpoline), depends \(module.depends)")
+        if let signature = module.signature {
+            out.append("  signature: \(signature.length) bytes at \(hex(signature.offset)), id type \(signature.idType), signer \(signature.signer ?? "-")")
+        } else {
+            out.append("  signature: none")
+        }
+        let versioned = module.imports.filter { $0.crc != nil }.count
+        out.append("  imports (\(module.imports.count), \(versioned) with modversions CRCs):")
+        for symbol in module.imports { out.append("    \(symbol.name)\(symbol.crc.map { " crc " + hex($0) } ?? "")") }
+        out.append("  modinfo (\(module.modinfo.count)):")
+        for entry in module.modinfo { out.append("    \(entry.key)=\(entry.value)") }
     }
 
     static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }

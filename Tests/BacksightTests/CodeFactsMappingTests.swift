@@ -71,14 +71,16 @@ final class CodeFactsMappingTests: XCTestCase {
         XCTAssertEqual(try compile("{characteristic: dlsym-rtld-next}").codeAnalysisRequest, [.symbolLookups])
         XCTAssertEqual(try compile("{characteristic: constructor-present}").codeAnalysisRequest, [.constructors])
         XCTAssertEqual(try compile("{characteristic: missing-comment-section}").codeAnalysisRequest, [.objectTells])
+        XCTAssertEqual(try compile("{characteristic: cr0-write}").codeAnalysisRequest, [.kernelModules])
         XCTAssertEqual(try compile("{import: mprotect}", scope: "resolver").codeAnalysisRequest, [.resolvers])
         XCTAssertEqual(try compile("{characteristic: password-compared-with-literal}", scope: "function").codeAnalysisRequest, [.entryPoints])
         XCTAssertEqual(try compile("{characteristic: resolver-calls-mprotect}", scope: "function").codeAnalysisRequest,
                        [.entryPoints, .constructors])
         // The bundled rules read resolvers, PAM entry points and object tells, the preload
-        // rule's dlsym-rtld-next asks for the dlsym search, and the function-scope
-        // constructor-rewrites-loaded-objects rule for the constructor walk.
+        // rule's dlsym-rtld-next asks for the dlsym search, the function-scope
+        // constructor-rewrites-loaded-objects rule for the constructor walk, and the kernel
+        // rules for the module analysis.
         XCTAssertEqual(try RuleSet.compile(directories: [Self.rules.path]).codeAnalysisRequest,
-                       [.resolvers, .entryPoints, .constructors, .symbolLookups, .objectTells])
+                       [.resolvers, .entryPoints, .constructors, .symbolLookups, .objectTells, .kernelModules])
     }
 }

@@ -21,6 +21,61 @@ final class CarverAndHeuristicTests: XCTestCase {
                        [UInt64(junk.count), UInt64(junk.count * 2 + xz.count)])
     }
 
+    /// Code and tables hold many chance LZMA_Alone headers (cifs.ko has dozens) whose data breaks
+    /// off as damage: they are noise, and must not use up the payload budget before a real stream.
+    func testChanceLZMAHeadersDoNotUseUpThePayloadBudget() throws {
+        var state: UInt32 = 0x2545F491
+        func next() -> UInt8 {
+            state ^= state << 13; state ^= state >> 17; state ^= state << 5
+            return UInt8(truncatingIfNeeded: state)
+        }
+        var bytes: [UInt8] = []
+        var chance = 0
+        for _ in 0..<80 {
+            // properties 0x5D, a 64 KiB dictionary, unknown size, the range coder's leading zero
+            bytes += [0x5D, 0x00, 0x00, 0x01, 0x00] + [UInt8](repeating: 0xFF, count: 8) + [0x00]
+            bytes += (0..<200).map { _ in next() }
+            chance += 1
+        }
+        let offset = bytes.count
+        bytes += try Fixtures.xz(Array("after the noise\n".utf8))
+        XCTAssertGreaterThan(bytes.withUnsafeBytes { StreamCarver.candidates(in: $0) }.count, UnpackLimits().payloadsPerFile)
+        let (result, _) = Fixtures.unpack(bytes, path: "lib/modules/x/kernel/fs/x.ko")
+        XCTAssertFalse(result.problems.contains { $0.description.contains("streams; the rest are not decoded") }, "\(result.problems)")
+        let payload = try XCTUnwrap(result.payloads.first { $0.name == "xz@0x\(String(offset, radix: 16))" }, "\(result.payloads.map(\.name))")
+        XCTAssertEqual(String(decoding: payload.bytes.array, as: UTF8.self), "after the noise\n")
+        XCTAssertEqual(chance, 80)
+    }
+
+    /// A bzImage's compressed kernel sits where its boot header says: the declared payload is
+    /// decoded but not counted as an embedded stream; a stream anywhere else still is.
+    func testKernelImagePayloadAtTheDeclaredOffsetIsNotEmbedded() throws {
+        let xz = try Fixtures.xz(Array(String(repeating: "kernel ", count: 64).utf8))
+        func image(streamAt start: Int, declaring declared: Int) -> [UInt8] {
+            var bytes = [UInt8](repeating: 0, count: max(start, declared) + xz.count + 64)
+            bytes[0x1F1] = 3                                   // setup sectors: protected mode at 0x800
+            bytes[0x1FE] = 0x55; bytes[0x1FF] = 0xAA
+            bytes.replaceSubrange(0x202..<0x206, with: Array("HdrS".utf8))
+            bytes[0x206] = 0x0F; bytes[0x207] = 0x02           // boot protocol 2.15
+            let offset = UInt32(declared - 0x800), length = UInt32(xz.count)
+            for index in 0..<4 {
+                bytes[0x248 + index] = UInt8(truncatingIfNeeded: offset >> (8 * index))
+                bytes[0x24C + index] = UInt8(truncatingIfNeeded: length >> (8 * index))
+            }
+            bytes.replaceSubrange(start..<(start + xz.count), with: xz)
+            return bytes
+        }
+        let declared = image(streamAt: 0x900, declaring: 0x900)
+        XCTAssertEqual(declared.withUnsafeBytes { KernelImageHeader.read($0) }?.payloadOffset, 0x900)
+        let (kernel, _) = Fixtures.unpack(declared, path: "srv/images/kernel.img")
+        XCTAssertEqual(kernel.payloads.map(\.name), ["xz@0x900"])
+        XCTAssertFalse(kernel.facts.contains { $0.name == UnpackFact.embeddedCompressedStream }, "\(kernel.facts)")
+        XCTAssertFalse(kernel.payloads[0].facts.contains { $0.name == UnpackFact.embeddedCompressedStream })
+
+        let (elsewhere, _) = Fixtures.unpack(image(streamAt: 0xA00, declaring: 0x900), path: "srv/images/kernel.img")
+        XCTAssertTrue(elsewhere.facts.contains { $0.name == UnpackFact.embeddedCompressedStream })
+    }
+
     func testCarvedStreamThatIsCutShortIsAProblemWithItsOffset() throws {
         let xz = try Fixtures.xz(Array(String(repeating: "some text ", count: 500).utf8))
         let bytes = [UInt8](repeating: 0x41, count: 100) + xz.prefix(xz.count / 2)

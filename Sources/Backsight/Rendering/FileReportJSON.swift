@@ -19,6 +19,16 @@ struct FileReportJSON {
         if let value = report.container { key("container", &object); string(value) }
         if let value = report.elfType { key("elfType", &object); string(value) }
         key("findings", &object); array(report.findings) { $0.write($1) }
+        if let kernel = report.kernel {
+            key("kernel", &object)
+            var inner = ObjectState()
+            if let value = kernel.inTree { key("inTree", &inner); boolean(value) }
+            key("release", &inner); string(kernel.release)
+            key("role", &inner); string(kernel.role.rawValue)
+            if let value = kernel.signed { key("signed", &inner); boolean(value) }
+            if let value = kernel.version { key("version", &inner); string(value) }
+            close(&inner)
+        }
         key("kind", &object); string(report.kind.rawValue)
         if let value = report.linkTarget { key("linkTarget", &object); string(value) }
         key("path", &object); string(report.path)
@@ -91,6 +101,10 @@ struct FileReportJSON {
             body(&self, element)
         }
         out.append(UInt8(ascii: "]"))
+    }
+
+    private mutating func boolean(_ value: Bool) {
+        out.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
     }
 
     private mutating func number<Number: BinaryInteger>(_ value: Number) {

@@ -67,6 +67,17 @@ public struct SARIFRenderer: ReportRenderer {
             "invocations": [["executionSuccessful": true, "toolExecutionNotifications": notifications]],
         ]
         if let rootURI { run["originalUriBaseIds"] = ["ROOT": ["uri": rootURI]] }
+        if let kernels = summary.kernels {
+            run["properties"] = ["kernels": kernels.map { kernel -> [String: Any] in
+                var entry: [String: Any] = [
+                    "release": kernel.release, "images": kernel.images, "modules": kernel.modules,
+                    "signedModules": kernel.signedModules, "unsignedModules": kernel.unsignedModules,
+                    "outOfTreeModules": kernel.outOfTreeModules, "unsignedOutOfTree": kernel.unsignedOutOfTree,
+                ]
+                if let version = kernel.version { entry["version"] = version }
+                return entry
+            }]
+        }
         let log: [String: Any] = [
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",

@@ -41,7 +41,12 @@ public struct TextRenderer: ReportRenderer {
 
     public mutating func finish(summary: ScanSummary) -> String {
         let verdicts = ["malicious", "suspicious", "clean"].map { "\(summary.verdicts[$0] ?? 0) \($0)" }.joined(separator: ", ")
-        return """
+        let kernels = (summary.kernels ?? []).map { kernel in
+            "kernel \(kernel.release): \(kernel.modules) modules (\(kernel.signedModules) signed, \(kernel.unsignedModules) unsigned, \(kernel.outOfTreeModules) out of tree)"
+                + (kernel.images.isEmpty ? "" : ", image \(kernel.images.joined(separator: ", "))")
+                + (kernel.version.map { ", version \($0)" } ?? "") + "\n"
+        }.joined()
+        return kernels + """
         scanned \(summary.regularFiles) files (\(summary.elfFiles) ELF, \(summary.bytes) bytes), \(summary.symlinks) links, \(summary.hardLinks) hard links, \(summary.skipped) skipped\(summary.members > 0 ? ", \(summary.members) container members (\(summary.elfMembers) ELF)" : "") in \(String(format: "%.2f", summary.seconds)) s
         \(summary.findings) findings in \(summary.filesWithFindings) files: \(verdicts)
         """
