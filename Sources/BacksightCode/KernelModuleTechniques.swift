@@ -226,7 +226,7 @@ extension Instruction {
                 case .address: break
                 }
             case let .store(_, operand): collect(operand)
-            case .compare, .jumpTable, .cpuFeatureProbe: break
+            case .compare, .bound, .jumpTable, .cpuFeatureProbe: break
             }
         }
         return values
