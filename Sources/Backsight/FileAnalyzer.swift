@@ -52,16 +52,19 @@ struct FileAnalyzer: Sendable {
     /// are recognised by it and resolve the libraries they name inside their own tree.
     /// Members of a container become reports of their own, handed to `members` (which returns
     /// false to stop) before this file's report is returned.
+    /// `subjectReady`, when given, sees the file's rule subject just before its rules are matched
+    /// (not those of members or payloads): how `rules explain` evaluates a rule on the subject a
+    /// scan would match.
     func analyze(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]? = nil,
-                 members: Unpacking.MemberSink = { _ in true }) -> FileReport {
+                 members: Unpacking.MemberSink = { _ in true }, subjectReady: ((ScanSubject) -> Void)? = nil) -> FileReport {
         analyze(path: path, bytes: bytes, diskPath: diskPath, container: path,
-                            budget: UnpackBudget(limits: unpacking?.limits ?? UnpackLimits()), members: members)
+                budget: UnpackBudget(limits: unpacking?.limits ?? UnpackLimits()), members: members, subjectReady: subjectReady)
     }
 
     /// ``analyze(path:bytes:diskPath:members:)`` for bytes that `container`, the file on disk,
     /// holds (the file itself, for files).
     private func analyze(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]?, container: String,
-                             budget: UnpackBudget, members: Unpacking.MemberSink) -> FileReport {
+                         budget: UnpackBudget, members: Unpacking.MemberSink, subjectReady: ((ScanSubject) -> Void)? = nil) -> FileReport {
         let deadline = Deadline(after: timeLimit)
         let features = Features(bytes, deadline: deadline)
         var report = FileReport(path: path, kind: features.kind, size: UInt64(bytes.count), sha256: features.sha256)
@@ -114,7 +117,10 @@ struct FileAnalyzer: Sendable {
             report.skip = Skip(reason: "time-limit", message: TimeLimitReached(stage: "unpacking", limit: timeLimit).description)
             return report
         }
-        report.findings = withExtendedLifetime(unpacked) { ruleSet.match(subject) }
+        report.findings = withExtendedLifetime(unpacked) {
+            subjectReady?(subject)
+            return ruleSet.match(subject)
+        }
         report.verdict = Verdict.aggregate(report.findings)
         return report
     }
