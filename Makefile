@@ -64,6 +64,8 @@ fuzz: deps
 PREFIX ?= /usr/local
 install: release
 	install -D -m 755 $(RELEASE) $(DESTDIR)$(PREFIX)/bin/backsight
+	install -D -m 755 .build/release/libBacksightC.so $(DESTDIR)$(PREFIX)/lib/libbacksight.so
+	install -D -m 644 Sources/CBacksight/include/backsight.h $(DESTDIR)$(PREFIX)/include/backsight.h
 	mkdir -p $(DESTDIR)$(PREFIX)/share/backsight
 	cp -R Rules $(DESTDIR)$(PREFIX)/share/backsight/
 
