@@ -9,7 +9,7 @@ DEBUG = .build/debug/backsight
 # The C API test is built with the C compiler every Swift toolchain ships.
 CAPI_CC ?= clang
 
-.PHONY: deps build release scan test capi-test python-test corpus bench fuzz install clean
+.PHONY: deps build release scan test capi-test python-test real corpus bench fuzz install clean
 
 deps:
 	@bash .ci/deps
@@ -47,6 +47,14 @@ capi-test:
 python-test:
 	BACKSIGHT_LIBRARY=$(CURDIR)/.build/debug/libbacksight.so BACKSIGHT_CLI=$(CURDIR)/$(DEBUG) \
 		PYTHONPATH=bindings/python python3 -m pytest -q -p no:cacheprovider bindings/python/tests
+
+# The real samples in ../shared/real, technique rules only: a table per group, every miss and
+# false alarm; fails on an outcome Tests/RealSamples/known-misses.tsv does not list.
+REAL ?= ../shared/real
+real: build
+	@if [ -f $(REAL)/expect.tsv ]; then \
+		$(DEBUG) verify --no-signatures --known-misses Tests/RealSamples/known-misses.tsv $(REAL)/expect.tsv; \
+	else echo "make real: $(REAL)/expect.tsv is absent; nothing to check"; fi
 
 # Rebuilds every corpus sample from source with Debian's cross compilers (installs them).
 corpus:

@@ -170,8 +170,25 @@ build_ifunc() {
 	so "$a" "$d/$a/libcrc_audit.so" libcrc_audit.so "$d/src/crc_audit.c" \
 		-Wl,--no-as-needed "$("$(cc_of "$a")" -print-file-name="$(loader "$a")")"
 
+	so "$a" "ifunc/loader-write-no-mprotect/$a/libcrc_ldwrite.so" libcrc_ldwrite.so -DBS_NO_MPROTECT "$d/src/crc_audit.c" \
+		-Wl,--no-as-needed "$("$(cc_of "$a")" -print-file-name="$(loader "$a")")"
+
 	d=ifunc/glibc-dispatch
 	so "$a" "$d/$a/libdispatch.so" libdispatch.so.1 "$d/src/dispatch.c"
+
+	# Stripped, so the helper the resolver calls has no name (as in a release build).
+	d=ifunc/xz-frame-handoff
+	so "$a" "$TMP/$a-libcrc_frame.so" libcrc_frame.so "$d/src/crc_frame.c"
+	mkdir -p "$d/$a"
+	"$(tool "$a" strip)" --strip-all -o "$d/$a/libcrc_frame.so" "$TMP/$a-libcrc_frame.so"
+
+	d=ifunc/dispatch-cpuid-helper
+	so "$a" "$d/$a/libdispatch_helper.so" libdispatch_helper.so -O0 -fstack-protector-all "$d/src/dispatch_helper.c"
+}
+
+build_ctor_rewrite() {
+	local a="$1" d=ifunc/ctor-got-rewrite
+	so "$a" "$d/$a/libctor_rewrite.so" libctor_rewrite.so "$d/src/ctor_rewrite.c"
 }
 
 build_xz_object() {
@@ -290,6 +307,7 @@ main() {
 		have "$a" || continue
 		log "building $a"
 		build_ifunc "$a"
+		build_ctor_rewrite "$a"
 		build_preload "$a"
 		build_auth "$a"
 		build_misc "$a"
