@@ -12,12 +12,15 @@ import PackageDescription
 //   BacksightRules  rule language, compiler and matcher over features (knows nothing of files on disk)
 //   Backsight       the engine and public API: parallel scan, reports, renderers
 //   backsight       the command line: argument parsing and printing only
+//   BacksightC      the C API (libbacksight, header Sources/CBacksight/include/backsight.h): conversion only
 let package = Package(
     name: "Backsight",
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "Backsight", targets: ["Backsight"]),
         .executable(name: "backsight", targets: ["backsight"]),
+        // libBacksightC.so (the name `backsight` is the executable's); `make` links libbacksight.so to it.
+        .library(name: "BacksightC", type: .dynamic, targets: ["BacksightC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -46,6 +49,8 @@ let package = Package(
             ],
             resources: []
         ),
+        .target(name: "CBacksight"),
+        .target(name: "BacksightC", dependencies: ["Backsight", "CBacksight"]),
         .executableTarget(
             name: "backsight",
             dependencies: ["Backsight", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -3,20 +3,21 @@ import Foundation
 /// A blocking first-in first-out queue with a fixed capacity, for handing work between
 /// threads: `put` waits while it is full, `take` waits while it is empty and returns nil once
 /// the queue is closed and drained. Bounded so memory does not grow with the number of files.
-final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
+/// (Package access: the C API hands reports over with it too.)
+package final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var items: [Element?]
     private var head = 0
     private var count = 0
     private var closed = false
 
-    init(capacity: Int) {
+    package init(capacity: Int) {
         items = Array(repeating: nil, count: max(1, capacity))
     }
 
     /// Adds an element, waiting for room. Returns false (dropping it) if the queue was closed.
     @discardableResult
-    func put(_ element: Element) -> Bool {
+    package func put(_ element: Element) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while count == items.count, !closed { condition.wait() }
@@ -29,7 +30,7 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
 
     /// Removes the oldest element, waiting for one; nil when closed and empty. Before it would
     /// wait, it calls `beforeWaiting` (outside the lock) once.
-    func take(beforeWaiting: () -> Void = {}) -> Element? {
+    package func take(beforeWaiting: () -> Void = {}) -> Element? {
         condition.lock()
         defer { condition.unlock() }
         if count == 0, !closed {
@@ -48,7 +49,7 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// No more puts; takers drain what is left.
-    func close() {
+    package func close() {
         condition.lock()
         closed = true
         condition.broadcast()

@@ -57,10 +57,13 @@ struct FileAnalyzer: Sendable {
     /// are recognised by it and resolve the libraries they name inside their own tree.
     /// Members of a container become reports of their own, handed to `members` (which returns
     /// false to stop) before this file's report is returned.
+    /// `subjectReady`, when given, sees the file's rule subject just before its rules are matched
+    /// (not those of members or payloads): how `rules explain` evaluates a rule on the subject a
+    /// scan would match.
     func analyze(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]? = nil,
-                 members: Unpacking.MemberSink = { _ in true }) -> FileReport {
+                 members: Unpacking.MemberSink = { _ in true }, subjectReady: ((ScanSubject) -> Void)? = nil) -> FileReport {
         analyze(path: path, bytes: bytes, diskPath: diskPath, container: path, placeOnDisk: diskPath.flatMap(PlaceOnDisk.init),
-                            budget: UnpackBudget(limits: unpacking?.limits ?? UnpackLimits()), members: members)
+                budget: UnpackBudget(limits: unpacking?.limits ?? UnpackLimits()), members: members, subjectReady: subjectReady)
     }
 
     /// The directory on disk that holds a file (or the container holding a member), and its name there.
@@ -83,7 +86,8 @@ struct FileAnalyzer: Sendable {
     /// ``analyze(path:bytes:diskPath:members:)`` for bytes that `container`, the file on disk,
     /// holds (the file itself, for files).
     private func analyze(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]?, container: String,
-                         placeOnDisk: PlaceOnDisk?, budget: UnpackBudget, members: Unpacking.MemberSink) -> FileReport {
+                         placeOnDisk: PlaceOnDisk?, budget: UnpackBudget, members: Unpacking.MemberSink,
+                         subjectReady: ((ScanSubject) -> Void)? = nil) -> FileReport {
         let deadline = Deadline(after: timeLimit)
         let features = Features(bytes, deadline: deadline)
         var report = FileReport(path: path, kind: features.kind, size: UInt64(bytes.count), sha256: features.sha256)
@@ -144,7 +148,10 @@ struct FileAnalyzer: Sendable {
                 return found.isEmpty ? nil : found
             }
         }
-        report.findings = withExtendedLifetime(unpacked) { ruleSet.match(subject) }
+        report.findings = withExtendedLifetime(unpacked) {
+            subjectReady?(subject)
+            return ruleSet.match(subject)
+        }
         report.verdict = Verdict.aggregate(report.findings)
         return report
     }

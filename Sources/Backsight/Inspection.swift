@@ -22,6 +22,13 @@ public struct Inspection: Sendable, Codable {
 
     /// Reads one regular file (never a FIFO or device) and models it.
     public static func inspect(file: String, includeStrings: Bool = false, maximumFileSize: UInt64 = 256 << 20) throws(InspectionError) -> Inspection {
+        try read(file: file, maximumFileSize: maximumFileSize) { _, bytes in inspect(file: file, bytes: bytes, includeStrings: includeStrings) }
+    }
+
+    /// Reads one regular file as a single-file scan would (never a FIFO or device) and hands
+    /// `body` the path a scan reports for it and its bytes, valid during the call.
+    static func read<Result>(file: String, maximumFileSize: UInt64,
+                             _ body: (String, UnsafeRawBufferPointer) -> Result) throws(InspectionError) -> Result {
         var options = WalkOptions()
         options.maximumFileSize = maximumFileSize
         var item: WalkItem?
@@ -42,6 +49,10 @@ public struct Inspection: Sendable, Codable {
         do throws(FileReadError) { bytes = try opened.read(into: buffer, limit: maximumFileSize) } catch {
             throw .unreadable(path: file, reason: error.description)
         }
+        return withExtendedLifetime(buffer) { body(opened.path.description, bytes) }
+    }
+
+    private static func inspect(file: String, bytes: UnsafeRawBufferPointer, includeStrings: Bool) -> Inspection {
         let features = FileAnalyzer.Features(bytes)
         var inspection = Inspection(path: file, kind: features.kind, size: UInt64(bytes.count), sha256: features.sha256)
         switch features.elf {
@@ -68,4 +79,5 @@ public struct InspectionError: Error, Sendable, CustomStringConvertible {
 
     static func unreadable(path: String, reason: String) -> InspectionError { InspectionError(description: "\(path): \(reason)") }
     static func walk(_ error: WalkError) -> InspectionError { InspectionError(description: error.description) }
+    static func unknownRule(_ id: String) -> InspectionError { InspectionError(description: "no rule '\(id)' in the loaded rules") }
 }

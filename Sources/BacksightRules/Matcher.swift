@@ -43,6 +43,43 @@ struct Matcher {
         return findings
     }
 
+    /// How `rule` comes out on `subject`, node by node, evaluated as `match` evaluates it. Unlike
+    /// `match`, it searches for every pattern and evaluates the rule even where the pattern
+    /// prefilter would skip it (it could not hold there), so every leaf's value shows.
+    func explain(_ rule: Int, subject: ScanSubject) -> RuleExplanation {
+        let metadata = rules[rule].metadata
+        var instances: [InstanceExplanation] = []
+        func explain(instance: ScopeInstance?, name: String?, facts: SubjectFacts) {
+            let trace = ExplanationNode(rule: rule, catalog: program.catalog)
+            var evidence: [Evidence] = []
+            _ = holds(rules[rule].condition, facts: facts, instance: instance, evidence: &evidence, trace: trace)
+            instances.append(InstanceExplanation(instance: name, condition: trace.value))
+        }
+        switch metadata.scope {
+        case .file, .elf, .resolver, .function:
+            if metadata.scope == .elf, subject.elf == nil { break }
+            let facts = SubjectFacts(subject: subject, hits: .empty, names: program.symbolNames)
+            facts.hits = program.subjectPatterns.scan(subject.bytes, elf: subject.elf)
+            if metadata.scope == .file || metadata.scope == .elf {
+                explain(instance: nil, name: nil, facts: facts)
+            } else {
+                for instance in subject.instances where instance.scope == metadata.scope {
+                    explain(instance: instance, name: instance.name, facts: facts)
+                }
+            }
+        case .payload:
+            var payloads = subject.payloads
+            while !payloads.isEmpty {
+                let payload = payloads.removeFirst()
+                let facts = SubjectFacts(subject: payload, hits: .empty, names: program.symbolNames)
+                facts.hits = program.payloadPatterns.scan(payload.bytes, elf: payload.elf)
+                explain(instance: nil, name: payload.path, facts: facts)
+                payloads.append(contentsOf: payload.payloads)
+            }
+        }
+        return RuleExplanation(ruleID: metadata.id, scope: metadata.scope, instances: instances)
+    }
+
     private func matchPayload(_ payload: ScanSubject, into findings: inout [Finding]) {
         let hits = program.payloadPatterns.isEmpty ? PatternHits.empty : program.payloadPatterns.scan(payload.bytes, elf: payload.elf)
         let candidates = program.candidates(hits: hits, scopes: [.payload])
@@ -68,44 +105,60 @@ struct Matcher {
 
     // MARK: Conditions
 
-    /// Whether `condition` holds; appends its evidence only when it does.
-    func holds(_ condition: Condition, facts: SubjectFacts, instance: ScopeInstance?, evidence: inout [Evidence]) -> Bool {
+    /// Whether `condition` holds; appends its evidence only when it does. With `trace` (the
+    /// explanation of `condition`), records the outcome of every node it evaluates.
+    func holds(_ condition: Condition, facts: SubjectFacts, instance: ScopeInstance?, evidence: inout [Evidence],
+               trace: ExplanationNode? = nil) -> Bool {
         switch condition {
         case .leaf(let leaf):
             let found = items(leaf, facts: facts, instance: instance)
+            trace?.record(!found.isEmpty, found: found)
             guard !found.isEmpty else { return false }
             Self.append(found, to: &evidence)
             return true
         case .count(let leaf, let low, let high):
             let found = items(leaf, facts: facts, instance: instance)
-            if let low, found.count < low { return false }
-            if let high, found.count > high { return false }
+            let inBounds = low.map { found.count >= $0 } ?? true && high.map { found.count <= $0 } ?? true
+            trace?.record(inBounds, found: found, count: found.count)
+            guard inBounds else { return false }
             Self.append(found, to: &evidence)
             return true
         case .all(let children, let order):
             var parts = [[Evidence]](repeating: [], count: children.count)
             for index in order {
-                guard holds(children[index], facts: facts, instance: instance, evidence: &parts[index]) else { return false }
+                guard holds(children[index], facts: facts, instance: instance, evidence: &parts[index], trace: trace?.children[index]) else {
+                    trace?.record(false)
+                    return false
+                }
             }
+            trace?.record(true)
             for part in parts { evidence.append(contentsOf: part) }
             return true
         case .any(let children):
             var matched = false
-            for child in children where holds(child, facts: facts, instance: instance, evidence: &evidence) { matched = true }
+            for (index, child) in children.enumerated()
+            where holds(child, facts: facts, instance: instance, evidence: &evidence, trace: trace?.children[index]) { matched = true }
+            trace?.record(matched)
             return matched
         case .not(let child):
             var ignored: [Evidence] = []
-            return !holds(child, facts: facts, instance: instance, evidence: &ignored)
+            let negated = !holds(child, facts: facts, instance: instance, evidence: &ignored, trace: trace?.children[0])
+            trace?.record(negated)
+            return negated
         case .atLeast(let required, let children):
             var local: [Evidence] = []
             var matched = 0
-            for child in children where holds(child, facts: facts, instance: instance, evidence: &local) { matched += 1 }
+            for (index, child) in children.enumerated()
+            where holds(child, facts: facts, instance: instance, evidence: &local, trace: trace?.children[index]) { matched += 1 }
+            trace?.record(matched >= required)
             guard matched >= required else { return false }
             evidence.append(contentsOf: local)
             return true
         case .rule(let reference):
             var local: [Evidence] = []
-            guard holds(rules[reference.index].condition, facts: facts, instance: instance, evidence: &local) else { return false }
+            let held = holds(rules[reference.index].condition, facts: facts, instance: instance, evidence: &local, trace: trace?.children[0])
+            trace?.record(held)
+            guard held else { return false }
             evidence.append(Evidence(feature: "match", value: reference.id, location: instance?.location))
             evidence.append(contentsOf: local)
             return true
@@ -141,10 +194,14 @@ struct Matcher {
             evidence.append(contentsOf: found)
             return
         }
-        evidence.append(contentsOf: found.prefix(evidencePerLeaf))
-        if let first = found.first {
-            evidence.append(Evidence(feature: first.feature, value: "…", detail: "\(found.count - evidencePerLeaf) more not shown"))
-        }
+        evidence.append(contentsOf: shown(found))
+    }
+
+    /// What a finding shows of a leaf's evidence: at most ``evidencePerLeaf`` items and one
+    /// saying how many more there were.
+    static func shown(_ found: [Evidence]) -> [Evidence] {
+        guard found.count > evidencePerLeaf, let first = found.first else { return found }
+        return found.prefix(evidencePerLeaf) + [Evidence(feature: first.feature, value: "…", detail: "\(found.count - evidencePerLeaf) more not shown")]
     }
 
     // MARK: Leaves

@@ -8,6 +8,9 @@ struct RuleDefinition: Sendable {
     /// Where the `id` value is written, for duplicate-id errors.
     var idLine: Int
     var idColumn: Int
+    /// Each leaf and `count` of the condition as written (`export: {list: auth-set}`), in the
+    /// order a walk in written order meets them, for explanations.
+    var leafSources: [String] = []
 }
 
 /// Reads rule documents (YAML node trees with marks) into ``RuleDefinition`` values, checking
@@ -17,6 +20,8 @@ struct RuleParser {
     let lists: [String: SymbolList]
     /// Literal patterns of every rule read so far; `Leaf.pattern` indexes into it.
     var patterns: [PatternSpec] = []
+    /// The leaves of the rule being read, as written (see ``RuleDefinition/leafSources``).
+    var leafSources: [String] = []
 
     static let ruleKeys = ["id", "title", "description", "severity", "confidence", "attack", "references",
                            "scope", "examples", "condition"]
@@ -60,6 +65,7 @@ struct RuleParser {
 
     /// Reads one rule document.
     mutating func parseRule(_ document: SourceNode) throws(RuleCompileError) -> RuleDefinition {
+        leafSources = []
         var id: (String, SourceNode)?
         var title: String?
         var description = ""
@@ -128,7 +134,8 @@ struct RuleParser {
             id: id.0, title: title, description: description, severity: severity, confidence: confidence,
             attack: attack, references: references, scope: scope, examples: examples, file: document.file
         )
-        return RuleDefinition(metadata: metadata, condition: condition, idLine: id.1.line, idColumn: id.1.column)
+        return RuleDefinition(metadata: metadata, condition: condition, idLine: id.1.line, idColumn: id.1.column,
+                              leafSources: leafSources)
     }
 
     private static func parseExample(_ node: SourceNode) throws(RuleCompileError) -> RuleExample {
@@ -217,6 +224,7 @@ struct RuleParser {
             guard let leaf else { throw value.error("missing required key 'of' in count") }
             guard low != nil || high != nil else { throw value.error("count needs min or max") }
             if let low, let high, high < low { throw value.error("count has max \(high) below min \(low)") }
+            leafSources.append("count: \(value.flowText)")
             return .count(leaf, min: low, max: high)
         case "match":
             let id = try value.nonEmptyString("match")
@@ -226,7 +234,9 @@ struct RuleParser {
             guard Self.leafKeys.contains(entry.key) else {
                 throw entry.keyNode.error("unknown feature '\(entry.key)'")
             }
-            return .leaf(try parseLeaf(entry.key, keyNode: entry.keyNode, value: value))
+            let leaf = try parseLeaf(entry.key, keyNode: entry.keyNode, value: value)
+            leafSources.append("\(entry.key): \(value.flowText)")
+            return .leaf(leaf)
         }
     }
 

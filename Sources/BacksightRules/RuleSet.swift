@@ -125,6 +125,14 @@ public final class RuleSet: Sendable {
         return Matcher(program: program).match(subject)
     }
 
+    /// How the rule `ruleID` comes out on `subject`: its condition tree with each node's value
+    /// (matched, not matched, not evaluated), the evidence of the leaves that matched and the
+    /// count of counts, per instance of its scope. Nil when the set does not report that rule.
+    public func explain(ruleID: String, subject: ScanSubject) -> RuleExplanation? {
+        guard let rule = program.reporting.first(where: { program.catalog.rules[$0].metadata.id == ruleID }) else { return nil }
+        return Matcher(program: program).explain(rule, subject: subject)
+    }
+
     // MARK: What the rules need, so the engine can skip the rest
 
     /// Whether some rule has a regex `string` leaf. Only then does `match` read printable

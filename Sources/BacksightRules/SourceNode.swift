@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// A YAML node together with the file it came from, so every reading error can name
@@ -118,6 +119,25 @@ struct SourceNode {
         case "false"?: return false
         default: throw error("\(what) must be true or false")
         }
+    }
+
+    /// The node on one line in YAML flow style (`{list: auth-set}`, `[a, b]`), scalars quoted
+    /// as they were written.
+    var flowText: String { Self.flow(node) }
+
+    private static func flow(_ node: Node) -> String {
+        if let scalar = node.scalar {
+            switch scalar.style {
+            case .singleQuoted: return "'\(scalar.string.replacingOccurrences(of: "'", with: "''"))'"
+            case .doubleQuoted: return "\"\(scalar.string.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\""
+            default: return scalar.string
+            }
+        }
+        if let mapping = node.mapping {
+            return "{" + mapping.map { "\(flow($0.key)): \(flow($0.value))" }.joined(separator: ", ") + "}"
+        }
+        if let sequence = node.sequence { return "[" + sequence.map(flow).joined(separator: ", ") + "]" }
+        return "*"
     }
 
     static func parseInteger(_ text: String) -> Int? {

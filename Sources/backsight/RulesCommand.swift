@@ -6,7 +6,7 @@ struct RulesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
         abstract: "Check rule files and prove them against the corpus.",
-        subcommands: [Lint.self, Test.self]
+        subcommands: [Lint.self, Test.self, Explain.self]
     )
 
     struct Lint: ParsableCommand {
@@ -54,6 +54,45 @@ struct RulesCommand: AsyncParsableCommand {
             let passed = results.filter(\.passed).count
             print("\(passed) passed, \(results.count - passed) failed")
             if passed != results.count { throw ExitCode(1) }
+        }
+    }
+
+    struct Explain: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show why a rule matches a file or not: its condition tree with each node's value.",
+            discussion: "Each leaf is matched, not matched, or not evaluated (an 'all' stopped at an earlier child that failed). Matched leaves show their evidence, counts their count."
+        )
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+        @Argument(help: "The rule id (such as kernel/syscall-table-hook).")
+        var rule: String
+
+        @Argument(help: "The file to evaluate it on.")
+        var file: String
+
+        @Option(help: "Output format: text or json.")
+        var format: Format = .text
+
+        @Option(name: .customLong("rules"), help: "Add a rule folder (repeatable).")
+        var ruleFolders: [String] = []
+
+        @Flag(name: .customLong("no-default-rules"), help: "Use only the folders given with --rules.")
+        var noDefaultRules = false
+
+        func run() throws {
+            let ruleSet = try RuleLoading.load(extraFolders: ruleFolders, useDefault: !noDefaultRules, only: [], excluded: [])
+            let explained: FileRuleExplanation
+            do throws(InspectionError) {
+                explained = try Scanner(ruleSet: ruleSet, options: ScanOptions(jobs: 1)).explain(ruleID: rule, file: file)
+            } catch {
+                Output.error("backsight: \(error.description)")
+                throw ExitCode(2)
+            }
+            switch format {
+            case .text: print(ExplanationRenderer.text(explained, ruleID: rule))
+            case .json: print(ExplanationRenderer.json(explained))
+            }
         }
     }
 }
