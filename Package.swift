@@ -20,13 +20,13 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         .systemLibrary(name: "CElf", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
         .systemLibrary(name: "CLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCapstone", pkgConfig: "capstone", providers: [.apt(["libcapstone-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         .target(name: "BacksightLimits"),
         .target(name: "BacksightWalk"),
@@ -37,8 +37,7 @@ let package = Package(
         .target(
             name: "Backsight",
             dependencies: [
-                "BacksightLimits", "BacksightWalk", "BacksightELF", "BacksightRules", "BacksightUnpack", "BacksightCode", "CLzma",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "BacksightLimits", "BacksightWalk", "BacksightELF", "BacksightRules", "BacksightUnpack", "BacksightCode", "CLzma", "CCrypto",
             ],
             resources: []
         ),

@@ -1,6 +1,4 @@
-import Crypto
-
-/// Turns the bytes of one file into a report: recognise, hash, extract features, match rules.
+/// Turns the bytes of one file into a report: recognise, extract features, match rules, hash.
 /// Holds no per-file state; the only shared state is the cache of library outcomes that
 /// configuration files name (thread-safe and bounded), so one per scan, shared by every thread.
 struct FileAnalyzer: Sendable {
@@ -17,6 +15,8 @@ struct FileAnalyzer: Sendable {
     /// Stages check the deadline between them and inside their long loops; a file over the
     /// limit is a `time-limit` skip.
     let timeLimit: Duration?
+    /// Every file's report carries its SHA-256, not only those ``carriesHash(_:openedAsContainer:)`` names.
+    let hashesEveryFile: Bool
 
     init(ruleSet: RuleSet, options: ScanOptions = ScanOptions(jobs: 1)) {
         self.ruleSet = ruleSet
@@ -29,18 +29,17 @@ struct FileAnalyzer: Sendable {
         unpacking = options.unpacks ? Unpacking(ruleSet: ruleSet, limits: limits) : nil
         codeRequest = ruleSet.codeAnalysisRequest
         timeLimit = options.maximumFileTime
+        hashesEveryFile = options.hashesEveryFile
     }
 
     /// What is known of a file's bytes before any rule runs.
     struct Features {
         var kind: FileKind
-        var sha256: String
         /// For ELF files: the model, or why it could not be built.
         var elf: Result<ELFModel, ELFError>?
 
         init(_ bytes: UnsafeRawBufferPointer, deadline: Deadline = .never) {
             kind = FileKind.recognise(bytes)
-            sha256 = FileAnalyzer.sha256(bytes)
             if kind == .elf, !deadline.hasExpired {
                 do throws(ELFError) { elf = .success(try ELFReader.model(of: bytes, deadline: deadline)) } catch { elf = .failure(error) }
             }
@@ -61,10 +60,30 @@ struct FileAnalyzer: Sendable {
     /// ``analyze(path:bytes:diskPath:members:)`` for bytes that `container`, the file on disk,
     /// holds (the file itself, for files).
     private func analyze(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]?, container: String,
-                             budget: UnpackBudget, members: Unpacking.MemberSink) -> FileReport {
+                         budget: UnpackBudget, members: Unpacking.MemberSink) -> FileReport {
+        var openedAsContainer = false
+        var report = analyzeUnhashed(path: path, bytes: bytes, diskPath: diskPath, container: container, budget: budget,
+                                     members: members, openedAsContainer: &openedAsContainer)
+        if hashesEveryFile || FileAnalyzer.carriesHash(report, openedAsContainer: openedAsContainer) {
+            report.sha256 = SHA256Digest.hex(bytes)
+        }
+        return report
+    }
+
+    /// The report contract: a SHA-256 for every ELF file, every file or member with a finding,
+    /// a skip or a problem, and every container the scan opened. Other files carry none unless
+    /// the scan hashes every file.
+    static func carriesHash(_ report: FileReport, openedAsContainer: Bool) -> Bool {
+        report.kind == .elf || openedAsContainer || !report.findings.isEmpty || report.skip != nil || !report.problems.isEmpty
+    }
+
+    /// ``analyze(path:bytes:diskPath:container:budget:members:)`` without the hash; sets
+    /// `openedAsContainer` when the unpacker read the file as a package, archive or compressed file.
+    private func analyzeUnhashed(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]?, container: String,
+                                 budget: UnpackBudget, members: Unpacking.MemberSink, openedAsContainer: inout Bool) -> FileReport {
         let deadline = Deadline(after: timeLimit)
         let features = Features(bytes, deadline: deadline)
-        var report = FileReport(path: path, kind: features.kind, size: UInt64(bytes.count), sha256: features.sha256)
+        var report = FileReport(path: path, kind: features.kind, size: UInt64(bytes.count))
         var subject = ScanSubject(path: path, bytes: bytes)
         subject.contentKind = ContentKind(rawValue: features.kind.rawValue)
         switch features.elf {
@@ -97,7 +116,7 @@ struct FileAnalyzer: Sendable {
         // to be absent. The file is reported as skipped instead, with what is known of it.
         let cutShort = (try? features.elf?.get().stoppedAtTimeLimit) ?? false
         if cutShort || deadline.hasExpired {
-            let stage = features.elf == nil ? "recognising and hashing" : "the ELF model and its code analysis"
+            let stage = features.elf == nil ? "recognising the file" : "the ELF model and its code analysis"
             report.skip = Skip(reason: "time-limit", message: TimeLimitReached(stage: stage, limit: timeLimit).description)
             return report
         }
@@ -105,6 +124,7 @@ struct FileAnalyzer: Sendable {
             analyze(path: $0, bytes: $1, diskPath: nil, container: container, budget: budget, members: members)
         }
         if let unpacked {
+            openedAsContainer = unpacked.container != nil
             subject.characteristics.merge(Unpacking.characteristics(unpacked.facts, elf: subject.elf)) { $0 + $1 }
             subject.payloads = Unpacking.subjects(unpacked.payloads, parent: path)
             report.problems += Unpacking.problems(unpacked)
@@ -117,11 +137,5 @@ struct FileAnalyzer: Sendable {
         report.findings = withExtendedLifetime(unpacked) { ruleSet.match(subject) }
         report.verdict = Verdict.aggregate(report.findings)
         return report
-    }
-
-    static func sha256(_ bytes: UnsafeRawBufferPointer) -> String {
-        var hasher = SHA256()
-        hasher.update(bufferPointer: bytes)
-        return hasher.finalize().withUnsafeBytes { hexString($0) }
     }
 }
