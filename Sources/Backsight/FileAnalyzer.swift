@@ -11,6 +11,10 @@ struct FileAnalyzer: Sendable {
     let unpacking: Unpacking?
     /// The parts of the code analysis some rule reads (none: the disassembler never runs).
     let codeRequest: CodeAnalysisRequest
+    /// The optional parts of the ELF model something reads: GOT slots and resolvers for the
+    /// code analysis; notes and section entropy never (the matcher computes the entropy of a
+    /// section a rule tests).
+    let elfParts: ELFModelParts
     /// How long the analysis of one file (or container member) may take; nil for no limit.
     /// Stages check the deadline between them and inside their long loops; a file over the
     /// limit is a `time-limit` skip.
@@ -28,6 +32,7 @@ struct FileAnalyzer: Sendable {
         limits.memberSize = min(limits.memberSize, options.maximumFileSize)
         unpacking = options.unpacks ? Unpacking(ruleSet: ruleSet, limits: limits) : nil
         codeRequest = ruleSet.codeAnalysisRequest
+        elfParts = codeRequest.isEmpty ? [] : [.gotSlots, .resolvers]
         timeLimit = options.maximumFileTime
         hashesEveryFile = options.hashesEveryFile
     }
@@ -38,10 +43,11 @@ struct FileAnalyzer: Sendable {
         /// For ELF files: the model, or why it could not be built.
         var elf: Result<ELFModel, ELFError>?
 
-        init(_ bytes: UnsafeRawBufferPointer, deadline: Deadline = .never) {
+        /// Recognises `bytes` and models them if ELF, with the optional `parts` of the model.
+        init(_ bytes: UnsafeRawBufferPointer, deadline: Deadline = .never, parts: ELFModelParts = .all) {
             kind = FileKind.recognise(bytes)
             if kind == .elf, !deadline.hasExpired {
-                do throws(ELFError) { elf = .success(try ELFReader.model(of: bytes, deadline: deadline)) } catch { elf = .failure(error) }
+                do throws(ELFError) { elf = .success(try ELFReader.model(of: bytes, deadline: deadline, parts: parts)) } catch { elf = .failure(error) }
             }
         }
     }
@@ -82,7 +88,7 @@ struct FileAnalyzer: Sendable {
     private func analyzeUnhashed(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]?, container: String,
                                  budget: UnpackBudget, members: Unpacking.MemberSink, openedAsContainer: inout Bool) -> FileReport {
         let deadline = Deadline(after: timeLimit)
-        let features = Features(bytes, deadline: deadline)
+        let features = Features(bytes, deadline: deadline, parts: elfParts)
         var report = FileReport(path: path, kind: features.kind, size: UInt64(bytes.count))
         var subject = ScanSubject(path: path, bytes: bytes)
         subject.contentKind = ContentKind(rawValue: features.kind.rawValue)
