@@ -25,7 +25,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         .systemLibrary(name: "CElf", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
@@ -33,6 +32,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCapstone", pkgConfig: "capstone", providers: [.apt(["libcapstone-dev"])]),
         .systemLibrary(name: "CCrypt", pkgConfig: "libcrypt", providers: [.apt(["libcrypt-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         .target(name: "BacksightLimits"),
         .target(name: "BacksightWalk"),
@@ -44,8 +44,7 @@ let package = Package(
         .target(
             name: "Backsight",
             dependencies: [
-                "BacksightLimits", "BacksightWalk", "BacksightELF", "BacksightRules", "BacksightUnpack", "BacksightCode", "BacksightConfig", "CLzma",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "BacksightLimits", "BacksightWalk", "BacksightELF", "BacksightRules", "BacksightUnpack", "BacksightCode", "BacksightConfig", "CLzma", "CCrypto",
             ],
             resources: []
         ),

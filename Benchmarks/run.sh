@@ -3,10 +3,16 @@
 # page cache:
 #   cat-all        cat every regular file of the tree to /dev/null
 #   cat-elf        cat every ELF file of the tree to /dev/null
-#   cat-unpacked   cat-all, then dpkg-deb --fsys-tarfile of every .deb > /dev/null: the bytes a
-#                  default scan reads, packages included (it opens .deb files in place)
+#   cat-unpacked   cat-all, then dpkg-deb --fsys-tarfile of every .deb > /dev/null, two packages
+#                  at a time: the bytes a default scan reads, packages included (it opens .deb
+#                  files in place)
 #   backsight      backsight scan TREE --format jsonl            (if the binary exists)
 #   backsight-files  backsight scan --no-unpack: the tree's own files only, like for like with cat
+#   backsight-j1 / backsight-j2   backsight scan --no-unpack --jobs 1 / --jobs 2 (thread scaling)
+#   backsight-4trees  backsight scan of BACKSIGHT_TREES, the four bookworm trees as one root
+#                  (about 3x the bytes of bookworm-amd64): growth of time and peak RSS
+#   backsight-kernel  backsight scan of KERNEL_TREE (Debian's amd64 kernel package unpacked:
+#                  4,023 large relocatable modules), for its peak RSS, if that directory exists
 #   yara-all       yara -N -p 2 -r RULES TREE                    (RULES: see below)
 #   yara-elf       yara -N -p 2 --scan-list RULES ELF-LIST
 #   backsight-r10 / backsight-r200   backsight scan --no-unpack --rules DIR (10 / 200 generated
@@ -21,6 +27,7 @@
 #   BACKSIGHT        the backsight binary (default: REPO/.build/release/backsight)
 #   BACKSIGHT_TREES  where build-trees.sh put the trees (default /var/tmp/backsight-trees)
 #   TREE             the timed tree (default $BACKSIGHT_TREES/bookworm-amd64)
+#   KERNEL_TREE      an unpacked kernel package (default /var/tmp/kernels/amd64; skipped if absent)
 #   CHECK_TREES      other trees scanned once each to check counts (default: the other built
 #                    bookworm-* trees; "none" to skip)
 #   ROUNDS           timed rounds (default 5), after one untimed warm-up round
@@ -36,6 +43,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(dirname "$HERE")"
 ROOT="${BACKSIGHT_TREES:-/var/tmp/backsight-trees}"
 TREE="${TREE:-$ROOT/bookworm-amd64}"
+KERNEL_TREE="${KERNEL_TREE:-/var/tmp/kernels/amd64}"
+LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 ROUNDS="${ROUNDS:-5}"
 CMD_TIMEOUT="${CMD_TIMEOUT:-120}"
 TIME_BUDGET="${TIME_BUDGET:-540}"
@@ -113,10 +122,21 @@ add() {   # NAME OUT UNIT(all|elf) ARGV...
 }
 add cat-all /dev/null all xargs -0 -a "$WORK/lists/files.nul" cat --
 add cat-elf /dev/null elf xargs -0 -a "$WORK/lists/elf.nul" cat --
-add cat-unpacked /dev/null all sh -c 'xargs -0 -a "$1" cat -- && find "$2" -type f -name "*.deb" -exec sh -c "for d; do dpkg-deb --fsys-tarfile \"\$d\"; done" sh {} +' sh "$WORK/lists/files.nul" "$TREE"
+add cat-unpacked /dev/null all sh -c 'xargs -0 -a "$1" cat -- && find "$2" -type f -name "*.deb" -print0 | xargs -0 -r -P 2 -n 4 sh -c "for d; do dpkg-deb --fsys-tarfile \"\$d\"; done" sh' sh "$WORK/lists/files.nul" "$TREE"
 if [ "$HAVE_BS" = 1 ]; then
     add backsight "$WORK/out.backsight" all "$BACKSIGHT" scan "$TREE" --format jsonl
     add backsight-files "$WORK/out.backsight-files" all "$BACKSIGHT" scan --no-unpack "$TREE" --format jsonl
+    add backsight-j1 "$WORK/out.backsight-j1" all "$BACKSIGHT" scan --no-unpack --jobs 1 "$TREE" --format jsonl
+    add backsight-j2 "$WORK/out.backsight-j2" all "$BACKSIGHT" scan --no-unpack --jobs 2 "$TREE" --format jsonl
+    # The four trees as one root: the root holds them, their build logs and completion markers.
+    others="$(find "$ROOT" -mindepth 1 -maxdepth 1 ! -name 'bookworm-*' ! -name '.bookworm-*.complete' -printf '%f ')"
+    [ -z "$others" ] || note "the four-tree root $ROOT also holds: $others"
+    add backsight-4trees "$WORK/out.backsight-4trees" all "$BACKSIGHT" scan "$ROOT" --format jsonl
+    if [ -d "$KERNEL_TREE" ]; then
+        add backsight-kernel "$WORK/out.backsight-kernel" all "$BACKSIGHT" scan "$KERNEL_TREE" --format jsonl
+    else
+        note "not measured: backsight-kernel (no KERNEL_TREE at $KERNEL_TREE)"
+    fi
 fi
 add yara-all "$WORK/out.yara-all" all yara -N -p 2 -r "$YARA_RULES" "$TREE"
 add yara-elf "$WORK/out.yara-elf" elf yara -N -p 2 --scan-list "$YARA_RULES" "$WORK/lists/elf.txt"
@@ -136,14 +156,15 @@ declare -A DROPPED=()
 
 # run_one INDEX ROUND: runs the command under timeout and /usr/bin/time -v; appends to times.tsv
 run_one() {
-    local i="$1" round="$2" name="${NAMES[$1]}" t0 t1 rc rss
+    local i="$1" round="$2" name="${NAMES[$1]}" t0 t1 rc rss cpu
     t0=$(date +%s%N)
     eval "timeout --kill-after=5 $CMD_TIMEOUT /usr/bin/time -v -o $(printf %q "$WORK/time.$name") ${CMDS[$i]}" \
         >"${OUTS[$i]}" 2>"$WORK/err.$name"
     rc=$?
     t1=$(date +%s%N)
     rss=$(awk -F': *' '/Maximum resident set size/ {print $2}' "$WORK/time.$name" 2>/dev/null)
-    printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$round" "$(( (t1 - t0) / 1000 ))" "$rc" "${rss:-}" >>"$WORK/times.tsv"
+    cpu=$(awk -F': *' '/(User|System) time \(seconds\)/ {s += $2} END {if (NR) print s}' "$WORK/time.$name" 2>/dev/null)
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$round" "$(( (t1 - t0) / 1000 ))" "$rc" "${rss:-}" "${cpu:-}" >>"$WORK/times.tsv"
     if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
         DROPPED[$name]="killed after ${CMD_TIMEOUT}s in round $round"
         note "DROP $name: timed out after ${CMD_TIMEOUT}s (round $round)"
@@ -266,6 +287,7 @@ cat "$WORK/checks.txt"
     echo "kernel=$(uname -r)"
     echo "os=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")"
     echo "load=$(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "load_start=$LOAD_START"
     echo "yara=yara $(yara --version 2>&1 | head -n1)"
     echo "yara_rules=$YARA_RULES_ORIGIN ($(grep -c '^[[:space:]]*rule[[:space:]]' "$YARA_RULES") rules)"
     if [ "$HAVE_BS" = 1 ]; then
@@ -287,20 +309,25 @@ commands = [l.rstrip("\n").split("\t", 1) for l in open(os.path.join(work, "comm
 notes = [l.rstrip("\n") for l in open(os.path.join(work, "notes.txt")) if l.strip()]
 checks = [l.rstrip("\n") for l in open(os.path.join(work, "checks.txt")) if l.strip()]
 
-times, rss = {}, {}
+times, rss, cpu = {}, {}, {}
 for line in open(os.path.join(work, "times.tsv")):
-    name, rnd, us, rc, r = (line.rstrip("\n").split("\t") + [""])[:5]
+    name, rnd, us, rc, r, c = (line.rstrip("\n").split("\t") + ["", ""])[:6]
     if r:
         rss.setdefault(name, []).append(int(r))
     if rnd == "0" or int(rc) >= 124 or (int(rc) != 0 and name.startswith(("yara", "cat"))):
         continue
     times.setdefault(name, []).append(int(us) / 1e6)
+    if c:
+        cpu.setdefault(name, []).append(float(c))
 
 unit = {"all": (facts["regularFiles"], facts["bytes"]), "elf": (facts["elfFiles"], facts["elfBytes"])}
 units = {}
 what = {
     "cat-all": "cat every regular file > /dev/null", "cat-elf": "cat every ELF file > /dev/null",
-    "cat-unpacked": "cat-all, then dpkg-deb --fsys-tarfile of every .deb",
+    "cat-unpacked": "cat-all, then dpkg-deb --fsys-tarfile of every .deb, 2 at a time",
+    "backsight-j1": "backsight scan --no-unpack --jobs 1", "backsight-j2": "backsight scan --no-unpack --jobs 2",
+    "backsight-4trees": "backsight scan of the four bookworm trees as one root",
+    "backsight-kernel": "backsight scan of the unpacked amd64 kernel package",
     "backsight": "backsight scan, whole tree, packages opened", "yara-all": "yara, whole tree",
     "backsight-files": "backsight scan --no-unpack, whole tree",
     "yara-elf": "yara, ELF files only (--scan-list)",
@@ -309,29 +336,41 @@ what = {
     "yara-r10": "yara, 10 generated patterns", "yara-r200": "yara, 200 generated patterns",
 }
 for name, _ in commands:
-    units[name] = "elf" if name.endswith("-elf") else "all"
+    units[name] = "elf" if name.endswith("-elf") else ("none" if name in ("backsight-4trees", "backsight-kernel") else "all")
 med = {k: statistics.median(v) for k, v in times.items() if v}
+med_cpu = {k: statistics.median(v) for k, v in cpu.items() if v}
 
 def fmt_s(x): return f"{x:.3f}"
 def ratio(a, b):
     if a in med and b in med and med[b] > 0:
-        return f"{med[a] / med[b]:.2f}"
+        text = f"{med[a] / med[b]:.2f}"
+        if a in med_cpu and b in med_cpu and med_cpu[b] > 0:
+            text += f" (CPU {med_cpu[a] / med_cpu[b]:.2f})"
+        return text
     return "not measured"
 
 rows = []
 for name, _ in commands:
     v = times.get(name, [])
     if not v:
-        rows.append(f"| {name} | {what.get(name, name)} | not measured | | | | | 0 |")
+        rows.append(f"| {name} | {what.get(name, name)} | not measured | | | | | | 0 |")
+        continue
+    m = med[name]
+    c = f"{med_cpu[name]:.2f}" if name in med_cpu else ""
+    if units[name] == "none":
+        rows.append(f"| {name} | {what.get(name, name)} | {fmt_s(m)} | {fmt_s(min(v))} | {fmt_s(max(v))} | {c} | | | {len(v)} |")
         continue
     files, nbytes = unit[units[name]]
-    m = med[name]
-    rows.append(f"| {name} | {what.get(name, name)} | {fmt_s(m)} | {fmt_s(min(v))} | {fmt_s(max(v))} | "
+    rows.append(f"| {name} | {what.get(name, name)} | {fmt_s(m)} | {fmt_s(min(v))} | {fmt_s(max(v))} | {c} | "
                 f"{files / m:,.0f} | {nbytes / 1e6 / m:,.0f} | {len(v)} |")
 
 ratios = [
-    ("backsight-files / cat-all (the tree's files; the spine's bar: at most 2)", ratio("backsight-files", "cat-all")),
-    ("backsight / cat-unpacked (packages opened, against reading the same bytes)", ratio("backsight", "cat-unpacked")),
+    ("backsight-files / cat-all (the tree's files; bar: at most 1.5)", ratio("backsight-files", "cat-all")),
+    ("backsight / cat-unpacked (packages opened, against reading the same bytes; bar: at most 1.0)", ratio("backsight", "cat-unpacked")),
+    ("yara-all / backsight-files (how much faster than YARA, like for like; bar: at least 4)", ratio("yara-all", "backsight-files")),
+    ("yara-all / backsight (YARA against the default scan, which also opens packages)", ratio("yara-all", "backsight")),
+    ("backsight-j1 / backsight-j2 (thread scaling; bar: at least 1.8)", ratio("backsight-j1", "backsight-j2")),
+    ("backsight-4trees / backsight (four trees against one; bar: at most 4.4)", ratio("backsight-4trees", "backsight")),
     ("backsight / cat-all (whole tree)", ratio("backsight", "cat-all")),
     ("backsight / yara-all (whole tree)", ratio("backsight", "yara-all")),
     ("backsight-r200 / backsight-r10 (rule-count scaling)", ratio("backsight-r200", "backsight-r10")),
@@ -350,7 +389,8 @@ out = []
 out.append(f"## {now:%Y-%m-%d %H:%M} UTC: {tn}, {machine.get('rounds')}")
 out.append("")
 out.append(f"- Machine: {machine.get('nproc')} cores, {machine.get('cpu')}, {machine.get('mem')}, "
-           f"kernel {machine.get('kernel')}, {machine.get('os')}; load average at the end {machine.get('load')}")
+           f"kernel {machine.get('kernel')}, {machine.get('os')}; load average at the start {machine.get('load_start')}, "
+           f"at the end {machine.get('load')} (a shared machine: other engineers build Swift on it; ratios of alternating runs are what counts)")
 out.append(f"- Tools: {machine.get('yara')}; YARA rules: {machine.get('yara_rules')}")
 out.append(f"- Backsight: {machine.get('backsight')}; repository at {machine.get('repo')}")
 out.append(f"- Whole run took {machine.get('wall')}")
@@ -370,16 +410,17 @@ out.append("")
 out.append("Wall-clock seconds per command, warm page cache, one warm-up round not counted; "
            "files/s and MB/s from the median (ELF-only rows use the ELF counts):")
 out.append("")
-out.append("| command | what | median s | min s | max s | files/s | MB/s | runs |")
-out.append("|---|---|---|---|---|---|---|---|")
+out.append("| command | what | median s | min s | max s | median CPU s | files/s | MB/s | runs |")
+out.append("|---|---|---|---|---|---|---|---|---|")
 out.extend(rows)
 out.append("")
 out.append("| ratio of medians | value |")
 out.append("|---|---|")
 out.extend(f"| {a} | {b} |" for a, b in ratios)
 out.append("")
-out.append(f"Peak RSS (`/usr/bin/time -v`, maximum resident set size): backsight {peak('backsight')}; "
-           f"backsight-files {peak('backsight-files')}; backsight-r200 {peak('backsight-r200')}; yara-all {peak('yara-all')}.")
+out.append("Peak RSS (`/usr/bin/time -v`, maximum resident set size; bar: under 150 MiB in every case): "
+           + "; ".join(f"{n} {peak(n)}" for n in ("backsight", "backsight-files", "backsight-j1", "backsight-r200",
+                                                  "backsight-4trees", "backsight-kernel", "yara-all")) + ".")
 out.append("")
 out.append("Checks of the scan's counts against tree-facts.sh:")
 out.append("")

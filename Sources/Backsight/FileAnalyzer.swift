@@ -1,7 +1,6 @@
 import BacksightConfig
-import Crypto
 
-/// Turns the bytes of one file into a report: recognise, hash, extract features, match rules.
+/// Turns the bytes of one file into a report: recognise, extract features, match rules, hash.
 /// Holds no per-file state; the only shared state is the cache of library outcomes that
 /// configuration files name (thread-safe and bounded), so one per scan, shared by every thread.
 struct FileAnalyzer: Sendable {
@@ -16,6 +15,12 @@ struct FileAnalyzer: Sendable {
     let siblings: SiblingTestFiles?
     /// The parts of the code analysis some rule reads (none: the disassembler never runs).
     let codeRequest: CodeAnalysisRequest
+    /// The optional parts of the ELF model something reads: GOT slots and resolvers for the
+    /// code analysis; notes and section entropy never (the matcher computes the entropy of a
+    /// section a rule tests).
+    let elfParts: ELFModelParts
+    /// Every file's report carries its SHA-256, not only those ``carriesHash(_:openedAsContainer:)`` names.
+    let hashesEveryFile: Bool
     /// How long the analysis of one file (or container member) may take; nil for no limit.
     /// Stages check the deadline between them and inside their long loops; a file over the
     /// limit is a `time-limit` skip.
@@ -33,21 +38,22 @@ struct FileAnalyzer: Sendable {
         siblings = options.unpacks && wanted.contains(Characteristic.siblingSwapRepairsStream.rawValue)
             ? SiblingTestFiles(limits: limits) : nil
         codeRequest = ruleSet.codeAnalysisRequest
+        elfParts = codeRequest.isEmpty ? [] : [.gotSlots, .resolvers]
+        hashesEveryFile = options.hashesEveryFile
         timeLimit = options.maximumFileTime
     }
 
     /// What is known of a file's bytes before any rule runs.
     struct Features {
         var kind: FileKind
-        var sha256: String
         /// For ELF files: the model, or why it could not be built.
         var elf: Result<ELFModel, ELFError>?
 
-        init(_ bytes: UnsafeRawBufferPointer, deadline: Deadline = .never) {
+        /// Recognises `bytes` and models them if ELF, with the optional `parts` of the model.
+        init(_ bytes: UnsafeRawBufferPointer, deadline: Deadline = .never, parts: ELFModelParts = .all) {
             kind = FileKind.recognise(bytes)
-            sha256 = FileAnalyzer.sha256(bytes)
             if kind == .elf, !deadline.hasExpired {
-                do throws(ELFError) { elf = .success(try ELFReader.model(of: bytes, deadline: deadline)) } catch { elf = .failure(error) }
+                do throws(ELFError) { elf = .success(try ELFReader.model(of: bytes, deadline: deadline, parts: parts)) } catch { elf = .failure(error) }
             }
         }
     }
@@ -88,9 +94,31 @@ struct FileAnalyzer: Sendable {
     private func analyze(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]?, container: String,
                          placeOnDisk: PlaceOnDisk?, budget: UnpackBudget, members: Unpacking.MemberSink,
                          subjectReady: ((ScanSubject) -> Void)? = nil) -> FileReport {
+        var openedAsContainer = false
+        var report = analyzeUnhashed(path: path, bytes: bytes, diskPath: diskPath, container: container, placeOnDisk: placeOnDisk,
+                                     budget: budget, members: members, subjectReady: subjectReady, openedAsContainer: &openedAsContainer)
+        if hashesEveryFile || FileAnalyzer.carriesHash(report, openedAsContainer: openedAsContainer) {
+            report.sha256 = SHA256Digest.hex(bytes)
+        }
+        return report
+    }
+
+    /// The report contract: a SHA-256 for every ELF file, every file or member with a finding,
+    /// a skip or a problem, and every container the scan opened. Other files carry none unless
+    /// the scan hashes every file.
+    static func carriesHash(_ report: FileReport, openedAsContainer: Bool) -> Bool {
+        report.kind == .elf || openedAsContainer || !report.findings.isEmpty || report.skip != nil || !report.problems.isEmpty
+    }
+
+    /// ``analyze(path:bytes:diskPath:container:placeOnDisk:budget:members:subjectReady:)`` without
+    /// the hash; sets `openedAsContainer` when the unpacker read the file as a package, archive or
+    /// compressed file.
+    private func analyzeUnhashed(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]?, container: String,
+                                 placeOnDisk: PlaceOnDisk?, budget: UnpackBudget, members: Unpacking.MemberSink,
+                                 subjectReady: ((ScanSubject) -> Void)?, openedAsContainer: inout Bool) -> FileReport {
         let deadline = Deadline(after: timeLimit)
-        let features = Features(bytes, deadline: deadline)
-        var report = FileReport(path: path, kind: features.kind, size: UInt64(bytes.count), sha256: features.sha256)
+        let features = Features(bytes, deadline: deadline, parts: elfParts)
+        var report = FileReport(path: path, kind: features.kind, size: UInt64(bytes.count))
         var subject = ScanSubject(path: path, bytes: bytes)
         subject.contentKind = ContentKind(rawValue: features.kind.rawValue)
         switch features.elf {
@@ -125,7 +153,7 @@ struct FileAnalyzer: Sendable {
         // to be absent. The file is reported as skipped instead, with what is known of it.
         let cutShort = (try? features.elf?.get().stoppedAtTimeLimit) ?? false
         if cutShort || deadline.hasExpired {
-            let stage = features.elf == nil ? "recognising and hashing" : "the ELF model and its code analysis"
+            let stage = features.elf == nil ? "recognising the file" : "the ELF model and its code analysis"
             report.skip = Skip(reason: "time-limit", message: TimeLimitReached(stage: stage, limit: timeLimit).description)
             return report
         }
@@ -133,6 +161,7 @@ struct FileAnalyzer: Sendable {
             analyze(path: $0, bytes: $1, diskPath: nil, container: container, placeOnDisk: placeOnDisk, budget: budget, members: members)
         }
         if let unpacked {
+            openedAsContainer = unpacked.container != nil
             subject.characteristics.merge(Unpacking.characteristics(unpacked.facts, elf: subject.elf)) { $0 + $1 }
             subject.payloads = Unpacking.subjects(unpacked.payloads, parent: path)
             report.problems += Unpacking.problems(unpacked)
@@ -154,11 +183,5 @@ struct FileAnalyzer: Sendable {
         }
         report.verdict = Verdict.aggregate(report.findings)
         return report
-    }
-
-    static func sha256(_ bytes: UnsafeRawBufferPointer) -> String {
-        var hasher = SHA256()
-        hasher.update(bufferPointer: bytes)
-        return hasher.finalize().withUnsafeBytes { hexString($0) }
     }
 }

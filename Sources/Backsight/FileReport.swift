@@ -5,7 +5,8 @@ public struct FileReport: Sendable, Codable, Hashable {
     public var path: String
     public var kind: FileKind
     public var size: UInt64?
-    /// Hex SHA-256 of the bytes scanned.
+    /// Hex SHA-256 of the bytes scanned, for ELF files, opened containers, and files or members
+    /// with a finding, skip or problem; for every file read when ``ScanOptions/hashesEveryFile``.
     public var sha256: String?
     /// For ELF files: `x86_64`, `aarch64`, `arm`, `mipsel`, …
     public var architecture: String?

@@ -54,7 +54,7 @@ public struct Inspection: Sendable, Codable {
 
     private static func inspect(file: String, bytes: UnsafeRawBufferPointer, includeStrings: Bool) -> Inspection {
         let features = FileAnalyzer.Features(bytes)
-        var inspection = Inspection(path: file, kind: features.kind, size: UInt64(bytes.count), sha256: features.sha256)
+        var inspection = Inspection(path: file, kind: features.kind, size: UInt64(bytes.count), sha256: SHA256Digest.hex(bytes) ?? "unavailable")
         switch features.elf {
         case let .success(model):
             inspection.elf = model

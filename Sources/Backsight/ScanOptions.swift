@@ -23,6 +23,9 @@ public struct ScanOptions: Sendable {
     /// How long the analysis of one file may take; nil for no limit. Checked between analysis
     /// stages and inside their long loops; a file over it is reported as skipped (`time-limit`).
     public var maximumFileTime: Duration? = .seconds(30)
+    /// Give every file's report its SHA-256 (an inventory). By default only ELF files,
+    /// containers, and files or members with a finding, skip or problem carry one.
+    public var hashesEveryFile = false
     /// Receives every path the scan opens, as the kernel resolved it (an audit and test aid);
     /// nil, the default, costs nothing.
     public var openRecorder: OpenRecorder?

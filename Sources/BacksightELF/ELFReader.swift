@@ -15,12 +15,14 @@ public enum ELFReader {
     /// Models the ELF file held in `bytes`. The bytes are only read.
     ///
     /// When `deadline` passes, reading stops between parts and inside long loops; the model
-    /// returned is partial and ``ELFModel/stoppedAtTimeLimit`` says so.
-    public static func model(of bytes: UnsafeRawBufferPointer, deadline: Deadline = .never) throws(ELFError) -> ELFModel {
+    /// returned is partial and ``ELFModel/stoppedAtTimeLimit`` says so. Of the optional `parts`,
+    /// only those asked for are read; the others stay empty (entropy nil).
+    public static func model(of bytes: UnsafeRawBufferPointer, deadline: Deadline = .never,
+                             parts: ELFModelParts = .all) throws(ELFError) -> ELFModel {
         guard hasELFMagic(bytes) else { throw .notELF }
         guard bytes.count >= 52 else { throw .truncated(what: "ELF header", offset: 0) }
         let handle = try LibElfHandle(bytes: bytes)
-        var builder = try ModelBuilder(handle: handle, bytes: bytes, deadline: deadline)
+        var builder = try ModelBuilder(handle: handle, bytes: bytes, deadline: deadline, parts: parts)
         return try builder.build()
     }
 }
@@ -69,6 +71,7 @@ private struct ModelBuilder {
     let handle: LibElfHandle
     let view: ByteView
     let deadline: Deadline
+    let parts: ELFModelParts
     /// Set once the deadline has passed: every later part is skipped.
     var stopped = false
     var problems: [ELFProblem] = []
@@ -86,9 +89,10 @@ private struct ModelBuilder {
     var isRelocatable: Bool { header.type == "REL" }
     var wordSize: Int { header.is64Bit ? 8 : 4 }
 
-    init(handle: LibElfHandle, bytes: UnsafeRawBufferPointer, deadline: Deadline) throws(ELFError) {
+    init(handle: LibElfHandle, bytes: UnsafeRawBufferPointer, deadline: Deadline, parts: ELFModelParts) throws(ELFError) {
         self.handle = handle
         self.deadline = deadline
+        self.parts = parts
         var ehdr = GElf_Ehdr()
         guard gelf_getehdr(handle.elf, &ehdr) != nil else {
             throw .truncated(what: "ELF header (\(LibElfHandle.lastError()))", offset: 0)
@@ -125,9 +129,9 @@ private struct ModelBuilder {
             symbols: symbols, relocations: relocations, gotSlots: [], resolvers: [], notes: [], problems: []
         )
         if !shouldStop(before: "dynamic section") { model.dynamic = readDynamic(model: model, relocations: relocations) }
-        if !shouldStop(before: "GOT slots") { model.gotSlots = gotSlots(model: model, relocations: relocations) }
-        if !shouldStop(before: "IFUNC resolvers") { model.resolvers = resolvers(model: model, relocations: relocations) }
-        if !shouldStop(before: "notes") { model.notes = readNotes(segments: segments) }
+        if parts.contains(.gotSlots), !shouldStop(before: "GOT slots") { model.gotSlots = gotSlots(model: model, relocations: relocations) }
+        if parts.contains(.resolvers), !shouldStop(before: "IFUNC resolvers") { model.resolvers = resolvers(model: model, relocations: relocations) }
+        if parts.contains(.notes), !shouldStop(before: "notes") { model.notes = readNotes(segments: segments) }
         if !shouldStop(before: "consistency checks") {
             problems += ELFConsistency.problems(in: model, headerSectionCount: sectionTable.count, bytes: view, isRelocatable: isRelocatable)
         }
@@ -178,19 +182,19 @@ private struct ModelBuilder {
                 continue
             }
             let name = namesIndex == 0 ? "" : (handle.string(table: namesIndex, offset: UInt64(shdr.sh_name)) ?? "")
-            var entropy = 0.0
             if shdr.sh_type != UInt32(SHT_NOBITS), shdr.sh_size > 0 {
                 let end = shdr.sh_offset.addingReportingOverflow(shdr.sh_size)
                 if end.overflow || end.partialValue > UInt64(view.count) {
                     problems.append(ELFProblem("section \(index) \(name) extends past the end of the file", offset: shdr.sh_offset))
                 }
-                entropy = shannonEntropy(view.slice(offset: shdr.sh_offset, length: shdr.sh_size))
             }
-            sections.append(ELFSection(
+            var section = ELFSection(
                 index: index, name: name, type: ELFNames.sectionType(shdr.sh_type), typeNumber: shdr.sh_type,
                 flags: shdr.sh_flags, address: shdr.sh_addr, offset: shdr.sh_offset, size: shdr.sh_size,
-                link: shdr.sh_link, info: shdr.sh_info, entrySize: shdr.sh_entsize, entropy: entropy
-            ))
+                link: shdr.sh_link, info: shdr.sh_info, entrySize: shdr.sh_entsize, entropy: nil
+            )
+            if parts.contains(.sectionEntropy) { section.entropy = section.entropy(in: view.bytes) }
+            sections.append(section)
         }
     }
 

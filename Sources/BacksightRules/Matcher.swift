@@ -350,13 +350,14 @@ struct Matcher {
             if let name = test.name, !name.matches(section.name) { continue }
             if let types = test.types, !types.contains(section.type.uppercased()) { continue }
             if section.flags & test.flags != test.flags { continue }
-            if let low = test.minEntropy, section.entropy < low { continue }
-            if let high = test.maxEntropy, section.entropy > high { continue }
+            let sectionEntropy = section.entropy ?? section.entropy(in: facts.subject.bytes)
+            if let low = test.minEntropy, sectionEntropy < low { continue }
+            if let high = test.maxEntropy, sectionEntropy > high { continue }
             var flags = ""
             if section.isWritable { flags += "w" }
             if section.isAllocated { flags += "a" }
             if section.isExecutable { flags += "x" }
-            let entropy = (section.entropy * 100).rounded() / 100
+            let entropy = (sectionEntropy * 100).rounded() / 100
             found.append(Evidence(feature: "section", value: section.name, location: Location(section: section.name, offset: section.offset),
                                   detail: "\(section.type), flags \(flags.isEmpty ? "-" : flags), entropy \(entropy)"))
         }

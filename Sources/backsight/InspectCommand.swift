@@ -47,7 +47,7 @@ enum InspectionText {
             out.append("header: \(header.architecture) \(header.fileClass.rawValue) \(header.byteOrder.rawValue)-endian \(header.type), machine \(header.machine) (\(header.machineNumber)), OS/ABI \(header.osABI), entry \(hex(header.entry))")
             out.append("sections (\(model.sections.count)):")
             for section in model.sections {
-                out.append("  [\(section.index)] \(section.name.isEmpty ? "-" : section.name) \(section.type) flags \(hex(section.flags)) addr \(hex(section.address)) off \(hex(section.offset)) size \(section.size) entropy \(String(format: "%.2f", section.entropy))")
+                out.append("  [\(section.index)] \(section.name.isEmpty ? "-" : section.name) \(section.type) flags \(hex(section.flags)) addr \(hex(section.address)) off \(hex(section.offset)) size \(section.size) entropy \(section.entropy.map { String(format: "%.2f", $0) } ?? "-")")
             }
             out.append("segments (\(model.segments.count)):")
             for segment in model.segments {

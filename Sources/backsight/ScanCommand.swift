@@ -14,6 +14,7 @@ struct ScanCommand: AsyncParsableCommand {
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, jsonl, sarif }
+    enum HashScope: String, ExpressibleByArgument, CaseIterable { case reported, all }
 
     @Argument(help: "Directory or file to scan (default: the bundled Corpus/).")
     var root: String?
@@ -50,6 +51,11 @@ struct ScanCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("max-decoder-memory"), help: "Memory one xz/lzma decoder may use, in bytes.")
     var maximumDecoderMemory: UInt64 = UnpackLimits().decoderMemory
+
+    @Option(name: .customLong("hash"), help: ArgumentHelp(
+        "Which reports carry a SHA-256: reported or all.",
+        discussion: "reported (the default): ELF files, opened containers, and files or members with a finding, skip or problem. all: every file read (an inventory)."))
+    var hash: HashScope = .reported
 
     @Flag(name: .customLong("no-unpack"), help: "Do not open packages, archives or compressed files, nor decode embedded streams.")
     var noUnpack = false
@@ -90,6 +96,7 @@ struct ScanCommand: AsyncParsableCommand {
         options.maximumDepth = maximumDepth
         options.staysOnFilesystem = !crossFilesystems
         options.unpacks = !noUnpack
+        options.hashesEveryFile = hash == .all
         options.unpackLimits.fileOutput = maximumDecodedSize
         options.unpackLimits.streamOutput = min(options.unpackLimits.streamOutput, maximumDecodedSize)
         options.unpackLimits.decoderMemory = maximumDecoderMemory

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import BacksightELF
 
@@ -30,5 +31,29 @@ final class EntropyTests: XCTestCase {
             expected -= p * log2(p)
         }
         XCTAssertEqual(entropy(bytes), expected, accuracy: 1e-9)
+    }
+
+    /// A model built without the optional parts leaves them out, and a section's entropy computed
+    /// on demand is the one the full model holds.
+    func testOptionalPartsAreReadOnlyWhenAskedFor() throws {
+        var compared = 0
+        for url in try CorpusFiles.elfFiles().prefix(40) {
+            let data = try Data(contentsOf: url)
+            try data.withUnsafeBytes { bytes in
+                let full = try ELFReader.model(of: bytes)
+                let lean = try ELFReader.model(of: bytes, parts: [])
+                XCTAssertEqual(lean.sections.count, full.sections.count, url.path)
+                XCTAssertEqual(lean.symbols.count, full.symbols.count, url.path)
+                XCTAssertEqual(lean.relocations.count, full.relocations.count, url.path)
+                XCTAssertEqual(lean.problems.map(\.description), full.problems.map(\.description), url.path)
+                XCTAssertTrue(lean.notes.isEmpty && lean.gotSlots.isEmpty && lean.resolvers.isEmpty, url.path)
+                for (section, leanSection) in zip(full.sections, lean.sections) {
+                    XCTAssertNil(leanSection.entropy)
+                    XCTAssertEqual(leanSection.entropy(in: bytes), try XCTUnwrap(section.entropy), accuracy: 1e-12, "\(url.path) \(section.name)")
+                }
+                compared += 1
+            }
+        }
+        XCTAssertGreaterThan(compared, 10)
     }
 }

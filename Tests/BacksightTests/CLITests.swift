@@ -135,6 +135,27 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(outcome.error, "backsight: \(tree.root)/fifo: is a fifo, not a directory or regular file\n")
     }
 
+    /// `--hash all` gives every file read its SHA-256; by default a clean text file has none.
+    func testHashAllHashesEveryFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("backsight-hash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data("abc".utf8).write(to: directory.appendingPathComponent("notes.txt"))
+        func hashes(_ extra: [String]) throws -> [String: String] {
+            let outcome = try run(["scan", directory.path, "--format", "jsonl"] + extra)
+            XCTAssertEqual(outcome.status, 0, outcome.error)
+            var found: [String: String] = [:]
+            for line in outcome.output.split(separator: "\n") {
+                let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                if let path = object["path"] as? String, let hash = object["sha256"] as? String { found[path] = hash }
+            }
+            return found
+        }
+        XCTAssertEqual(try hashes([]), [:])
+        XCTAssertEqual(try hashes(["--hash", "all"]), ["notes.txt": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"])
+        XCTAssertEqual(try run(["scan", directory.path, "--hash", "some"]).status, 2, "usage errors exit 2")
+    }
+
     /// `--no-signatures` leaves out the known-sample byte signatures; the technique rule still fires.
     func testNoSignaturesKeepsOnlyTechniqueRules() throws {
         let sample = Self.checkout.appendingPathComponent("Corpus/auth/pam-master-password/x86_64/pam_backdoor.so").path

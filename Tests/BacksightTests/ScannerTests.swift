@@ -41,11 +41,46 @@ final class ScannerTests: XCTestCase {
         XCTAssertEqual(summary.hardLinks, 1)
     }
 
-    func testSHA256OfKnownBytes() {
-        let report = Scanner(ruleSet: .empty).scan(bytes: Array("abc".utf8), path: "abc.txt")
+    func testSHA256OfKnownBytesWhenEveryFileIsHashed() {
+        var options = ScanOptions(jobs: 1)
+        options.hashesEveryFile = true
+        let report = Scanner(ruleSet: .empty, options: options).scan(bytes: Array("abc".utf8), path: "abc.txt")
         XCTAssertEqual(report.sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         XCTAssertEqual(report.kind, .text)
         XCTAssertEqual(report.verdict, .clean)
+        XCTAssertEqual(Scanner(ruleSet: .empty, options: options).scan(bytes: [UInt8](), path: "empty").sha256,
+                       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+
+    /// By default a SHA-256 goes only to ELF files and files with a finding, skip or problem.
+    func testDefaultReportsHashOnlyWhatTheyReport() throws {
+        let ruleSet = try RuleSet.compile(sources: [RuleSource(path: "t.yaml", text: """
+            id: t/marker
+            title: t
+            severity: low
+            condition: {string: BACKSIGHT-TEST-MARKER}
+            """)])
+        let scanner = Scanner(ruleSet: ruleSet)
+        let plain = scanner.scan(bytes: Array("abc\n".utf8), path: "etc/plain.txt")
+        XCTAssertEqual(plain.kind, .text)
+        XCTAssertTrue(plain.findings.isEmpty)
+        XCTAssertNil(plain.sha256, "a text file without findings carries no hash")
+
+        let marked = scanner.scan(bytes: Array("abc BACKSIGHT-TEST-MARKER\n".utf8), path: "etc/marked.txt")
+        XCTAssertEqual(marked.findings.map(\.ruleID), ["t/marker"])
+        XCTAssertEqual(marked.sha256, "703b83705d8782c86f272925b97259c2c749d648359d239e60c40e419ebd5d05")
+
+        let elfBytes = try Data(contentsOf: Checkout.corpus.appendingPathComponent("auth/pam-master-password/x86_64/pam_backdoor.so"))
+        let elf = Scanner(ruleSet: .empty).scan(bytes: [UInt8](elfBytes), path: "lib/x.so")
+        XCTAssertEqual(elf.kind, .elf)
+        XCTAssertTrue(elf.findings.isEmpty)
+        XCTAssertEqual(elf.sha256?.count, 64, "every ELF file carries its hash")
+
+        var options = ScanOptions(jobs: 1)
+        options.maximumFileTime = .zero
+        let skipped = Scanner(ruleSet: .empty, options: options).scan(bytes: Array("abc\n".utf8), path: "etc/late.txt")
+        XCTAssertEqual(skipped.skip?.reason, "time-limit")
+        XCTAssertEqual(skipped.sha256?.count, 64, "a skipped file carries its hash")
     }
 
     func testStoppingEarlyEndsTheScan() async throws {
@@ -128,7 +163,7 @@ final class HostileSuiteScannerTests: XCTestCase {
         for await report in try Scanner(ruleSet: .empty, options: options).scan(root: tree.root) { reports[report.path] = report }
         let real = try XCTUnwrap(reports["usr/lib/real.so"])
         XCTAssertEqual(real.skip?.reason, "time-limit")
-        XCTAssertEqual(real.skip?.message, "analysis stopped at the 0 s time limit during recognising and hashing")
+        XCTAssertEqual(real.skip?.message, "analysis stopped at the 0 s time limit during recognising the file")
         XCTAssertEqual(real.kind, .elf, "what was learnt before the limit is kept")
         XCTAssertEqual(real.sha256?.count, 64)
         XCTAssertEqual(reports["etc/motd"]?.skip?.reason, "time-limit")

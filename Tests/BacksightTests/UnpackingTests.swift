@@ -80,6 +80,10 @@ final class UnpackingTests: XCTestCase {
         let container = "mixed_1.0_amd64.deb"
         XCTAssertEqual(inPlace[container]?.kind, .data)
         XCTAssertEqual(inPlace[container + "!/DEBIAN/postinst"]?.kind, .text)
+        XCTAssertEqual(inPlace[container]?.sha256?.count, 64, "a container carries its hash")
+        XCTAssertEqual(inPlace[container + "!/usr/share/mixed/notes.xz"]?.sha256?.count, 64, "so does a nested one")
+        XCTAssertEqual(inPlace[container + "!/usr/lib/x86_64-linux-gnu/libhello.so.1"]?.sha256?.count, 64, "and an ELF member")
+        XCTAssertNil(inPlace[container + "!/DEBIAN/postinst"]?.sha256, "a text member without findings carries none")
 
         var compared = 0
         for (path, disk) in onDisk {
