@@ -5,7 +5,7 @@ import PackageDescription
 //   BacksightLimits the cooperative per-file deadline every analysis stage checks
 //   BacksightWalk   root-confined directory walk and file reading (knows nothing of ELF or rules)
 //   BacksightELF    the ELF feature model over libelf (knows nothing of rules or files on disk)
-//   BacksightUnpack decoding (xz, lzma), carving, and containers through libarchive (knows nothing of rules or files on disk)
+//   BacksightUnpack decoding (xz, lzma), carving, and containers through libarchive and libsquashfs (knows nothing of rules or files on disk)
 //   BacksightCode   code analysis over capstone: resolvers, constructors, GOT writes (knows nothing of rules)
 //   BacksightRules  rule language, compiler and matcher over features (knows nothing of files on disk)
 //   Backsight       the engine and public API: parallel scan, reports, renderers
@@ -26,12 +26,13 @@ let package = Package(
         .systemLibrary(name: "CElf", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
         .systemLibrary(name: "CLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CSquashfs", pkgConfig: "libsquashfs1", providers: [.apt(["libsquashfs-dev"])]),
         .systemLibrary(name: "CCapstone", pkgConfig: "capstone", providers: [.apt(["libcapstone-dev"])]),
 
         .target(name: "BacksightLimits"),
         .target(name: "BacksightWalk"),
         .target(name: "BacksightELF", dependencies: ["BacksightLimits", "CElf"]),
-        .target(name: "BacksightUnpack", dependencies: ["BacksightELF", "CLzma", "CArchive"]),
+        .target(name: "BacksightUnpack", dependencies: ["BacksightELF", "CLzma", "CArchive", "CSquashfs"]),
         .target(name: "BacksightRules", dependencies: ["BacksightELF", "Yams"]),
         .target(name: "BacksightCode", dependencies: ["BacksightELF", "CCapstone"]),
         .target(

@@ -301,6 +301,7 @@ main() {
 		build_hello "$a"
 	done
 	build_rootfs
+	bash images/make-images.sh  # firmware and container images of rootfs (needs squashfs-tools)
 	log "generating blobs"
 	python3 blobs/make-blobs.py >&2
 	log "writing index"

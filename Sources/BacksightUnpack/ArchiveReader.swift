@@ -33,6 +33,8 @@ final class ArchiveReader {
         var problems: [UnpackError] = []
         /// Decoded bytes, counted against the file's budget.
         var produced: UInt64 = 0
+        /// Input bytes read (for an archive found at an offset: where it ends).
+        var consumed: UInt64 = 0
     }
 
     private let archive: OpaquePointer
@@ -78,7 +80,7 @@ final class ArchiveReader {
                      memberLimit: UInt64? = nil, budget: UnpackBudget, sink: MemberSink) -> Outcome {
         guard !bytes.isEmpty else { return Outcome() }
         if let need = DecoderMemory.required(bytes), need.bytes > budget.limits.decoderMemory {
-            return Outcome(container: need.format, problems: [.containerMemoryLimit(
+            return Outcome(container: nil, problems: [.containerMemoryLimit(
                 container: "\(need.format) stream of \(label)", offset: base, needed: need.bytes, limit: budget.limits.decoderMemory)])
         }
         guard let reader = ArchiveReader(bytes, formats: formats, base: base, label: label, rawName: rawName,
@@ -122,6 +124,7 @@ final class ArchiveReader {
             outcome.problems.append(.memberCountLimit(container: outcome.container ?? label, offset: inputOffset, limit: budget.limits.members))
         }
         outcome.produced = produced
+        outcome.consumed = UInt64(max(0, archive_filter_bytes(archive, -1)))
     }
 
     /// Handles one entry and reads past its data; false ends the reading.

@@ -1,3 +1,5 @@
+import BacksightELF
+
 /// Opens what is compressed or archived in a file's bytes and looks inside, without files on
 /// disk: `.deb` packages, archives libarchive reads (tar, cpio, zip, 7z, ISO 9660, RPM, under
 /// gzip, bzip2, xz, lzma, zstd, lz4), compressed single files (`.ko.xz`, `.so.zst`, test blobs), and xz/LZMA streams carved from anywhere inside other data (ELF
@@ -23,7 +25,9 @@ public struct Unpacker: Sendable {
         guard budget.enter() else { return result }
         defer { budget.leave() }
         withoutActuallyEscaping(member) { member in
-            if ArchiveSignature.has(bytes, at: 0, Array("!<arch>\n".utf8)) {
+            if SquashfsReader.hasSuperBlock(bytes) {
+                readSquashfs(bytes, budget: budget, member: member, into: &result)
+            } else if ArchiveSignature.has(bytes, at: 0, Array("!<arch>\n".utf8)) {
                 unpackPackage(bytes, budget: budget, member: member, into: &result)
             } else if StreamHeaders.xzCheck(at: 0, in: bytes) != nil {
                 unpackCompressedFile(path: path, bytes: bytes, format: .xz, budget: budget, member: member, into: &result)
@@ -35,6 +39,8 @@ public struct Unpacker: Sendable {
                                   label: compression, rawName: Self.decodedName(path), budget: budget, member: member, into: &result) {
             } else if let formats = ArchiveSignature.archive(bytes),
                       readArchive(bytes, formats: formats, label: "archive", rawName: [], budget: budget, member: member, into: &result) {
+            } else if !ELFReader.hasELFMagic(bytes), !ShellScriptMarkers.isText(bytes), let layout = FirmwareLayout.find(in: bytes),
+                      readFirmware(bytes, layout: layout, budget: budget, member: member, into: &result) {
             } else {
                 var payloadCount = 0
                 let found = inspect(bytes, budget: budget, isPayload: false, payloadCount: &payloadCount)
@@ -59,6 +65,62 @@ public struct Unpacker: Sendable {
         result.problems += outcome.problems
         result.members += sink.emitted
         result.stopped = sink.stopped && !sink.reachedCountLimit
+        return true
+    }
+
+    /// A SquashFS image, read in place as a root of its own.
+    private func readSquashfs(_ bytes: UnsafeRawBufferPointer, budget: UnpackBudget,
+                              member: @escaping (UnpackedMember) -> Bool, into result: inout UnpackResult) {
+        let sink = MemberSink(prefix: [], countLimit: budget.limits.members, emit: member)
+        let outcome = SquashfsReader.read(bytes, budget: budget, sink: sink)
+        budget.spend(outcome.produced)
+        result.container = outcome.container ?? "squashfs"
+        result.problems += outcome.problems
+        result.members += sink.emitted
+        result.stopped = sink.stopped && !sink.reachedCountLimit
+    }
+
+    /// A firmware blob: the SquashFS images and cpio archives (plain or compressed) found at
+    /// offsets, read in order, each from where the previous one ended. The first image's members
+    /// are named as in a root (`fw.bin!/etc/passwd`), later ones under their format and offset
+    /// (`fw.bin!/image@0x2000/init`). The container names the header and every image read
+    /// (`firmware: uImage, squashfs.xz@0x40`); false when none could be read.
+    private func readFirmware(_ bytes: UnsafeRawBufferPointer, layout: FirmwareLayout, budget: UnpackBudget,
+                              member: @escaping (UnpackedMember) -> Bool, into result: inout UnpackResult) -> Bool {
+        var read: [String] = []
+        var readUpTo = 0
+        for image in layout.images where image.offset >= readUpTo && !result.stopped {
+            let rest = UnsafeRawBufferPointer(rebasing: bytes[image.offset...])
+            let hex = "0x" + String(image.offset, radix: 16)
+            var outcome: (container: String?, problems: [UnpackError], end: Int)
+            var emitted = 0
+            var stopped = false
+            // Later images go under their offset; the first is the root.
+            let sink = MemberSink(prefix: read.isEmpty ? [] : Array("/image@\(hex)".utf8), countLimit: budget.limits.members) { found in
+                emitted += 1
+                if !member(found) { stopped = true }
+                return !stopped
+            }
+            switch image.kind {
+            case let .squashfs(length):
+                let squashfs = SquashfsReader.read(UnsafeRawBufferPointer(rebasing: rest[0..<length]), base: UInt64(image.offset), budget: budget, sink: sink)
+                budget.spend(squashfs.produced)
+                outcome = (squashfs.container, squashfs.problems, image.offset + length)
+            case .cpio, .compressed:
+                let archive = ArchiveReader.read(rest, formats: .cpio, base: UInt64(image.offset), label: "cpio at offset \(image.offset)", rawName: [],
+                                                 budget: budget, sink: sink)
+                budget.spend(archive.produced)
+                outcome = (archive.container, archive.problems, image.offset + Int(clamping: archive.consumed))
+            }
+            guard let container = outcome.container else { continue }
+            read.append("\(container)@\(hex)")
+            readUpTo = max(outcome.end, image.offset + 1)
+            result.problems += outcome.problems
+            result.members += emitted
+            result.stopped = stopped && !sink.reachedCountLimit
+        }
+        guard !read.isEmpty else { return false }
+        result.container = "firmware: \(layout.header), " + read.joined(separator: ", ")
         return true
     }
 
