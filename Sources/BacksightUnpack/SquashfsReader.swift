@@ -36,7 +36,8 @@ final class SquashfsReader {
     private var data: OpaquePointer?
     /// Regular files with more than one link: inode number -> the first path handed on.
     private var linkedFiles: [UInt32: [UInt8]] = [:]
-    private var visitedDirectories: Set<UInt64> = []
+    /// Inode numbers of the directories entered: an entry leading to one again is a loop.
+    private var visitedDirectories: Set<UInt32> = []
     private var stopped = false
 
     private init?(_ bytes: UnsafeRawBufferPointer, base: UInt64, budget: UnpackBudget, sink: MemberSink) {
@@ -115,8 +116,7 @@ final class SquashfsReader {
             let (directory, path, depth) = next
             defer { sqfs_free(directory) }
             guard !stopped, !sink.stopped else { continue }
-            let location = backsight_sqfs_directory_location(directory)
-            guard visitedDirectories.insert(location).inserted else {
+            guard visitedDirectories.insert(directory.pointee.base.inode_number).inserted else {
                 problem(nil, at: base, what: "directory \(Self.describe(path: path)) is reached twice (a loop); not entered again")
                 continue
             }

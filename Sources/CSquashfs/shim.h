@@ -73,10 +73,4 @@ static inline sqfs_u32 backsight_sqfs_file_links(const sqfs_inode_generic_t *ino
     return inode->base.type == SQFS_INODE_EXT_FILE ? inode->data.file_ext.nlink : 1;
 }
 
-/// A directory inode's location (block and offset), which names it uniquely for loop detection.
-static inline sqfs_u64 backsight_sqfs_directory_location(const sqfs_inode_generic_t *inode) {
-    if (inode->base.type == SQFS_INODE_EXT_DIR)
-        return ((sqfs_u64)inode->data.dir_ext.start_block << 16) | inode->data.dir_ext.offset;
-    return ((sqfs_u64)inode->data.dir.start_block << 16) | inode->data.dir.offset;
-}
 #endif
