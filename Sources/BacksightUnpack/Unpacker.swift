@@ -34,7 +34,9 @@ public struct Unpacker: Sendable {
             } else if Self.isLZMAFile(bytes, budget: budget) {
                 unpackCompressedFile(path: path, bytes: bytes, format: .lzmaAlone, budget: budget, member: member, into: &result)
             } else if let compression = ArchiveSignature.compression(bytes),
-                      // gzip files that hold no archive (man pages, changelogs) are left alone.
+                      // gzip files that hold no archive (man pages, changelogs) are left alone,
+                      // told apart on their first 512 decoded bytes.
+                      compression != "gzip" || GzipHead.first(512, of: bytes).withUnsafeBytes({ ArchiveSignature.archive($0) }) != nil,
                       readArchive(bytes, formats: compression == "gzip" ? .insideCompression : .insideCompression.union(.raw),
                                   label: compression, rawName: Self.decodedName(path), budget: budget, member: member, into: &result) {
             } else if let formats = ArchiveSignature.archive(bytes),
