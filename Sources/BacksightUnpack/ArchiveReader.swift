@@ -159,14 +159,11 @@ final class ArchiveReader {
         /// The data so far, when it is one block inside `bytes` (not copied).
         var inPlace: UnsafeRawBufferPointer?
         while true {
-            var block: UnsafeRawPointer?
-            var count = 0
-            var offset: la_int64_t = 0
-            let status = archive_read_data_block(archive, &block, &count, &offset)
-            if status == ARCHIVE_EOF { break }
-            guard status >= ARCHIVE_WARN else { return cut(path: path, size: size) }
-            dataBytes += UInt64(count)
-            let data = UnsafeRawBufferPointer(start: block, count: block == nil ? 0 : count)
+            let block = nextBlock()
+            guard case let .data(data, offset) = block else {
+                if case .end = block { break }
+                return cut(path: path, size: size)
+            }
             if content.count == 0, inPlace == nil, offset == 0, contains(data) {
                 inPlace = data
                 continue
@@ -176,7 +173,7 @@ final class ArchiveReader {
                 guard content.append(whole) else { return drain(path: path, size: size) }
             }
             // A sparse entry's holes read as zeros.
-            let hole = max(0, Int(clamping: offset) - content.count)
+            let hole = max(0, offset - content.count)
             let fits = hole <= content.limit - content.count && appendZeros(hole)
                 && content.append(data)
             guard fits else { return drain(path: path, size: size) }
@@ -186,6 +183,24 @@ final class ArchiveReader {
         let data = inPlace ?? content.bytes
         sink.send(path: path, content: .file(data), size: size ?? UInt64(data.count))
         return true
+    }
+
+    private enum Block {
+        case data(UnsafeRawBufferPointer, offset: Int)
+        case end
+        case failed
+    }
+
+    /// The entry's next data block, counted as read.
+    private func nextBlock() -> Block {
+        var block: UnsafeRawPointer?
+        var count = 0
+        var offset: la_int64_t = 0
+        let status = archive_read_data_block(archive, &block, &count, &offset)
+        if status == ARCHIVE_EOF { return .end }
+        guard status >= ARCHIVE_WARN else { return .failed }
+        dataBytes += UInt64(count)
+        return .data(UnsafeRawBufferPointer(start: block, count: block == nil ? 0 : count), offset: Int(clamping: offset))
     }
 
     /// Whether `data` lies inside the bytes being read.
@@ -198,14 +213,12 @@ final class ArchiveReader {
     /// with a `path`, the entry was too large to hold and is reported so. False ends the reading.
     private func drain(path: [UInt8]?, size: UInt64?) -> Bool {
         while true {
-            var block: UnsafeRawPointer?
-            var count = 0
-            var offset: la_int64_t = 0
-            let status = archive_read_data_block(archive, &block, &count, &offset)
-            if status == ARCHIVE_EOF { break }
-            guard status >= ARCHIVE_WARN else { return path.map { cut(path: $0, size: size) } ?? fail() }
-            dataBytes += UInt64(count)
-            if produced > outputLimit { return path.map { stopAtOutputLimit(path: $0, size: size) } ?? stopAtOutputLimit(path: nil, size: nil) }
+            let block = nextBlock()
+            guard case .data = block else {
+                if case .end = block { break }
+                return path.map { cut(path: $0, size: size) } ?? fail()
+            }
+            if produced > outputLimit { return stopAtOutputLimit(path: path, size: size) }
         }
         if let path {
             let stated = size.map { "member of \($0) bytes" } ?? "decoded member"
