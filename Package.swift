@@ -5,7 +5,7 @@ import PackageDescription
 //   BacksightLimits the cooperative per-file deadline every analysis stage checks
 //   BacksightWalk   root-confined directory walk and file reading (knows nothing of ELF or rules)
 //   BacksightELF    the ELF feature model over libelf (knows nothing of rules or files on disk)
-//   BacksightUnpack decoding (xz, lzma, gzip), carving and containers (knows nothing of rules or files on disk)
+//   BacksightUnpack decoding (xz, lzma), carving, and containers through libarchive and libsquashfs (knows nothing of rules or files on disk)
 //   BacksightConfig configuration files inside a root: ld.so.preload, LD_PRELOAD, PAM stacks, accounts,
 //                   start-up files and remote-login options (knows nothing of rules)
 //   BacksightCode   code analysis over capstone: resolvers, constructors, GOT writes (knows nothing of rules)
@@ -29,7 +29,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CElf", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
         .systemLibrary(name: "CLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSquashfs", pkgConfig: "libsquashfs1", providers: [.apt(["libsquashfs-dev"])]),
         .systemLibrary(name: "CCapstone", pkgConfig: "capstone", providers: [.apt(["libcapstone-dev"])]),
         .systemLibrary(name: "CCrypt", pkgConfig: "libcrypt", providers: [.apt(["libcrypt-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
@@ -37,7 +39,7 @@ let package = Package(
         .target(name: "BacksightLimits"),
         .target(name: "BacksightWalk"),
         .target(name: "BacksightELF", dependencies: ["BacksightLimits", "CElf"]),
-        .target(name: "BacksightUnpack", dependencies: ["BacksightELF", "CLzma", "CZlib"]),
+        .target(name: "BacksightUnpack", dependencies: ["BacksightELF", "CLzma", "CZlib", "CArchive", "CSquashfs"]),
         .target(name: "BacksightRules", dependencies: ["BacksightELF", "Yams"]),
         .target(name: "BacksightCode", dependencies: ["BacksightELF", "CCapstone"]),
         .target(name: "BacksightConfig", dependencies: ["BacksightLimits", "BacksightWalk", "CCrypt"]),

@@ -340,6 +340,7 @@ main() {
 	done
 	build_rootfs
 	python3 access/make-trees.py
+	bash images/make-images.sh  # firmware and container images of rootfs (needs squashfs-tools)
 	log "generating blobs"
 	python3 blobs/make-blobs.py >&2
 	log "writing index"

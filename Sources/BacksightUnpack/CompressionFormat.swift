@@ -9,8 +9,6 @@ public enum CompressionFormat: Sendable, Hashable, Codable, CustomStringConverti
     case rawLZMA1(properties: UInt8, dictionarySize: UInt32)
     /// LZMA2 data with no header, as `xz -F raw --lzma2` reads it.
     case rawLZMA2(dictionarySize: UInt32)
-    /// gzip (RFC 1952), one or more members.
-    case gzip
 
     public var description: String {
         switch self {
@@ -18,7 +16,6 @@ public enum CompressionFormat: Sendable, Hashable, Codable, CustomStringConverti
         case .lzmaAlone: return "lzma"
         case .rawLZMA1: return "raw-lzma1"
         case .rawLZMA2: return "raw-lzma2"
-        case .gzip: return "gzip"
         }
     }
 }

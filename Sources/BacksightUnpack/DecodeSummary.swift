@@ -8,7 +8,7 @@ public struct DecodeSummary: Sendable, Hashable {
     public var consumed: UInt64
     /// Output bytes produced (and given to the consumer).
     public var produced: UInt64
-    /// Streams decoded completely (xz streams, gzip members; 1 for the other formats).
+    /// Streams decoded completely (xz streams; 1 for the other formats).
     public var completeStreams: Int
     /// The integrity check of each complete xz stream, in order.
     public var checks: [XZCheck]
@@ -32,12 +32,11 @@ public struct DecodeSummary: Sendable, Hashable {
     public var isComplete: Bool { error == nil && !stoppedByConsumer && completeStreams > 0 }
 
     /// Decoded to the end and every stream's own integrity check held (CRC32/CRC64/SHA-256 for
-    /// xz, the CRC-32 trailer for gzip). LZMA formats carry no check, so they never verify.
+    /// xz). LZMA formats carry no check, so they never verify.
     public var integrityVerified: Bool {
         guard isComplete else { return false }
         switch format {
         case .xz: return !checks.isEmpty && !checks.contains(.none)
-        case .gzip: return true
         case .lzmaAlone, .rawLZMA1, .rawLZMA2: return false
         }
     }

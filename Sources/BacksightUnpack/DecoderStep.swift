@@ -3,7 +3,7 @@ struct DecoderStep {
     enum State {
         /// Made progress; call again.
         case progress
-        /// The stream (or gzip member) ended.
+        /// The stream ended.
         case end
         /// The input ended before the stream did.
         case truncated

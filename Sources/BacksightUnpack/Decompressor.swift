@@ -5,7 +5,7 @@ public enum Decompressor {
     static let chunkSize = 64 << 10
 
     /// Decodes `format` data starting at `start` in `input`: for xz, every stream that follows
-    /// (with stream padding between), for gzip every member; for the LZMA formats one stream.
+    /// (with stream padding between); for the LZMA formats one stream.
     /// Decoding stops at the first byte that does not continue the data (the caller decides
     /// whether that is trailing garbage), at an error, at the output limit, or when `consumer`
     /// returns false.
@@ -22,7 +22,6 @@ public enum Decompressor {
             var run = Run(input: input, output: output, limits: limits, consumer: consumer, summary: summary)
             switch format {
             case .xz: run.decodeXZStreams(from: start)
-            case .gzip: run.decodeGzipMembers(from: start)
             case .lzmaAlone, .rawLZMA1, .rawLZMA2: run.decodeSingleLZMAStream(from: start)
             }
             return run.summary
@@ -79,23 +78,6 @@ private struct Run {
             }
             summary.consumed = UInt64(position - start)
             if position >= input.count || zeros % 4 != 0 { return }
-        }
-    }
-
-    /// gzip: members back to back.
-    mutating func decodeGzipMembers(from start: Int) {
-        guard let inflater = GzipStream() else {
-            summary.error = .corrupt(format: .gzip, start: UInt64(start), offset: UInt64(start), reason: "zlib could not start")
-            return
-        }
-        var position = start
-        while true {
-            guard let end = decodeStream(from: position, format: .gzip, run: inflater.run) else { return }
-            summary.completeStreams += 1
-            position = end
-            summary.consumed = UInt64(position - start)
-            guard input.count - position >= 3, input[position] == 0x1F, input[position + 1] == 0x8B, input[position + 2] == 8,
-                  inflater.reset() else { return }
         }
     }
 

@@ -22,8 +22,6 @@ final class LZMAStream {
         case let .rawLZMA2(dictionarySize):
             result = Self.rawDecoder(&stream, filter: backsight_lzma_filter_lzma2(), dictionarySize: dictionarySize,
                                      parameters: nil, memoryLimit: memoryLimit, format: format, start: start, failure: &failure)
-        case .gzip:
-            result = LZMA_PROG_ERROR
         }
         guard result == LZMA_OK else {
             if failure == nil { failure = .unsupportedOptions(format: format, start: start, offset: start) }

@@ -45,7 +45,8 @@ struct TestFileName {
     /// `x.txz` -> `x.tar`); nil when the name has no such suffix.
     var decodedName: String? {
         let lower = name.lowercased()
-        for (suffix, replacement) in [(".txz", ".tar"), (".tgz", ".tar"), (".tlz", ".tar"), (".xz", ""), (".lzma", ""), (".gz", "")]
+        for (suffix, replacement) in [(".txz", ".tar"), (".tgz", ".tar"), (".tlz", ".tar"), (".tzst", ".tar"), (".tbz2", ".tar"),
+                                     (".xz", ""), (".lzma", ""), (".gz", ""), (".zst", ""), (".bz2", ""), (".lz4", ""), (".lz", "")]
         where lower.hasSuffix(suffix) && lower.count > suffix.count {
             return String(name.dropLast(suffix.count)) + replacement
         }

@@ -13,11 +13,17 @@ public enum UnpackError: Error, Sendable, Hashable, CustomStringConvertible {
     case outputLimit(format: CompressionFormat, start: UInt64, limit: UInt64, consumed: UInt64)
     /// Bytes after the last stream that are neither padding nor another stream.
     case trailingData(format: CompressionFormat, offset: UInt64)
-    /// A compression this build cannot decode (zstd, bzip2).
+    /// A compression this build cannot decode.
     case unsupportedCompression(name: String, offset: UInt64)
-    /// An ar or tar header that cannot be read. For a tar decoded from a compressed stream the
+    /// An archive that cannot be read (libarchive's reason). For a tar decoded from a compressed stream the
     /// offset counts in the decoded bytes, and `container` says so (`tar decoded from data.tar.xz`).
     case malformedContainer(container: String, offset: UInt64, reason: String)
+    /// An archive's decoding stopped at the output limit (a bomb, or data larger than the limit).
+    case containerOutputLimit(container: String, offset: UInt64, limit: UInt64)
+    /// An archive's compressed stream asks for more decoder memory than the limit; not decoded.
+    case containerMemoryLimit(container: String, offset: UInt64, needed: UInt64, limit: UInt64)
+    /// An archive holds more members than the limit; the rest are not read.
+    case memberCountLimit(container: String, offset: UInt64, limit: Int)
 
     /// A stable code for reports: `truncated-stream`, `corrupt-stream`, `decoded-size-limit`, …
     public var code: String {
@@ -30,6 +36,9 @@ public enum UnpackError: Error, Sendable, Hashable, CustomStringConvertible {
         case .trailingData: return "trailing-data"
         case .unsupportedCompression: return "unsupported-compression"
         case .malformedContainer: return "malformed-container"
+        case .containerOutputLimit: return "decoded-size-limit"
+        case .containerMemoryLimit: return "decoder-memory-limit"
+        case .memberCountLimit: return "member-count-limit"
         }
     }
 
@@ -37,7 +46,8 @@ public enum UnpackError: Error, Sendable, Hashable, CustomStringConvertible {
     public var offset: UInt64 {
         switch self {
         case let .truncated(_, _, offset), let .corrupt(_, _, offset, _), let .unsupportedOptions(_, _, offset),
-             let .trailingData(_, offset), let .unsupportedCompression(_, offset), let .malformedContainer(_, offset, _):
+             let .trailingData(_, offset), let .unsupportedCompression(_, offset), let .malformedContainer(_, offset, _),
+             let .containerOutputLimit(_, offset, _), let .containerMemoryLimit(_, offset, _, _), let .memberCountLimit(_, offset, _):
             return offset
         case let .memoryLimit(_, start, _, _): return start
         case let .outputLimit(_, start, _, consumed): return start &+ consumed
@@ -62,7 +72,14 @@ public enum UnpackError: Error, Sendable, Hashable, CustomStringConvertible {
         case let .unsupportedCompression(name, offset):
             return "\(name) compression at offset \(offset) is not supported"
         case let .malformedContainer(container, offset, reason):
-            return "\(container) header at offset \(offset) cannot be read: \(reason)"
+            return "\(container) at offset \(offset) cannot be read: \(reason)"
+        case let .containerOutputLimit(container, offset, limit):
+            return "\(container): decoding stopped at the output limit of \(limit) bytes, input offset \(offset)"
+                + " (a decompression bomb, or data larger than the limit)"
+        case let .containerMemoryLimit(container, offset, needed, limit):
+            return "\(container) at offset \(offset) needs \(needed) bytes of decoder memory, over the limit of \(limit); not decoded"
+        case let .memberCountLimit(container, offset, limit):
+            return "\(container) holds more than \(limit) members; reading stopped at offset \(offset)"
         }
     }
 }

@@ -14,6 +14,9 @@ public struct UnpackLimits: Sendable, Hashable, Codable {
     public var memberSize: UInt64 = 256 << 20
     /// How deep containers and payloads may nest (a `.deb` holding a `.ko.xz` is depth 2).
     public var depth: Int = 4
+    /// Members one archive or image may hold; the rest are not read (a cpio of millions of
+    /// empty entries is a bomb of its own).
+    public var members: Int = 1 << 20
     /// Carved payloads kept per file (the rest are counted in a problem).
     public var payloadsPerFile: Int = 32
     /// Files larger than this are not tried for byte-pair swaps that would repair them.

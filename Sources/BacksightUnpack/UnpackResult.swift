@@ -38,7 +38,8 @@ public struct DecodedPayload: Sendable {
 
 /// What unpacking one file found besides its members.
 public struct UnpackResult: Sendable {
-    /// The container the file was read as: `deb`, `tar`, `xz`, `lzma`, `gzip`; nil for other files.
+    /// The container the file was read as: `deb`, `tar`, `tar.xz`, `cpio.gzip`, `zip`, `squashfs`,
+    /// `xz`, `lzma` (a file compressed as a whole); nil for other files.
     public var container: String?
     /// Members reported through the callback.
     public var members: Int = 0

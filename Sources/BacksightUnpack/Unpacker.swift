@@ -1,6 +1,8 @@
+import BacksightELF
+
 /// Opens what is compressed or archived in a file's bytes and looks inside, without files on
-/// disk: `.deb` packages, tar archives (plain, xz, lzma, gzip), `.xz`/`.lzma` files (`.ko.xz`,
-/// `.so.xz`, test blobs), and xz/LZMA streams carved from anywhere inside other data (ELF
+/// disk: `.deb` packages, archives libarchive reads (tar, cpio, zip, 7z, ISO 9660, RPM, under
+/// gzip, bzip2, xz, lzma, zstd, lz4), compressed single files (`.ko.xz`, `.so.zst`, test blobs), and xz/LZMA streams carved from anywhere inside other data (ELF
 /// sections included), recursively. Knows nothing of rules: it reports members through a
 /// callback, and payloads, facts and problems as values.
 public struct Unpacker: Sendable {
@@ -23,16 +25,24 @@ public struct Unpacker: Sendable {
         guard budget.enter() else { return result }
         defer { budget.leave() }
         withoutActuallyEscaping(member) { member in
-            if ArArchive.hasMagic(bytes) {
+            if SquashfsReader.hasSuperBlock(bytes) {
+                readSquashfs(bytes, budget: budget, member: member, into: &result)
+            } else if ArchiveSignature.has(bytes, at: 0, Array("!<arch>\n".utf8)) {
                 unpackPackage(bytes, budget: budget, member: member, into: &result)
             } else if StreamHeaders.xzCheck(at: 0, in: bytes) != nil {
                 unpackCompressedFile(path: path, bytes: bytes, format: .xz, budget: budget, member: member, into: &result)
             } else if Self.isLZMAFile(bytes, budget: budget) {
                 unpackCompressedFile(path: path, bytes: bytes, format: .lzmaAlone, budget: budget, member: member, into: &result)
-            } else if Self.isGzippedTar(bytes, budget: budget) {
-                unpackCompressedFile(path: path, bytes: bytes, format: .gzip, budget: budget, member: member, into: &result)
-            } else if TarReader.looksLikeHeader(bytes) {
-                unpackTar(bytes, budget: budget, member: member, into: &result)
+            } else if let compression = ArchiveSignature.compression(bytes),
+                      // gzip files that hold no archive (man pages, changelogs) are left alone,
+                      // told apart on their first 512 decoded bytes.
+                      compression != "gzip" || GzipHead.first(512, of: bytes).withUnsafeBytes({ ArchiveSignature.archive($0) }) != nil,
+                      readArchive(bytes, formats: compression == "gzip" ? .insideCompression : .insideCompression.union(.raw),
+                                  label: compression, rawName: Self.decodedName(path), budget: budget, member: member, into: &result) {
+            } else if let formats = ArchiveSignature.archive(bytes),
+                      readArchive(bytes, formats: formats, label: "archive", rawName: [], budget: budget, member: member, into: &result) {
+            } else if !ELFReader.hasELFMagic(bytes), !ShellScriptMarkers.isText(bytes), let layout = FirmwareLayout.find(in: bytes),
+                      readFirmware(bytes, layout: layout, budget: budget, member: member, into: &result) {
             } else {
                 var payloadCount = 0
                 let found = inspect(bytes, budget: budget, isPayload: false, payloadCount: &payloadCount)
@@ -46,86 +56,156 @@ public struct Unpacker: Sendable {
 
     // MARK: Containers
 
-    /// A `.deb`: `debian-binary`, `control.tar[.xz|.gz|.zst]`, `data.tar[.xz|.gz|.zst|.lzma]`.
-    /// Control files are reported under `/DEBIAN/`, data files under `/`.
+    /// Reads `bytes` as one of `formats` through libarchive; false when none recognised them.
+    private func readArchive(_ bytes: UnsafeRawBufferPointer, formats: ArchiveReader.Formats, label: String, rawName: [UInt8],
+                             budget: UnpackBudget, member: @escaping (UnpackedMember) -> Bool, into result: inout UnpackResult) -> Bool {
+        let sink = MemberSink(prefix: [], countLimit: budget.limits.members, emit: member)
+        let outcome = ArchiveReader.read(bytes, formats: formats, label: label, rawName: rawName, budget: budget, sink: sink)
+        budget.spend(outcome.produced)
+        guard outcome.container != nil || !outcome.problems.isEmpty else { return false }
+        result.container = outcome.container ?? label
+        result.problems += outcome.problems
+        result.members += sink.emitted
+        result.stopped = sink.stopped && !sink.reachedCountLimit
+        return true
+    }
+
+    /// A SquashFS image, read in place as a root of its own.
+    private func readSquashfs(_ bytes: UnsafeRawBufferPointer, budget: UnpackBudget,
+                              member: @escaping (UnpackedMember) -> Bool, into result: inout UnpackResult) {
+        let sink = MemberSink(prefix: [], countLimit: budget.limits.members, emit: member)
+        let outcome = SquashfsReader.read(bytes, budget: budget, sink: sink)
+        budget.spend(outcome.produced)
+        result.container = outcome.container ?? "squashfs"
+        result.problems += outcome.problems
+        result.members += sink.emitted
+        result.stopped = sink.stopped && !sink.reachedCountLimit
+    }
+
+    /// A firmware blob: the SquashFS images and cpio archives (plain or compressed) found at
+    /// offsets, read in order, each from where the previous one ended. The first image's members
+    /// are named as in a root (`fw.bin!/etc/passwd`), later ones under their format and offset
+    /// (`fw.bin!/image@0x2000/init`). The container names the header and every image read
+    /// (`firmware: uImage, squashfs.xz@0x40`); false when none could be read.
+    private func readFirmware(_ bytes: UnsafeRawBufferPointer, layout: FirmwareLayout, budget: UnpackBudget,
+                              member: @escaping (UnpackedMember) -> Bool, into result: inout UnpackResult) -> Bool {
+        var read: [String] = []
+        var readUpTo = 0
+        for image in layout.images where image.offset >= readUpTo && !result.stopped {
+            let rest = UnsafeRawBufferPointer(rebasing: bytes[image.offset...])
+            let hex = "0x" + String(image.offset, radix: 16)
+            var outcome: (container: String?, problems: [UnpackError], end: Int)
+            var emitted = 0
+            var stopped = false
+            // Later images go under their offset; the first is the root.
+            let sink = MemberSink(prefix: read.isEmpty ? [] : Array("/image@\(hex)".utf8), countLimit: budget.limits.members) { found in
+                emitted += 1
+                if !member(found) { stopped = true }
+                return !stopped
+            }
+            switch image.kind {
+            case let .squashfs(length):
+                let squashfs = SquashfsReader.read(UnsafeRawBufferPointer(rebasing: rest[0..<length]), base: UInt64(image.offset), budget: budget, sink: sink)
+                budget.spend(squashfs.produced)
+                outcome = (squashfs.container, squashfs.problems, image.offset + length)
+            case .cpio, .compressed:
+                let archive = ArchiveReader.read(rest, formats: .cpio, base: UInt64(image.offset), label: "cpio at offset \(image.offset)", rawName: [],
+                                                 budget: budget, sink: sink)
+                budget.spend(archive.produced)
+                outcome = (archive.container, archive.problems, image.offset + Int(clamping: archive.consumed))
+            }
+            guard let container = outcome.container else { continue }
+            read.append("\(container)@\(hex)")
+            readUpTo = max(outcome.end, image.offset + 1)
+            result.problems += outcome.problems
+            result.members += emitted
+            result.stopped = stopped && !sink.reachedCountLimit
+        }
+        guard !read.isEmpty else { return false }
+        result.container = "firmware: \(layout.header), " + read.joined(separator: ", ")
+        return true
+    }
+
+    /// A `.deb`: `debian-binary`, `control.tar[.xz|.gz|.zst|…]`, `data.tar[.xz|.gz|.zst|.bz2|.lzma]`,
+    /// read with libarchive's ar then tar readers, the inner archives in place (no copy).
+    /// Control files are reported under `/DEBIAN/`, data files under `/`. An ar archive that
+    /// is not a package (a static library) is not opened.
     private func unpackPackage(_ bytes: UnsafeRawBufferPointer, budget: UnpackBudget,
                                member: @escaping (UnpackedMember) -> Bool, into result: inout UnpackResult) {
-        result.container = "ar"
-        let (members, error) = ArArchive.members(of: bytes)
-        guard members.first?.name == "debian-binary" else {
-            // An ar archive that is not a package (a static library): not opened.
-            result.container = nil
-            return
+        var isPackage: Bool?
+        var problems: [UnpackError] = []
+        var emitted = 0
+        var stopped = false
+        let archives = MemberSink(prefix: [], countLimit: budget.limits.members) { archive in
+            let name = String(decoding: archive.path.dropFirst(), as: UTF8.self)
+            guard isPackage ?? (name == "debian-binary") else { return false }
+            isPackage = true
+            let isControl = name.hasPrefix("control.tar")
+            guard isControl || name.hasPrefix("data.tar") else { return true }
+            guard case let .file(data) = archive.content else {
+                emitted += 1
+                if !member(archive) { stopped = true }
+                return !stopped
+            }
+            let offset = Self.offset(of: data, in: bytes)
+            let sink = MemberSink(prefix: isControl ? Array("/DEBIAN".utf8) : [], countLimit: budget.limits.members, emit: member)
+            let outcome = ArchiveReader.read(data, formats: .tar, base: offset, label: "\(name) at offset \(offset)", rawName: [],
+                                             budget: budget, sink: sink)
+            budget.spend(outcome.produced)
+            problems += outcome.problems
+            emitted += sink.emitted
+            if outcome.container == nil, outcome.problems.isEmpty {
+                let problem = UnpackError.malformedContainer(container: name, offset: offset, reason: "not a tar archive in a compression libarchive reads")
+                problems.append(problem)
+                emitted += 1
+                if !member(UnpackedMember(path: archive.path, content: .skipped(reason: "unreadable-member", message: problem.description),
+                                          size: UInt64(data.count))) { stopped = true }
+            }
+            if sink.stopped, !sink.reachedCountLimit { stopped = true }
+            return !stopped
         }
+        let outcome = ArchiveReader.read(bytes, formats: .ar, label: "ar", rawName: [], memberLimit: UInt64(bytes.count),
+                                         budget: budget, sink: archives)
+        guard isPackage == true else { return }
         result.container = "deb"
-        if let error { result.problems.append(error) }
-        for archive in members where archive.name.hasPrefix("control.tar") || archive.name.hasPrefix("data.tar") {
-            let prefix: [UInt8] = archive.name.hasPrefix("control.tar") ? Array("/DEBIAN".utf8) : []
-            let data = UnsafeRawBufferPointer(rebasing: bytes[archive.offset..<archive.offset + archive.size])
-            let suffix = archive.name.split(separator: ".", omittingEmptySubsequences: false).dropFirst(2).joined(separator: ".")
-            let format: CompressionFormat?
-            switch suffix {
-            case "": format = nil
-            case "xz": format = .xz
-            case "gz": format = .gzip
-            case "lzma": format = .lzmaAlone
-            default:
-                let error = UnpackError.unsupportedCompression(name: suffix, offset: UInt64(archive.offset))
-                result.problems.append(error)
-                let skipped = UnpackedMember(path: Array("/\(archive.name)".utf8), content: .skipped(reason: error.code, message: error.description),
-                                             size: UInt64(archive.size))
-                result.members += 1
-                if !member(skipped) { result.stopped = true; return }
-                continue
-            }
-            let label = format == nil ? "tar \(archive.name) at offset \(archive.offset)" : "tar decoded from \(archive.name)"
-            let collector = MemberCollector(prefix: prefix, singleName: Array(archive.name.utf8), expectsTar: true,
-                                            memberLimit: budget.limits.memberSize, label: label, emit: member)
-            if let format {
-                let summary = Decompressor.decode(data, format: format, limits: budget.decodeLimits) { collector.take($0) }
-                budget.spend(summary.produced)
-                if let error = summary.error { result.problems.append(Self.shifted(error, by: archive.offset)) }
-                if let error = collector.finish(summary) {
-                    result.problems.append(error)
-                }
-            } else {
-                _ = collector.take(data)
-                if let error = collector.finish(nil) { result.problems.append(error) }
-            }
-            result.members += collector.emitted
-            if collector.stopped { result.stopped = true; return }
-        }
+        result.problems = outcome.problems + problems
+        result.members = emitted
+        result.stopped = stopped
     }
 
-    /// A tar archive held in memory.
-    private func unpackTar(_ bytes: UnsafeRawBufferPointer, budget: UnpackBudget,
-                           member: @escaping (UnpackedMember) -> Bool, into result: inout UnpackResult) {
-        result.container = "tar"
-        let collector = MemberCollector(prefix: [], singleName: [], expectsTar: true, memberLimit: budget.limits.memberSize, emit: member)
-        _ = collector.take(bytes)
-        if let error = collector.finish(nil) { result.problems.append(error) }
-        result.members = collector.emitted
-        result.stopped = collector.stopped
+    /// Where `data` starts in `bytes`, when it points into them (0 otherwise).
+    static func offset(of data: UnsafeRawBufferPointer, in bytes: UnsafeRawBufferPointer) -> UInt64 {
+        guard let inner = data.baseAddress, let outer = bytes.baseAddress, inner >= outer, inner - outer <= bytes.count else { return 0 }
+        return UInt64(inner - outer)
     }
 
-    /// A file that is compressed as a whole: its content is one member named after the file
-    /// (`x.ko.xz` -> `/x.ko`), or a tar's members. Then the test-blob heuristics that need the
-    /// decoding outcome: a corrupt-named file that decodes cleanly, a swap that repairs it.
+    /// The name of a compressed file's content: `x.ko` for `x.ko.xz`, `x.tar` for `x.tgz`.
+    static func decodedName(_ path: String) -> [UInt8] {
+        let name = TestFileName(path: path)
+        return Array((name.decodedName ?? (name.name.isEmpty ? "content" : name.name + ".decoded")).utf8)
+    }
+
+    /// A file that is compressed as a whole with xz or LZMA_Alone: an archive inside is read
+    /// with libarchive; other content is one member named after the file (`x.ko.xz` ->
+    /// `/x.ko`), decoded here with liblzma for the test-blob heuristics that need the decoding
+    /// outcome: a corrupt-named file that decodes cleanly, a swap that repairs it.
     private func unpackCompressedFile(path: String, bytes: UnsafeRawBufferPointer, format: CompressionFormat, budget: UnpackBudget,
                                       member: @escaping (UnpackedMember) -> Bool, into result: inout UnpackResult) {
+        let (head, _, _) = Decompressor.decode(bytes, format: format, limits: DecodeLimits(memory: budget.limits.decoderMemory, output: 512), keep: 512)
+        if head.withUnsafeBytes({ ArchiveSignature.archive($0) }) != nil,
+           readArchive(bytes, formats: .insideCompression, label: format.description, rawName: [], budget: budget, member: member, into: &result) {
+            return
+        }
         result.container = format.description
         let name = TestFileName(path: path)
-        let inner = name.decodedName ?? (name.name.isEmpty ? "content" : name.name + ".decoded")
-        let collector = MemberCollector(prefix: [], singleName: Array(inner.utf8), expectsTar: false,
-                                        memberLimit: budget.limits.memberSize, label: "tar decoded from \(format)", emit: member)
+        let collector = SingleMemberCollector(name: Self.decodedName(path), memberLimit: budget.limits.memberSize)
         let summary = Decompressor.decode(bytes, format: format, limits: budget.decodeLimits) { collector.take($0) }
         budget.spend(summary.produced)
         if let error = summary.error { result.problems.append(error) }
-        if let error = collector.finish(summary) {
-            result.problems.append(error)
-        }
-        result.members = collector.emitted
-        result.stopped = collector.stopped
+        let sink = MemberSink(prefix: [], countLimit: budget.limits.members, emit: member)
+        collector.finish(summary, sink: sink)
+        result.members = sink.emitted
+        result.stopped = sink.stopped
         if summary.isComplete, summary.consumed < UInt64(bytes.count) {
             result.problems.append(.trailingData(format: format, offset: summary.start + summary.consumed))
         }
@@ -289,26 +369,4 @@ public struct Unpacker: Sendable {
         return false
     }
 
-    /// gzip data whose content starts with a tar header (`.tar.gz`, `.tgz`). Other gzip files
-    /// (man pages, changelogs) are left alone.
-    static func isGzippedTar(_ bytes: UnsafeRawBufferPointer, budget: UnpackBudget) -> Bool {
-        guard bytes.count > 18, bytes[0] == 0x1F, bytes[1] == 0x8B, bytes[2] == 8 else { return false }
-        let (head, _, _) = Decompressor.decode(bytes, format: .gzip, limits: DecodeLimits(memory: budget.limits.decoderMemory, output: 512), keep: 512)
-        return head.withUnsafeBytes { TarReader.looksLikeHeader($0) }
-    }
-
-    /// An error from decoding a slice, with offsets moved to the enclosing file.
-    static func shifted(_ error: UnpackError, by base: Int) -> UnpackError {
-        let by = UInt64(base)
-        switch error {
-        case let .truncated(format, start, offset): return .truncated(format: format, start: start + by, offset: offset + by)
-        case let .corrupt(format, start, offset, reason): return .corrupt(format: format, start: start + by, offset: offset + by, reason: reason)
-        case let .unsupportedOptions(format, start, offset): return .unsupportedOptions(format: format, start: start + by, offset: offset + by)
-        case let .memoryLimit(format, start, needed, limit): return .memoryLimit(format: format, start: start + by, needed: needed, limit: limit)
-        case let .outputLimit(format, start, limit, consumed): return .outputLimit(format: format, start: start + by, limit: limit, consumed: consumed)
-        case let .trailingData(format, offset): return .trailingData(format: format, offset: offset + by)
-        case let .unsupportedCompression(name, offset): return .unsupportedCompression(name: name, offset: offset + by)
-        case let .malformedContainer(container, offset, reason): return .malformedContainer(container: container, offset: offset + by, reason: reason)
-        }
-    }
 }

@@ -1,7 +1,7 @@
 @testable import BacksightUnpack
 import XCTest
 
-/// Decoding real xz/lzma/raw/gzip bytes: streams, padding, damage reported at its offset, limits.
+/// Decoding real xz/lzma/raw bytes: streams, padding, damage reported at its offset, limits.
 final class DecoderTests: XCTestCase {
     private let roomy = DecodeLimits(memory: 128 << 20, output: 1 << 30)
 
@@ -107,18 +107,6 @@ final class DecoderTests: XCTestCase {
         XCTAssertEqual(limit, 1 << 20)
         XCTAssertGreaterThan(needed, 32 << 20)
         XCTAssertEqual(summary.error?.code, "decoder-memory-limit")
-    }
-
-    func testGzipMembers() throws {
-        let first = try Fixtures.run("gzip", ["-c", "-n"], input: Array("one\n".utf8))
-        let second = try Fixtures.run("gzip", ["-c", "-n"], input: Array("two\n".utf8))
-        let (text, summary) = decode(first + second, .gzip)
-        XCTAssertEqual(String(decoding: text, as: UTF8.self), "one\ntwo\n")
-        XCTAssertEqual(summary.completeStreams, 2)
-        XCTAssertTrue(summary.integrityVerified)
-        var damaged = first
-        damaged[damaged.count - 6] ^= 0xFF  // inside the CRC-32 trailer
-        XCTAssertEqual(decode(damaged, .gzip).summary.error?.code, "corrupt-stream")
     }
 
     /// 100 MB of zeros compressed once (about 15 KB), the stream repeated 100 times: 10 GB of

@@ -1,0 +1,98 @@
+import Backsight
+import BacksightTestSupport
+import Foundation
+import XCTest
+
+/// The images of `Corpus/images` (built from `Corpus/rootfs` by `make-images.sh`): each scans to
+/// the same files, findings and verdicts as the directory it was built from, paths prefixed by
+/// the image; the hostile ones end with reported skips and problems, never a crash.
+final class ImageTests: XCTestCase {
+    static let corpus = Checkout.corpus
+    static let images = corpus.appendingPathComponent("images")
+
+    private func scan(_ root: String, options: ScanOptions = ScanOptions(jobs: 2)) async throws -> [String: FileReport] {
+        let ruleSet = try RuleSet.compile(directories: [Checkout.root.appendingPathComponent("Rules").path])
+        var reports: [String: FileReport] = [:]
+        for await report in try Scanner(ruleSet: ruleSet, options: options).scan(root: root) {
+            XCTAssertNil(reports[report.path], "reported twice: \(report.path)")
+            reports[report.path] = report
+        }
+        return reports
+    }
+
+    /// What a test compares of a report: kind, hash, link target, verdict, rule ids.
+    private struct Outcome: Equatable, CustomStringConvertible {
+        var kind: FileKind
+        var sha256: String?
+        var linkTarget: String?
+        var verdict: Verdict
+        var rules: [String]
+
+        init(_ report: FileReport) {
+            kind = report.kind
+            sha256 = report.sha256
+            linkTarget = report.linkTarget
+            verdict = report.verdict
+            rules = report.findings.map(\.ruleID).sorted()
+        }
+
+        var description: String { "\(kind) \(verdict) \(rules) \(linkTarget ?? "")" }
+    }
+
+    func testImagesScanLikeTheDirectoryTheyWereBuiltFrom() async throws {
+        let directory = try await scan(Self.corpus.appendingPathComponent("rootfs").path)
+            .filter { $0.value.kind != .directory }
+            .mapValues(Outcome.init)
+        XCTAssertGreaterThan(directory.values.filter { $0.verdict != .clean }.count, 3, "the rootfs holds positives")
+        let reports = try await scan(Self.images.path)
+        let images = ["rootfs.gzip.sqfs", "rootfs.xz.sqfs", "rootfs.zstd.sqfs", "rootfs.cpio.gz", "firmware.bin", "rootfs_1.0_amd64.deb"]
+        for image in images {
+            let prefix = image + "!/"
+            var members: [String: Outcome] = [:]
+            for (path, report) in reports where path.hasPrefix(prefix) && !path.hasPrefix(prefix + "DEBIAN/") {
+                XCTAssertNil(report.skip, "\(path): \(String(describing: report.skip))")
+                members[String(path.dropFirst(prefix.count))] = Outcome(report)
+            }
+            XCTAssertEqual(Set(members.keys), Set(directory.keys), image)
+            for (path, expected) in directory {
+                guard path.hasPrefix("etc/") else {
+                    XCTAssertEqual(members[path], expected, "\(image)!/\(path)")
+                    continue
+                }
+                // Configuration files are the same bytes, but the rootfs rules, which resolve
+                // the libraries they name inside their tree, do not yet apply inside an image.
+                XCTAssertEqual(members[path]?.sha256, expected.sha256, "\(image)!/\(path)")
+                XCTAssertEqual(members[path]?.rules.filter { !$0.hasPrefix("rootfs/") }, expected.rules.filter { !$0.hasPrefix("rootfs/") },
+                               "\(image)!/\(path)")
+            }
+            XCTAssertEqual(reports[image]?.problems ?? ["no report"], [], image)
+        }
+    }
+
+    func testHostileImagesEndInReportedSkips() async throws {
+        var options = ScanOptions(jobs: 2)
+        options.unpackLimits.fileOutput = 64 << 20
+        let reports = try await scan(Self.images.appendingPathComponent("hostile").path, options: options)
+
+        let truncated = try XCTUnwrap(reports["truncated.sqfs"])
+        XCTAssertFalse(truncated.problems.isEmpty, "a truncated image is a problem")
+        XCTAssertTrue(truncated.problems.allSatisfy { $0.hasPrefix("malformed-container: squashfs") }, "\(truncated.problems)")
+
+        let loop = try XCTUnwrap(reports["loop.sqfs"])
+        XCTAssertTrue(loop.problems.contains { $0.contains("reached twice") }, "\(loop.problems)")
+        XCTAssertNotNil(reports["loop.sqfs!/usr/lib/libprocesshider.so"], "the rest of the image is read")
+
+        XCTAssertEqual(reports["escape.sqfs!/etc/escape-relative"]?.kind, .symlink)
+        XCTAssertEqual(reports["escape.sqfs!/etc/escape-relative"]?.linkTarget, "../../../../../../etc/shadow")
+        XCTAssertEqual(reports["escape.sqfs!/etc/escape-absolute"]?.linkTarget, "/etc/passwd")
+        XCTAssertEqual(reports.keys.filter { $0.hasPrefix("escape.sqfs!/etc/escape") && $0.contains("!/etc/escape-relative!") }, [])
+
+        XCTAssertEqual(reports["oversized.sqfs!/zeros.bin"]?.skip?.reason, "too-large")
+        XCTAssertEqual(reports["oversized.sqfs!/small.txt"]?.kind, .text)
+
+        XCTAssertEqual(reports["bomb.cpio.bz2!/zeros.bin"]?.skip?.reason, "decoded-size-limit")
+        XCTAssertEqual(reports["bomb.cpio.bz2"]?.problems.first?.hasPrefix("decoded-size-limit: cpio.bzip2"), true,
+                       "\(String(describing: reports["bomb.cpio.bz2"]?.problems))")
+        XCTAssertNil(reports["bomb.cpio.bz2!/after.txt"], "reading stops at the limit")
+    }
+}
