@@ -334,6 +334,7 @@ main() {
 	done
 	build_xz_object
 	build_kernel
+	python3 kernel/make-module-trees.py
 	for a in $ALL_ARCHS; do
 		have "$a" || continue
 		build_hello "$a"

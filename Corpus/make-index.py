@@ -48,11 +48,12 @@ R = {
     "kinline": "kernel/inline-hook-engine",
     "kftrace": "kernel/ftrace-ip-redirect",
     "kcred": "kernel/root-credential-trigger",
+    "kunsigned": "kernel/unsigned-module-in-signed-tree",
 }
 ACCOUNT_RULES = [R[k] for k in ("defaultcred", "emptypw", "uid0")]
 REMOTE_RULES = [R[k] for k in ("netshell", "emptyremote", "rootweak")]
 IFUNC_RULES = [R["got"], R["stack"], R["loader"], R["ctor"]]
-KERNEL_RULES = [R[k] for k in ("kernel", "khide", "kprobe", "kinline", "kftrace", "kcred")]
+KERNEL_RULES = [R[k] for k in ("kernel", "khide", "kprobe", "kinline", "kftrace", "kcred", "kunsigned")]
 ELF_RULES = [R[k] for k in ("got", "stack", "loader", "ctor", "xzobj", "hiding", "xor", "masq",
                             "pam", "rsa")] + KERNEL_RULES
 BLOB_RULES = [R[k] for k in ("corruptname", "swap", "filler", "beside", "embedded")]
@@ -407,6 +408,25 @@ for name, technique, verdict, rules, props, note in KERNEL_SAMPLES:
         matched = [R[k] for k in rules]
         add("kernel/%s/%s/%s.ko" % (name, a, name), technique, a, "elf-relocatable", verdict,
             matched, [r for r in KERNEL_RULES if r not in matched], MODULE + props, note)
+
+# Module trees (kernel/make-module-trees.py): the corpus's own x86_64 modules laid out as
+# lib/modules/RELEASE/, once signed and once not.
+MT = "kernel/module-tree/%s/lib/modules/6.1.0-corpus/"
+for kind in ("signed", "unsigned"):
+    for index in range(1, 5):
+        add(MT % kind + "kernel/drivers/misc/plain-%d.ko" % index, "kernel-module-tree", "x86_64",
+            "elf-relocatable", "clean", [], KERNEL_RULES,
+            [P(["-S", "-W"], "\\.modinfo")],
+            "kernel/plain-driver/x86_64/plain-driver.ko (intree=Y)" +
+            (" with a placeholder signature block appended as sign-file lays it out "
+             "([signature][struct module_signature][~Module signature appended~])." if kind == "signed" else ", unsigned."))
+    add(MT % kind + "extra/ftrace-tracer.ko", "kernel-module-tree", "x86_64", "elf-relocatable", "clean",
+        [R["kunsigned"]] if kind == "signed" else [],
+        [r for r in KERNEL_RULES if kind != "signed" or r != R["kunsigned"]],
+        [P(["-S", "-W"], "\\.modinfo")],
+        ("The unsigned, out-of-tree kernel/ftrace-tracer module in a tree whose other modules are signed: "
+         "kernel/unsigned-module-in-signed-tree (low), verdict still clean." if kind == "signed" else
+         "The same module in a tree where nothing is signed (as most firmware ships): no finding."))
 
 # ---- blobs ---------------------------------------------------------------------
 

@@ -13,6 +13,8 @@ struct FileAnalyzer: Sendable {
     let unpacking: Unpacking?
     /// Reads the other files of a file's directory when a rule asks what they are; nil when none does.
     let siblings: SiblingTestFiles?
+    /// Samples the other modules of a kernel module's tree when a rule asks whether they are signed.
+    let moduleTrees: ModuleTreeSigning?
     /// The parts of the code analysis some rule reads (none: the disassembler never runs).
     let codeRequest: CodeAnalysisRequest
     /// The optional parts of the ELF model something reads: GOT slots and resolvers for the
@@ -37,6 +39,7 @@ struct FileAnalyzer: Sendable {
         unpacking = options.unpacks ? Unpacking(ruleSet: ruleSet, limits: limits) : nil
         siblings = options.unpacks && wanted.contains(Characteristic.siblingSwapRepairsStream.rawValue)
             ? SiblingTestFiles(limits: limits) : nil
+        moduleTrees = wanted.contains(Characteristic.unsignedModuleInSignedTree.rawValue) ? ModuleTreeSigning() : nil
         codeRequest = ruleSet.codeAnalysisRequest
         elfParts = codeRequest.isEmpty ? [] : [.gotSlots, .resolvers]
         hashesEveryFile = options.hashesEveryFile
@@ -170,6 +173,16 @@ struct FileAnalyzer: Sendable {
         if deadline.hasExpired {
             report.skip = Skip(reason: "time-limit", message: TimeLimitReached(stage: "unpacking", limit: timeLimit).description)
             return report
+        }
+        if let moduleTrees, let placeOnDisk, let module = report.kernel, module.role == .module, module.signed == false,
+           module.inTree != true, let tree = ModuleTreeSigning.tree(holding: placeOnDisk.directory + "/" + placeOnDisk.name) {
+            let own = placeOnDisk.directory + "/" + placeOnDisk.name
+            subject.deferredCharacteristics[Characteristic.unsignedModuleInSignedTree.rawValue] = DeferredCharacteristic {
+                let sample = moduleTrees.sample(of: tree, excluding: own)
+                guard sample.isSigned else { return nil }
+                return [Evidence(feature: "characteristic", value: "no appended signature, not in-tree, release \(module.release)",
+                                 detail: "\(sample.signed) of \(sample.checked) other modules sampled in \(tree) are signed")]
+            }
         }
         if let siblings, let placeOnDisk {
             subject.deferredCharacteristics[Characteristic.siblingSwapRepairsStream.rawValue] = DeferredCharacteristic {

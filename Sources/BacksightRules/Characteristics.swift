@@ -138,6 +138,10 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
     /// set on its ops (an immediate in code, or a static `ftrace_ops`): its callback may rewrite
     /// the saved instruction pointer and so redirect the traced function.
     case ftraceIPModifyOps = "ftrace-ipmodify-ops"
+    /// A kernel module with no appended signature and no `intree=Y`, in a module tree
+    /// (`lib/modules/RELEASE/`) whose other modules, sampled, are all signed. Computed by the
+    /// engine, which reads the tails of a few other modules of the tree on disk.
+    case unsignedModuleInSignedTree = "unsigned-module-in-signed-tree"
 
     // MARK: Payloads and test data (file or payload scope; computed by BacksightUnpack)
 
@@ -178,7 +182,7 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
         case .gotSlotPointsIntoOwnText, .inMemoryELFParsing, .constructorPresent, .dlsymRTLDNext,
              .xorHiddenStrings, .largeModelRelocationsInRodata, .localLabelFunctionSymbols,
              .sectionNameSymbolMismatch, .missingCommentSection, .kprobeOnSymbolLookup, .moduleListSelfReference,
-             .cr0Write, .ftraceIPModifyOps:
+             .cr0Write, .ftraceIPModifyOps, .unsignedModuleInSignedTree:
             return .elf
         case .corruptNameDecodesCleanly, .swapRepairsStream, .siblingSwapRepairsStream, .fillerEntropyLayout,
              .substitutedCompressionMagic, .embeddedCompressedStream, .preloadListEntry, .ldPreloadAssignment,
