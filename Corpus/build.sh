@@ -314,6 +314,7 @@ main() {
 	done
 	build_xz_object
 	build_kernel
+	bash programs/build-programs.sh
 	for a in $ALL_ARCHS; do
 		have "$a" || continue
 		build_hello "$a"

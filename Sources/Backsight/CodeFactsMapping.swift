@@ -72,7 +72,11 @@ extension RuleSet {
     private static let objectTells: Set<String> = [
         CodeFact.largeModelRelocationsInRodata, .localLabelFunctionSymbols, .sectionNameSymbolMismatch, .missingCommentSection,
     ].reduce(into: []) { $0.insert($1.rawValue) }
-    private static let functionFacts: Set<String> = Set(CodeFact.allCases.map(\.rawValue)).subtracting(objectTells)
+    private static let programFacts: Set<String> = [
+        CodeFact.rawPacketSocket, .socketFilterAttached, .socketFilterProgram, .descriptorsDuplicatedOntoStdio, .shellExecuted,
+        .loginExecuted, .shellOnSocket, .ptyAllocated, .processRenamed, .kernelThreadName,
+    ].reduce(into: []) { $0.insert($1.rawValue) }
+    private static let functionFacts: Set<String> = Set(CodeFact.allCases.map(\.rawValue)).subtracting(objectTells).subtracting(programFacts)
 
     static func request(scopes: Set<Scope>, characteristics: (Scope) -> Set<String>) -> CodeAnalysisRequest {
         var request: CodeAnalysisRequest = []
@@ -86,6 +90,7 @@ extension RuleSet {
         }
         if all.contains(CodeFact.dlsymRTLDNext.rawValue) { request.insert(.symbolLookups) }
         if !all.isDisjoint(with: objectTells) { request.insert(.objectTells) }
+        if !all.isDisjoint(with: programFacts) { request.insert(.programBehaviour) }
         return request
     }
 }

@@ -74,9 +74,12 @@ final class CodeFactsMappingTests: XCTestCase {
         XCTAssertEqual(try compile("{characteristic: password-compared-with-literal}", scope: "function").codeAnalysisRequest, [.entryPoints])
         XCTAssertEqual(try compile("{characteristic: resolver-calls-mprotect}", scope: "function").codeAnalysisRequest,
                        [.entryPoints, .constructors])
-        // The bundled rules read resolvers, PAM entry points and object tells, and the preload
-        // rule's dlsym-rtld-next asks for the dlsym search; no rule needs the constructor walk.
+        XCTAssertEqual(try compile("{characteristic: shell-on-socket}").codeAnalysisRequest, [.programBehaviour])
+        XCTAssertEqual(try compile("{characteristic: socket-filter-program}").codeAnalysisRequest, [.programBehaviour])
+        // The bundled rules read resolvers, PAM entry points and object tells, the preload rule's
+        // dlsym-rtld-next asks for the dlsym search, supply-chain/constructor-rewrites-loaded-objects
+        // for the constructor walk, and the programs rules for the program facts.
         XCTAssertEqual(try RuleSet.compile(directories: [Self.rules.path]).codeAnalysisRequest,
-                       [.resolvers, .entryPoints, .symbolLookups, .objectTells])
+                       [.resolvers, .constructors, .entryPoints, .symbolLookups, .objectTells, .programBehaviour])
     }
 }
