@@ -101,7 +101,7 @@ public enum CodeAnalyzer {
     /// Adds the program facts and the decoded BPF programs; the walk has a budget of its own.
     private static func addProgramFacts(_ model: ELFModel, bytes: UnsafeRawBufferPointer, into facts: inout CodeFacts) {
         facts.filterPrograms = SocketFilterProgram.find(in: model, bytes: bytes)
-        for program in facts.filterPrograms {
+        for program in facts.filterPrograms where !program.isSeccomp {
             facts.fileFacts[CodeFact.socketFilterProgram.rawValue, default: []].append(CodeEvidence(
                 instruction: "sock_filter[\(program.instructions.count)]", address: program.address, section: program.section,
                 fileOffset: program.fileOffset, note: "classic BPF program in data: \(program.summary)"))

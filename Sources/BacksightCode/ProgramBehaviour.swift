@@ -84,9 +84,13 @@ struct ProgramBehaviour {
             if Self.execs.contains(call.name), let command = literal(call.arguments, 0) {
                 let words = command.split(separator: " ")
                 let program = words.first.map { String($0.split(separator: "/").last ?? $0) } ?? ""
-                let literals = (1..<min(call.arguments.count, 6)).compactMap { literal(call.arguments, $0) }
+                // popen's second argument is its mode ("r", "w"), not an argument of the command.
+                let literals = call.name == "popen" ? [] : (1..<min(call.arguments.count, 6)).compactMap { literal(call.arguments, $0) }
                 if program == "login" { note(.loginExecuted, call, "\(call.name) runs \"\(command)\"") }
-                if Self.shells.contains(program), !literals.contains("-c"), !words.dropFirst().contains("-c") {
+                // Interactive: nothing after the shell but options (`-i`, `-l`), and no `-c` command
+                // or script (`/bin/sh /etc/ssh/sshrc` runs a file).
+                let options = words.dropFirst().map(String.init) + literals.filter { !Self.shells.contains(String($0.split(separator: "/").last ?? "")) }
+                if Self.shells.contains(program), options.allSatisfy({ $0.hasPrefix("-") && $0 != "-c" }) {
                     note(.shellExecuted, call, "\(call.name) runs the shell \"\(command)\"\(literals.isEmpty ? "" : " with \(literals.map { "\"\($0)\"" }.joined(separator: ", "))")")
                 }
             }

@@ -84,6 +84,13 @@ public struct SocketFilterProgram: Sendable, Hashable, Codable {
     public var fileOffset: UInt64
     public var instructions: [SocketFilterInstruction]
 
+    /// A seccomp filter rather than a socket filter: it loads the architecture word of
+    /// `struct seccomp_data` (`ld [4]`) and compares it with an `AUDIT_ARCH_*` value.
+    public var isSeccomp: Bool {
+        instructions.contains { $0.code == 0x20 && $0.k == 4 }
+            && instructions.contains { $0.code == 0x15 && $0.k & 0x3fff_0000 == 0 && $0.k & 0x4000_0000 != 0 && $0.k & 0xffff != 0 }
+    }
+
     /// The program as `tcpdump -d` prints it, one line per instruction.
     public var listing: [String] { instructions.enumerated().map { $1.text(at: $0) } }
 
@@ -114,6 +121,7 @@ public struct SocketFilterProgram: Sendable, Hashable, Codable {
             default: break
             }
         }
+        if isSeccomp { return "\(instructions.count) instructions; a seccomp filter (system calls, not packets)" }
         let accepts = instructions.filter { $0.code == 0x06 && $0.k != 0 }.map { "\($0.k)" }
         return "\(instructions.count) instructions; compares \(matched.isEmpty ? "nothing" : matched.prefix(12).joined(separator: ", "))"
             + (accepts.isEmpty ? "; never accepts" : "; accepts \(Set(accepts).sorted().joined(separator: "/")) bytes")
