@@ -88,7 +88,7 @@ public enum CodeAnalyzer {
             facts.statistics.symbolLookupSites = found.sitesExamined
             if !found.evidence.isEmpty { facts.fileFacts[CodeFact.dlsymRTLDNext.rawValue, default: []] += found.evidence }
         }
-        facts.statistics.instructions = walker.decoded
+        facts.statistics.instructions += walker.decoded
         facts.statistics.budgetExhausted = walker.budget <= 0
         return facts
     }

@@ -84,6 +84,13 @@ public struct SocketFilterProgram: Sendable, Hashable, Codable {
     public var fileOffset: UInt64
     public var instructions: [SocketFilterInstruction]
 
+    public init(section: String, address: UInt64, fileOffset: UInt64, instructions: [SocketFilterInstruction]) {
+        self.section = section
+        self.address = address
+        self.fileOffset = fileOffset
+        self.instructions = instructions
+    }
+
     /// A seccomp filter rather than a socket filter: it loads the architecture word of
     /// `struct seccomp_data` (`ld [4]`) and compares it with an `AUDIT_ARCH_*` value.
     public var isSeccomp: Bool {

@@ -101,3 +101,24 @@ final class ProgramBehaviourTests: XCTestCase {
         XCTAssertNil(facts.fileFacts[CodeFact.shellExecuted.rawValue])
     }
 }
+
+/// The decoder on hand-made programs: seccomp filters are told apart from packet filters.
+final class SocketFilterDecodingTests: XCTestCase {
+    private func program(_ raw: [(UInt16, UInt8, UInt8, UInt32)]) -> SocketFilterProgram {
+        let instructions: [SocketFilterInstruction] = raw.map { SocketFilterInstruction(code: $0.0, jt: $0.1, jf: $0.2, k: $0.3) }
+        return SocketFilterProgram(section: ".rodata", address: 0, fileOffset: 0, instructions: instructions)
+    }
+
+    func testSeccompFilterIsNamedAndNotAPacketFilter() {
+        // ld [4]; jeq #AUDIT_ARCH_X86_64 jt 0 jf 3; ld [0]; jeq #59 (execve) jt 1 jf 0; ret #ALLOW; ret #KILL
+        let seccomp = program([(0x20, 0, 0, 4), (0x15, 0, 3, 0xc000_003e), (0x20, 0, 0, 0), (0x15, 1, 0, 59),
+                               (0x06, 0, 0, 0x7fff_0000), (0x06, 0, 0, 0)])
+        XCTAssertTrue(seccomp.isSeccomp)
+        XCTAssertTrue(seccomp.summary.contains("seccomp"), seccomp.summary)
+        XCTAssertEqual(seccomp.listing[1], "(001) jeq      #0xc000003e      jt 2\tjf 5")
+        XCTAssertEqual(seccomp.listing[4], "(004) ret      #2147418112")
+        let packet = program([(0x28, 0, 0, 12), (0x15, 0, 1, 0x86dd), (0x06, 0, 0, 0xffff), (0x06, 0, 0, 0)])
+        XCTAssertFalse(packet.isSeccomp)
+        XCTAssertTrue(packet.summary.contains("EtherType IPv6 (0x86dd)"), packet.summary)
+    }
+}
