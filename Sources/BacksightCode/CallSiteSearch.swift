@@ -83,7 +83,29 @@ struct CallSiteSearch {
             }, found: { _, _, _ in })
         }
         let alignment: UInt64 = image.architecture.isX86 ? 16 : 4
-        return Set(counts.compactMap { target, count in target % alignment == 0 || count >= 2 ? target : nil })
+        return Set(counts.compactMap { target, count in target % alignment == 0 || count >= 2 || startsWithPrologue(target) ? target : nil })
+    }
+
+    /// Whether the code at `address` opens a stack frame the way compilers do (`push rbp`,
+    /// `endbr64`, `sub rsp`; Thumb `push {…, lr}`; ARM `push`; MIPS `addiu sp, sp, -n` or `lui gp`):
+    /// an unaligned function start (`-O0`) reached by one call.
+    private func startsWithPrologue(_ address: UInt64) -> Bool {
+        let bytes = image.bytes(at: address, count: 4)
+        guard bytes.count == 4 else { return false }
+        switch image.architecture {
+        case .x86_64, .i386:
+            return bytes[0] == 0x55 || bytes[0] == 0x53 || (bytes[0] == 0x41 && bytes[1] & 0xf0 == 0x50)
+                || (bytes[0] == 0xf3 && bytes[1] == 0x0f && bytes[2] == 0x1e) || (bytes[0] == 0x48 && bytes[1] == 0x83 && bytes[2] == 0xec)
+        case .arm:
+            return bytes[1] == 0xb5 || (bytes[3] == 0xe9 && bytes[2] == 0x2d) || (bytes[0] == 0x2d && bytes[1] == 0xe9)
+        case .aarch64:
+            return bytes[3] == 0xa9 && bytes[2] & 0xc0 == 0x80 || bytes[3] == 0xd1 && bytes[0] & 0x1f == 0x1f
+        case .mips:
+            let word = image.architecture.isBigEndian
+                ? UInt32(bytes[0]) << 24 | UInt32(bytes[1]) << 16 | UInt32(bytes[2]) << 8 | UInt32(bytes[3])
+                : UInt32(bytes[3]) << 24 | UInt32(bytes[2]) << 16 | UInt32(bytes[1]) << 8 | UInt32(bytes[0])
+            return word >> 16 == 0x27bd || word >> 16 == 0x3c1c
+        }
     }
 
     /// Scans code for calls; `callee` names a direct target (nil: not wanted), `slots` names GOT

@@ -195,11 +195,16 @@ struct ProgramBehaviour {
         guard !sites.isEmpty else { return [] }
         var calls: [ProgramCall] = []
         for site in sites where walker.budget > 0 {
-            guard let start = start(of: site.address, thumb: site.thumb, starts: starts, within: 64) else { continue }
+            // A wrapper makes its call within its first few instructions; a variadic one (prctl)
+            // saves its arguments first, and still passes its own first argument on.
+            guard let start = start(of: site.address, thumb: site.thumb, starts: starts, within: 192) else { continue }
             let name = image.describe(start.address) ?? "code at 0x\(String(start.address, radix: 16))"
             let record = walker.walk(start: start.address, thumb: start.thumb, name: name, stopAfter: site.address)
             guard let call = record.systemCalls.last(where: { $0.site.address == site.address }),
                   let number = call.number.constantValue, let callee = SystemCallNumbers.name(of: number, on: image.architecture) else { continue }
+            if site.address - start.address > 64 {
+                guard case .argument(0)? = call.arguments.first else { continue }
+            }
             if localNames[start.address] == nil { localNames[start.address] = callee }
 
             calls.append(ProgramCall(name: callee, arguments: call.arguments, site: call.site, function: name, viaSystemCall: true))
