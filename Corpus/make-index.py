@@ -49,6 +49,11 @@ R = {
     "kftrace": "kernel/ftrace-ip-redirect",
     "kcred": "kernel/root-credential-trigger",
     "kunsigned": "kernel/unsigned-module-in-signed-tree",
+    "packetshell": "programs/packet-triggered-shell",
+    "socketshell": "programs/bind-or-reverse-shell",
+    "kthread": "programs/kernel-thread-masquerade",
+    "packetfilter": "programs/packet-filter-program",
+    "remotelogin": "programs/remote-login-service",
 }
 ACCOUNT_RULES = [R[k] for k in ("defaultcred", "emptypw", "uid0")]
 REMOTE_RULES = [R[k] for k in ("netshell", "emptyremote", "rootweak")]
@@ -342,6 +347,71 @@ for a in MAIN_ARCHS:
         "elf-shared-object", "clean", [], [R["hiding"], R["xor"], R["masq"]],
         [P(["-S", "-W"], "\\.init_array"), export("benign_debug_level"), imports("getenv")],
         "Constructor benign_init only reads BENIGN_DEBUG with getenv and sets a static int.")
+
+# ---- programs ------------------------------------------------------------------
+# Built by programs/build-programs.sh: dynamic (PIE) for every sample, static and stripped
+# for the three network backdoors.
+
+PROGRAM_ARCHS = ["x86_64", "armhf", "mipsel"]
+PROGRAM_RULES = [R[k] for k in ("packetshell", "socketshell", "kthread")]
+
+
+def static_stripped():
+    return ([P(["-h", "-W"], "Type: +EXEC")], [P(["-S", "-W"], "\\.symtab"), P(["-l", "-W"], "INTERP")])
+
+
+for a in PROGRAM_ARCHS:
+    for static in (False, True):
+        suffix = "-static-stripped" if static else ""
+        link = "static (glibc), stripped: only system calls with constant numbers name the calls" if static else "dynamic (PIE)"
+        props, absent = static_stripped() if static else ([imports("socket"), imports("setsockopt"), imports("execl")], None)
+        add("programs/magic-packet-listener/%s/magic_listener%s" % (a, suffix), "packet-triggered-shell", a,
+            "elf-executable", "malicious", [R["packetshell"], R["socketshell"]],
+            [r for r in PROGRAM_RULES if r not in (R["packetshell"], R["socketshell"])],
+            props + [P(["-p", ".rodata"], "/bin/sh")],
+            "socket(AF_PACKET, SOCK_RAW, htons(ETH_P_IP)) with a classic BPF filter compiled by tcpdump "
+            "('udp and dst port 7777 and udp[8:4] = 0x51a7c0de', 13 instructions in .rodata) attached "
+            "with setsockopt(SOL_SOCKET, SO_ATTACH_FILTER); on a match it forks, connects back to the "
+            "sender, dup2s the socket onto 0, 1, 2 and runs execl(\"/bin/sh\", \"sh\"). " + link + ".",
+            absent=absent)
+        props, absent = static_stripped() if static else ([imports("accept"), imports("dup2"), imports("execl")], None)
+        add("programs/bind-shell/%s/bind_shell%s" % (a, suffix), "bind-shell", a,
+            "elf-executable", "malicious", [R["socketshell"]],
+            [r for r in PROGRAM_RULES if r != R["socketshell"]] + [R["packetfilter"], R["remotelogin"]],
+            props + [P(["-p", ".rodata"], "/bin/sh")],
+            "Listens on TCP 31337; each accepted connection gets a child that dup2s it onto 0, 1, 2 and "
+            "runs execl(\"/bin/sh\", \"sh\", \"-i\"). " + link + ".", absent=absent)
+        props, absent = static_stripped() if static else ([imports("connect"), imports("dup2"), imports("execve")], None)
+        add("programs/reverse-shell/%s/reverse_shell%s" % (a, suffix), "reverse-shell", a,
+            "elf-executable", "malicious", [R["socketshell"]],
+            [r for r in PROGRAM_RULES if r != R["socketshell"]] + [R["packetfilter"], R["remotelogin"]],
+            props + [P(["-p", ".rodata"], "/bin/bash")],
+            "Connects to 203.0.113.10:4444 (TEST-NET-3), dup2s the socket onto 0, 1, 2 and runs "
+            "execve(\"/bin/bash\", {\"bash\", \"-i\"}, NULL). " + link + ".", absent=absent)
+    add("programs/kthread-masquerade/%s/kthread_name" % a, "kernel-thread-masquerade", a,
+        "elf-executable", "malicious", [R["kthread"]], [R["packetshell"], R["socketshell"]],
+        [imports("prctl"), imports("strncpy"), P(["-p", ".rodata"], "kworker/0:2")],
+        "prctl(PR_SET_NAME, \"[kworker/0:2]\") and strncpy of the same literal over argv[0], then "
+        "sleeps forever. Dynamic (PIE).")
+    add("programs/dhcp-like-client/%s/dhcp_client" % a, "packet-filter-negative", a,
+        "elf-executable", "clean", [], PROGRAM_RULES,
+        [imports("socket"), imports("setsockopt"), imports("execve")],
+        "Hard negative: socket(AF_PACKET, SOCK_DGRAM) with a classic BPF filter compiled by tcpdump "
+        "('udp and dst port 68', 16 instructions in .rodata) attached with SO_ATTACH_FILTER, as "
+        "dhclient does; on a reply it runs the configuration script its argument or DHCP_SCRIPT "
+        "names with execve. No shell literal. Matches programs/packet-filter-program (info).")
+    add("programs/telnetd-like/%s/telnetd_like" % a, "remote-login-negative", a,
+        "elf-executable", "clean", [], PROGRAM_RULES + [R["packetfilter"]],
+        [imports("forkpty"), imports("accept"), imports("execl")],
+        "Hard negative: accepts on TCP 23, dup2s the connection onto 0, 1, 2, and runs "
+        "execl(\"/bin/login\", \"login\", \"-p\") on a forkpty pseudo-terminal. "
+        "Matches programs/remote-login-service (info).")
+    add("programs/pty-multiplexer/%s/pty_mux" % a, "pty-multiplexer-negative", a,
+        "elf-executable", "clean", [], PROGRAM_RULES + [R["packetfilter"]],
+        [imports("posix_openpt"), imports("accept"), imports("execl")],
+        "Hard negative: a screen/tmux-like server on a Unix socket; for each client it opens a "
+        "pseudo-terminal with posix_openpt, dup2s the slave onto 0, 1, 2 and runs $SHELL, else the "
+        "literal /bin/sh. Matches programs/remote-login-service (info).")
 
 # ---- kernel --------------------------------------------------------------------
 

@@ -75,7 +75,12 @@ extension RuleSet {
     private static let moduleFacts: Set<String> = [
         CodeFact.kprobeSymbolLookup, .moduleListUnlink, .controlRegisterWrite, .ftraceIPModifyOps,
     ].reduce(into: []) { $0.insert($1.rawValue) }
-    private static let functionFacts: Set<String> = Set(CodeFact.allCases.map(\.rawValue)).subtracting(objectTells).subtracting(moduleFacts)
+    private static let programFacts: Set<String> = [
+        CodeFact.rawPacketSocket, .socketFilterAttached, .socketFilterProgram, .descriptorsDuplicatedOntoStdio, .shellExecuted,
+        .loginExecuted, .shellOnSocket, .ptyAllocated, .processRenamed, .kernelThreadName,
+    ].reduce(into: []) { $0.insert($1.rawValue) }
+    private static let functionFacts: Set<String> = Set(CodeFact.allCases.map(\.rawValue)).subtracting(objectTells)
+        .subtracting(moduleFacts).subtracting(programFacts)
 
     static func request(scopes: Set<Scope>, characteristics: (Scope) -> Set<String>) -> CodeAnalysisRequest {
         var request: CodeAnalysisRequest = []
@@ -90,6 +95,7 @@ extension RuleSet {
         if all.contains(CodeFact.dlsymRTLDNext.rawValue) { request.insert(.symbolLookups) }
         if !all.isDisjoint(with: objectTells) { request.insert(.objectTells) }
         if !all.isDisjoint(with: moduleFacts) { request.insert(.kernelModules) }
+        if !all.isDisjoint(with: programFacts) { request.insert(.programBehaviour) }
         return request
     }
 }

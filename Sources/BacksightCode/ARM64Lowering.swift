@@ -52,6 +52,9 @@ struct ARM64Lowering {
             instruction.flow = .branch(target(operands[2]))
         case "brk", "udf", "hlt":
             instruction.flow = .stop
+        case "svc":
+            instruction.effects.append(.systemCall)
+            if let result = registers.named("x0") { instruction.effects.append(.set(result, .opaque([]))) }
         case "adrp", "adr":
             guard operands.count == 2 else { break }
             assign(operands[0], .copy(operands[1].operand), &instruction)

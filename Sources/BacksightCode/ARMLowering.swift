@@ -143,7 +143,8 @@ struct ARMLowering {
                 instruction.effects.append(.compare(source.operand, operands[operands.count - 1].operand))
             }
             assign(operands[0], .opaque(operands.dropFirst().map(\.operand)), &instruction)
-        case "svc":
+        case "svc", "swi":
+            instruction.effects.append(.systemCall)
             if let result = registers.named("r0") { instruction.effects.append(.set(result, .opaque([]))) }
         case "nop", "dmb", "dsb", "isb", "yield", "wfe", "wfi", "sev", "pld", "pldw", "pli", "clrex":
             break

@@ -14,6 +14,10 @@ struct CallingConvention {
     let stackArgumentsOffset: Int64
     /// How many stack-passed argument words a call site is read for.
     let stackArgumentCount: Int
+    /// The register that holds a system call's number (`rax`, `eax`, `x8`, `r7` under EABI, `v0`).
+    let systemCallNumber: Register
+    /// The registers that hold a system call's arguments, in order.
+    let systemCallArguments: [Register]
 
     init?(architecture: CodeArchitecture, registers: RegisterNames) {
         func named(_ names: [String]) -> [Register]? {
@@ -23,6 +27,17 @@ struct CallingConvention {
         wordSize = architecture.wordSize
         if case .mips(is64Bit: false, _) = architecture { stackArgumentsOffset = 16 } else { stackArgumentsOffset = 0 }
         stackArgumentCount = architecture == .i386 ? 6 : 4
+        let kernelRegisters: [String]
+        switch architecture {
+        case .x86_64: kernelRegisters = ["rax", "rdi", "rsi", "rdx", "r10", "r8", "r9"]
+        case .i386: kernelRegisters = ["eax", "ebx", "ecx", "edx", "esi", "edi", "ebp"]
+        case .aarch64: kernelRegisters = ["x8", "x0", "x1", "x2", "x3", "x4", "x5"]
+        case .arm: kernelRegisters = ["r7", "r0", "r1", "r2", "r3", "r4", "r5"]
+        case .mips: kernelRegisters = ["v0", "a0", "a1", "a2", "a3"]
+        }
+        guard let kernel = named(kernelRegisters) else { return nil }
+        systemCallNumber = kernel[0]
+        systemCallArguments = Array(kernel.dropFirst())
         switch architecture {
         case .x86_64:
             guard let sp = registers.named("rsp"), let result = registers.named("rax"),

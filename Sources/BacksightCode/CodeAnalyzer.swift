@@ -34,6 +34,9 @@ public enum CodeAnalyzer {
             }
             return facts
         }
+        if request.contains(.programBehaviour), isProgram(model) {
+            addProgramFacts(model, bytes: bytes, into: &facts)
+        }
         var importsVersionedLookup = false
         var looksUpSymbols = false
         for symbol in model.symbols where request.contains(.symbolLookups) && symbol.table == .dynsym && symbol.isUndefined {
@@ -83,13 +86,35 @@ public enum CodeAnalyzer {
         }
 
         if looksUpSymbols, facts.fileFacts[CodeFact.dlsymRTLDNext.rawValue] == nil {
-            let search = SymbolLookupSearch(image: image, walker: walker)
+            let search = SymbolLookupSearch(search: CallSiteSearch(image: image, walker: walker))
             let found = search.rtldNextLookups(limit: 32)
             facts.statistics.symbolLookupSites = found.sitesExamined
             if !found.evidence.isEmpty { facts.fileFacts[CodeFact.dlsymRTLDNext.rawValue, default: []] += found.evidence }
         }
-        facts.statistics.instructions = walker.decoded
+        facts.statistics.instructions += walker.decoded
         facts.statistics.budgetExhausted = walker.budget <= 0
         return facts
+    }
+
+    /// An executable (dynamic, static or static-pie), not a shared library: no `DT_SONAME`.
+    static func isProgram(_ model: ELFModel) -> Bool {
+        (model.header.type == "EXEC" || model.header.type == "DYN") && !model.dynamic.entries.contains { $0.tagNumber == 14 }
+    }
+
+    /// Adds the program facts and the decoded BPF programs; the walk has a budget of its own.
+    private static func addProgramFacts(_ model: ELFModel, bytes: UnsafeRawBufferPointer, into facts: inout CodeFacts) {
+        facts.filterPrograms = SocketFilterProgram.find(in: model, bytes: bytes)
+        for program in facts.filterPrograms where !program.isSeccomp {
+            facts.fileFacts[CodeFact.socketFilterProgram.rawValue, default: []].append(CodeEvidence(
+                instruction: "sock_filter[\(program.instructions.count)]", address: program.address, section: program.section,
+                fileOffset: program.fileOffset, note: "classic BPF program in data: \(program.summary)"))
+        }
+        guard let architecture = CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
+                                                  littleEndian: model.header.isLittleEndian) else { return }
+        let image = ObjectImage(model: model, bytes: bytes, architecture: architecture)
+        guard let walker = CodeWalker(image: image, budget: instructionBudget) else { return }
+        let behaviour = ProgramBehaviour(search: CallSiteSearch(image: image, walker: walker))
+        facts.fileFacts.merge(behaviour.facts()) { $0 + $1 }
+        facts.statistics.instructions += walker.decoded
     }
 }

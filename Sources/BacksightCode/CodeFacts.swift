@@ -3,6 +3,8 @@
 ///
 /// A plain value with no ties to the bytes or to capstone. Facts are keyed by the raw names of
 /// ``CodeFact`` (the same names rules use); each carries the instructions that show it.
+import BacksightELF
+
 public struct CodeFacts: Sendable, Hashable, Codable {
     /// One entry per analysed root function, in the order resolvers, entry points, constructors.
     public var functions: [FunctionFacts] = []
@@ -10,6 +12,8 @@ public struct CodeFacts: Sendable, Hashable, Codable {
     public var fileFacts: [String: [CodeEvidence]] = [:]
     /// How much work the analysis did.
     public var statistics = CodeStatistics()
+    /// Classic BPF programs stored as data in the file (programs only), decoded.
+    public var filterPrograms: [SocketFilterProgram] = []
 
     public init() {}
 
@@ -35,7 +39,12 @@ public struct CodeAnalysisRequest: OptionSet, Sendable, Hashable {
     /// How a loadable kernel module reaches into the kernel (kprobes, ftrace, CR0, its list node).
     public static let kernelModules = CodeAnalysisRequest(rawValue: 1 << 5)
 
-    public static let all: CodeAnalysisRequest = [.resolvers, .constructors, .entryPoints, .symbolLookups, .objectTells, .kernelModules]
+    /// What a program does with sockets, descriptors, shells and its name (executables only),
+    /// and the classic BPF programs its data holds.
+    public static let programBehaviour = CodeAnalysisRequest(rawValue: 1 << 6)
+
+    public static let all: CodeAnalysisRequest = [.resolvers, .constructors, .entryPoints, .symbolLookups, .objectTells, .kernelModules,
+                                                  .programBehaviour]
 }
 
 /// What kind of root function an entry describes.
@@ -138,6 +147,17 @@ public enum CodeFact: String, CaseIterable, Sendable {
     case inMemoryELFParsing = "in-memory-elf-parsing"
     case constructorPresent = "constructor-present"
     case dlsymRTLDNext = "dlsym-rtld-next"
+    // Programs: calls with constant or literal arguments, and data.
+    case rawPacketSocket = "raw-packet-socket"
+    case socketFilterAttached = "socket-filter-attached"
+    case socketFilterProgram = "socket-filter-program"
+    case descriptorsDuplicatedOntoStdio = "descriptors-duplicated-onto-stdio"
+    case shellExecuted = "shell-executed"
+    case loginExecuted = "login-executed"
+    case shellOnSocket = "shell-on-socket"
+    case ptyAllocated = "pty-allocated"
+    case processRenamed = "process-renamed"
+    case kernelThreadName = "kernel-thread-name"
     // Relocatable objects.
     case largeModelRelocationsInRodata = "large-model-relocations-in-rodata"
     case localLabelFunctionSymbols = "local-label-function-symbols"

@@ -210,6 +210,10 @@ final class CodeWalker {
                 next = start &+ (length + 1) / 2 * 2
             case .cpuFeatureProbe:
                 record.cpuProbes.append(site)
+            case .systemCall:
+                let number = state.registers[convention.systemCallNumber] ?? .unknown
+                let arguments = convention.systemCallArguments.map { state.registers[$0] ?? .unknown }
+                record.systemCalls.append(SystemCallSite(site: site, number: number, arguments: arguments))
             }
         }
     }

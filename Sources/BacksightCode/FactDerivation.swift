@@ -261,24 +261,10 @@ struct FactDerivation {
                   let raw = other.constantValue else { continue }
             let address = UInt64(bitPattern: raw)
             guard let section = image.section(at: address), !section.isWritable, !section.isExecutable,
-                  let text = literal(at: address) else { continue }
+                  let text = image.literal(at: address) else { continue }
             return (getter, text, address)
         }
         return nil
-    }
-
-    /// A NUL-terminated printable string at `address`, escaped and cut to 64 characters.
-    private func literal(at address: UInt64) -> String? {
-        let region = image.bytes(at: address, count: 256)
-        guard let end = region.firstIndex(of: 0), end > 0 else { return nil }
-        let body = region[..<end]
-        guard body.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) else { return nil }
-        var text = ""
-        for byte in body.prefix(64) {
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { text.append("\\") }
-            text.append(Character(Unicode.Scalar(byte)))
-        }
-        return body.count > 64 ? text + "…" : text
     }
 
     /// Comparisons against `DT_*` tags or the ELF magic: code that walks ELF structures in memory.

@@ -43,6 +43,13 @@ struct StoreSite: Sendable {
     var value: SymbolicValue
 }
 
+/// A system call made by the code itself: its number and arguments as the registers held them.
+struct SystemCallSite: Sendable {
+    var site: InstructionSite
+    var number: SymbolicValue
+    var arguments: [SymbolicValue]
+}
+
 struct CompareSite: Sendable {
     var site: InstructionSite
     var value: SymbolicValue
@@ -61,6 +68,7 @@ struct FunctionRecord: Sendable {
     var stores: [StoreSite] = []
     var compares: [CompareSite] = []
     var cpuProbes: [InstructionSite] = []
+    var systemCalls: [SystemCallSite] = []
     var canaryReads: [InstructionSite] = []
     /// Instructions that inspect the hardware-capability arguments a resolver receives.
     var argumentInspections: [InstructionSite] = []

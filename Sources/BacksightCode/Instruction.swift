@@ -55,6 +55,9 @@ enum Effect: Hashable, Sendable {
     case jumpTable(index: Register, table: MemoryReference?, entryWidth: Int)
     /// An instruction that asks the CPU what it supports (`cpuid`, `xgetbv`, `mrs` of an ID register).
     case cpuFeatureProbe
+    /// A system call (`syscall`, `int 0x80`, `svc 0`, `swi`): the kernel reads its number and
+    /// arguments from the registers the architecture's system-call convention names.
+    case systemCall
 }
 
 /// Where control goes after an instruction.

@@ -226,7 +226,7 @@ extension Instruction {
                 case .address: break
                 }
             case let .store(_, operand): collect(operand)
-            case .compare, .bound, .jumpTable, .cpuFeatureProbe: break
+            case .compare, .bound, .jumpTable, .cpuFeatureProbe, .systemCall: break
             }
         }
         return values

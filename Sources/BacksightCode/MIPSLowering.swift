@@ -71,6 +71,9 @@ struct MIPSLowering {
         case "li":
             guard operands.count == 2 else { break }
             assign(destination, .copy(operands[1]), &instruction)
+        case "ori" where operands.count == 3 && operands[1] == .immediate(0):
+            // `li` of a value above 0x7fff: `ori rd, $zero, imm`.
+            assign(destination, .copy(operands[2]), &instruction)
         case "move":
             guard operands.count == 2 else { break }
             instruction.onlyMovesData = true
@@ -106,6 +109,7 @@ struct MIPSLowering {
         case "break", "sdbbp":
             instruction.flow = .stop
         case "syscall":
+            instruction.effects.append(.systemCall)
             if let result = registers.named("v0") { instruction.effects.append(.set(result, .opaque([]))) }
         default:
             // Arithmetic, logic, multiply/divide, coprocessor moves: the first register is written.

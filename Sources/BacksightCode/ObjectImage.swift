@@ -158,8 +158,10 @@ final class ObjectImage {
     func relocatedWord(at address: UInt64) -> RelocatedWord? { relocated[address] }
 
     /// The slots relocations (or the MIPS GOT layout) bind to any of `names`.
-    func slots(boundTo names: Set<String>) -> Set<UInt64> {
-        Set(relocated.compactMap { address, word in word.symbol.map(names.contains) == true ? address : nil })
+    func slots(boundTo names: Set<String>) -> [UInt64: String] {
+        relocated.reduce(into: [:]) { slots, entry in
+            if let symbol = entry.value.symbol, names.contains(symbol) { slots[entry.key] = symbol }
+        }
     }
 
     // MARK: Symbols
@@ -203,6 +205,20 @@ final class ObjectImage {
     func mappingSaysThumb(_ address: UInt64) -> Bool? {
         guard let entry = mappingSymbols.last(where: { $0.address <= address }), entry.kind != "d" else { return nil }
         return entry.kind == "t"
+    }
+
+    /// A NUL-terminated printable string at `address`, escaped and cut to 64 characters.
+    func literal(at address: UInt64) -> String? {
+        let region = bytes(at: address, count: 256)
+        guard let end = region.firstIndex(of: 0), end > 0 else { return nil }
+        let body = region[..<end]
+        guard body.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) else { return nil }
+        var text = ""
+        for byte in body.prefix(64) {
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { text.append("\\") }
+            text.append(Character(Unicode.Scalar(byte)))
+        }
+        return body.count > 64 ? text + "…" : text
     }
 
     /// Whether calls to `address` land in a PLT stub rather than a function.

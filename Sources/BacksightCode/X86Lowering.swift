@@ -132,6 +132,10 @@ struct X86Lowering {
         case "cpuid", "xgetbv":
             instruction.effects.append(.cpuFeatureProbe)
             clobberWritten(insn, operands, &instruction)
+        case "syscall", "sysenter", "int":
+            if mnemonic == "int", operands.first?.operand != .immediate(0x80) { break }
+            instruction.effects.append(.systemCall)
+            if let result = registers.named(is64Bit ? "rax" : "eax") { instruction.effects.append(.set(result, .opaque([]))) }
         case "nop", "endbr64", "endbr32", "pause", "lfence", "mfence", "sfence", "prefetcht0", "prefetchnta":
             break
         default:

@@ -61,6 +61,38 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
     /// decoded word with its section, offset and key.
     case xorHiddenStrings = "xor-hidden-strings"
 
+    // MARK: Programs (file scope)
+    //
+    // Computed for executables (no `DT_SONAME`) from the calls their code makes with constant or
+    // literal arguments: imports, named local functions, or system calls with a constant number
+    // in static executables. Each evidence item is the call instruction and what it passes.
+
+    /// `socket(AF_PACKET, …)` or `socket(AF_INET/AF_INET6, SOCK_RAW, …)`: the program sees packets
+    /// before the kernel's network stack, whatever port they are addressed to.
+    case rawPacketSocket = "raw-packet-socket"
+    /// `setsockopt(…, SOL_SOCKET, SO_ATTACH_FILTER or SO_ATTACH_BPF, …)`: a packet filter on a socket.
+    case socketFilterAttached = "socket-filter-attached"
+    /// The file's data holds a classic BPF program (`sock_filter[]`); each item is one program with
+    /// what it compares (EtherTypes, protocols, ports, constants). `inspect` lists its instructions.
+    case socketFilterProgram = "socket-filter-program"
+    /// One function calls `dup2`/`dup3` onto descriptors 0, 1 and 2.
+    case descriptorsDuplicatedOntoStdio = "descriptors-duplicated-onto-stdio"
+    /// An `exec*`, `system` or `popen` call runs a shell named by a literal (`/bin/sh`, `sh -i`)
+    /// without `-c`: an interactive shell, not a command.
+    case shellExecuted = "shell-executed"
+    /// An `exec*` call runs `login` named by a literal (a telnet-like daemon).
+    case loginExecuted = "login-executed"
+    /// One function puts descriptors 0, 1 and 2 on another descriptor and runs an interactive
+    /// shell, in a program that accepts or makes connections: a bind or reverse shell.
+    case shellOnSocket = "shell-on-socket"
+    /// `openpty`, `forkpty`, `posix_openpt` or an `open("/dev/ptmx")`: a pseudo-terminal.
+    case ptyAllocated = "pty-allocated"
+    /// `prctl(PR_SET_NAME, "<literal>")`: the program renames itself.
+    case processRenamed = "process-renamed"
+    /// The program names itself like a kernel thread (`[kworker/0:1]`, `ksoftirqd/0`) with
+    /// `prctl(PR_SET_NAME)` or by copying such a literal (an `argv[0]` overwrite).
+    case kernelThreadName = "kernel-thread-name"
+
     // MARK: Configuration files (file scope)
     //
     // Set by the engine on configuration files (etc/ld.so.preload, etc/environment, profile
@@ -180,6 +212,8 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
         case .passwordComparedWithLiteral:
             return .function
         case .gotSlotPointsIntoOwnText, .inMemoryELFParsing, .constructorPresent, .dlsymRTLDNext,
+             .rawPacketSocket, .socketFilterAttached, .socketFilterProgram, .descriptorsDuplicatedOntoStdio, .shellExecuted,
+             .loginExecuted, .shellOnSocket, .ptyAllocated, .processRenamed, .kernelThreadName,
              .xorHiddenStrings, .largeModelRelocationsInRodata, .localLabelFunctionSymbols,
              .sectionNameSymbolMismatch, .missingCommentSection, .kprobeOnSymbolLookup, .moduleListSelfReference,
              .cr0Write, .ftraceIPModifyOps, .unsignedModuleInSignedTree:

@@ -109,6 +109,10 @@ enum InspectionText {
                 out.append("  file \(name):")
                 for item in items { out.append("    \(describe(item))") }
             }
+            for program in code.filterPrograms {
+                out.append("  BPF program at \(hex(program.address)) in \(program.section) (file offset \(hex(program.fileOffset))): \(program.summary)")
+                for line in program.listing { out.append("    \(line)") }
+            }
         }
         if let strings = inspection.strings {
             out.append("strings (\(strings.count)):")

@@ -76,11 +76,13 @@ final class CodeFactsMappingTests: XCTestCase {
         XCTAssertEqual(try compile("{characteristic: password-compared-with-literal}", scope: "function").codeAnalysisRequest, [.entryPoints])
         XCTAssertEqual(try compile("{characteristic: resolver-calls-mprotect}", scope: "function").codeAnalysisRequest,
                        [.entryPoints, .constructors])
-        // The bundled rules read resolvers, PAM entry points and object tells, the preload
-        // rule's dlsym-rtld-next asks for the dlsym search, the function-scope
-        // constructor-rewrites-loaded-objects rule for the constructor walk, and the kernel
-        // rules for the module analysis.
+        XCTAssertEqual(try compile("{characteristic: shell-on-socket}").codeAnalysisRequest, [.programBehaviour])
+        XCTAssertEqual(try compile("{characteristic: socket-filter-program}").codeAnalysisRequest, [.programBehaviour])
+        // The bundled rules read resolvers, PAM entry points and object tells, the preload rule's
+        // dlsym-rtld-next asks for the dlsym search, supply-chain/constructor-rewrites-loaded-objects
+        // for the constructor walk, the kernel rules for the module analysis and the programs
+        // rules for the program facts.
         XCTAssertEqual(try RuleSet.compile(directories: [Self.rules.path]).codeAnalysisRequest,
-                       [.resolvers, .entryPoints, .constructors, .symbolLookups, .objectTells, .kernelModules])
+                       [.resolvers, .constructors, .entryPoints, .symbolLookups, .objectTells, .kernelModules, .programBehaviour])
     }
 }
