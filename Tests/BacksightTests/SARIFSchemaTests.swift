@@ -171,7 +171,9 @@ final class SARIFSchemaTests: XCTestCase {
 
         let run = try XCTUnwrap(((document as? [String: Any])?["runs"] as? [[String: Any]])?.first)
         XCTAssertGreaterThan((run["results"] as? [Any])?.count ?? 0, 10, "the corpus has findings, so results are checked")
-        XCTAssertEqual(((run["invocations"] as? [[String: Any]])?.first?["toolExecutionNotifications"] as? [Any])?.count, 1)
+        // The corpus's hostile images add skips of their own; the one added here must be among them.
+        let notifications = ((run["invocations"] as? [[String: Any]])?.first?["toolExecutionNotifications"] as? [[String: Any]]) ?? []
+        XCTAssertTrue(notifications.contains { "\($0)".contains("dev/null") }, "\(notifications)")
     }
 
     func testTheCheckCatchesWhatTheSchemaForbids() {
