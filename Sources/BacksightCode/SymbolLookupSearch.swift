@@ -150,7 +150,9 @@ struct SymbolLookupSearch {
             var index = 0
             while index + 4 <= count {
                 let instruction = word(index)
-                if instruction & 0xffff_0000 == 0x8f99_0000 || instruction & 0xffff_0000 == 0xdf99_0000 {
+                // `lw/ld $t9, slot($gp)`; unoptimized clang code copies $gp to another register
+                // first, so any base register is taken to hold the GOT pointer (the walk checks it).
+                if instruction & 0xfc1f_0000 == 0x8c19_0000 || instruction & 0xfc1f_0000 == 0xdc19_0000 {
                     let displacement = Int64(Int16(truncatingIfNeeded: instruction & 0xffff))
                     let slot = UInt64(bitPattern: Int64(bitPattern: pointer) &+ displacement)
                     if slots.contains(image.architecture.wordSize == 4 ? slot & 0xffff_ffff : slot) { found(base &+ UInt64(index), false) }
