@@ -693,6 +693,14 @@ under `blobs/m4/`, and all sources. `preload/rootkit/src/bs_strings.h` is genera
 - `preload/rootkit-xor`: `libc.so.6` and the hook names still appear in `.dynstr`
   (DT_NEEDED and exports); nothing readable is in `.rodata`. The encoded arrays are
   `bs_k00`..`bs_k18` in `.symtab`, decoded by the static function `xs` (key 0x42).
+- `preload/hider-*` are one source, `preload/hider/src/hider.c`, configured with `BS_*` macros
+  (the file's header lists them; `samples.py` names each configuration). The fetch of the
+  originals is the variable: `dlsym(RTLD_NEXT)`, `dlvsym`, `dlopen` of libc by soname or full path
+  then `dlsym(handle)`, `dlvsym` over every `GLIBC_2.x`, libc's `syscall()`, inline system calls,
+  or an exported `dlsym` of its own. XOR strings use key 0x5a (static `unxor`); run-time strings
+  are volatile byte stores of immediates, so nothing readable is in `.rodata`.
+- `preload/sanitizer-like/src/interceptor_names.h` was picked once from glibc 2.36's export list
+  (committed, not regenerated); the sample exports each name and `__interceptor_<name>`.
 - `ifunc/glibc-dispatch/x86_64`: `sum_resolve` calls `__builtin_cpu_init`, i.e. the
   local libgcc function `__cpu_indicator_init` (linked in statically, itself a
   constructor): a resolver without `cpuid` that calls a local function, like glibc's
