@@ -7,7 +7,7 @@ ARGS ?=
 RELEASE = .build/release/backsight
 DEBUG = .build/debug/backsight
 
-.PHONY: deps build release scan test corpus bench fuzz install clean
+.PHONY: deps build release scan test real corpus bench fuzz install clean
 
 deps:
 	@bash .ci/deps
@@ -29,6 +29,14 @@ test: deps
 	python3 Rules/examples-from-index.py --check $$(find Rules -name "*.yaml" -not -path "Rules/lists/*")
 	$(DEBUG) rules lint
 	$(DEBUG) rules test
+
+# The real samples in ../shared/real, technique rules only: a table per group, every miss and
+# false alarm; fails on an outcome Tests/RealSamples/known-misses.tsv does not list.
+REAL ?= ../shared/real
+real: build
+	@if [ -f $(REAL)/expect.tsv ]; then \
+		$(DEBUG) verify --no-signatures --known-misses Tests/RealSamples/known-misses.tsv $(REAL)/expect.tsv; \
+	else echo "make real: $(REAL)/expect.tsv is absent; nothing to check"; fi
 
 # Rebuilds every corpus sample from source with Debian's cross compilers (installs them).
 corpus:

@@ -55,7 +55,7 @@ def variant_flags(variant):
     """Flags after the sample's own, so the variant decides (the base adds none)."""
     if variant.base:
         return []
-    flags = []
+    flags = ["-" + variant.opt]
     flags += {"on": ["-fno-omit-frame-pointer"], "off": ["-fomit-frame-pointer"]}.get(variant.fp, [])
     flags += {"all": ["-fstack-protector-all"], "off": ["-fno-stack-protector"]}.get(variant.ssp, [])
     if variant.stripped:
@@ -77,16 +77,17 @@ def build(sample, arch, variant):
     out = sample.path(arch, variant)
     os.makedirs(os.path.dirname(out), exist_ok=True)
     target = out
-    if variant.stripped:
+    stripped = variant.stripped or sample.strip
+    if stripped:
         target = "%s/%s/%s/%s" % (TMP, arch, variant.name, sample.dir.replace("/", "_") + "_" + sample.out)
         os.makedirs(os.path.dirname(target), exist_ok=True)
-    cmd = driver(arch, variant) + ["-" + variant.opt] + COMMON + ["-shared"] + LDFLAGS
+    cmd = driver(arch, variant) + ["-O2"] + COMMON + ["-shared"] + LDFLAGS
     cmd += ["-Wl,-soname,%s" % (sample.soname or sample.out), "-o", target]
     cmd += list(sample.arch_args.get(arch, ()))
     cmd += [substitute(a, arch) for a in sample.args]
     cmd += variant_flags(variant)
     run(cmd)
-    if variant.stripped:
+    if stripped:
         run(["%s-strip" % TRIPLES[arch], "--strip-all", "-o", out, target])
     return out
 

@@ -26,6 +26,7 @@ R = {
     "corruptname": "supply-chain/test-blob-corrupt-name-decodes",
     "swap": "supply-chain/test-blob-swap-repairs-stream",
     "filler": "supply-chain/test-blob-filler-entropy-layout",
+    "beside": "supply-chain/test-blob-beside-repaired-blob",
     "embedded": "supply-chain/embedded-compressed-elf",
     "buildscript": "supply-chain/build-script-blob-extraction",
     "hiding": "userland/preload-hiding-hooks",
@@ -38,11 +39,12 @@ R = {
     "pamcfg": "rootfs/pam-config-flagged-module",
     "pammissing": "rootfs/pam-config-missing-module",
     "kernel": "kernel/syscall-table-hook",
+    "ctor": "supply-chain/constructor-rewrites-loaded-objects",
 }
-IFUNC_RULES = [R["got"], R["stack"], R["loader"]]
-ELF_RULES = [R[k] for k in ("got", "stack", "loader", "xzobj", "hiding", "xor", "masq",
+IFUNC_RULES = [R["got"], R["stack"], R["loader"], R["ctor"]]
+ELF_RULES = [R[k] for k in ("got", "stack", "loader", "ctor", "xzobj", "hiding", "xor", "masq",
                             "pam", "rsa", "kernel")]
-BLOB_RULES = [R[k] for k in ("corruptname", "swap", "filler", "embedded")]
+BLOB_RULES = [R[k] for k in ("corruptname", "swap", "filler", "beside", "embedded")]
 
 SAMPLES = []
 # Per-arch gaps, shown in notes and README.
@@ -153,6 +155,16 @@ for a in IFUNC_ARCHS:
         "Linked explicitly against the dynamic loader (DT_NEEDED ld-linux*), imports "
         "__tls_get_addr without having TLS. Unstripped.")
 
+for a in IFUNC_ARCHS:
+    add("ifunc/loader-write-no-mprotect/%s/libcrc_ldwrite.so" % a, "ifunc-audit-hook", a,
+        "elf-shared-object", "malicious", [R["loader"]], [R["stack"]],
+        [P(["--dyn-syms", "-W"], "IFUNC +GLOBAL +DEFAULT +[0-9]+ crc32_fast"),
+         dyn("WEAK +DEFAULT +UND _rtld_global@GLIBC_PRIVATE")],
+        "ifunc/xz-audit-hook/src/crc_audit.c built with -DBS_NO_MPROTECT: the resolver's helper "
+        "stores a fake audit-interface table and bumps the audit count in the loader's writable "
+        "_rtld_global (ld.so's .data), so no page protection changes at all.",
+        absent=[imports("mprotect")])
+
 add("ifunc/xz-object/x86_64/liblzma_la-crc64-fast.o", "xz-style-object", "x86_64",
     "elf-relocatable", "malicious", [R["xzobj"]], [],
     [P(["-r", "-W"], "Relocation section '\\.rela\\.rodata\\.lzma_crc64_offsets'"),
@@ -186,6 +198,39 @@ for a in IFUNC_ARCHS:
          "from libgcc, statically linked)." if a == "x86_64" else
          "popcount_resolve tests the hwcap argument; sum_resolve calls getauxval(AT_HWCAP).") +
         " Each resolver returns one of two local implementations. Hard negative for the IFUNC rules.")
+
+for a in IFUNC_ARCHS:
+    add("ifunc/xz-frame-handoff/%s/libcrc_frame.so" % a, "ifunc-stack-handoff", a,
+        "elf-shared-object", "malicious", [R["stack"]], [R["got"], R["loader"]],
+        [P(["--dyn-syms", "-W"], "IFUNC +GLOBAL +DEFAULT +[0-9]+ crc_fast")],
+        "Stripped. The resolver passes the leaf, four feature-word addresses and two addresses "
+        "in its own frame to an unnamed local helper (seven arguments: the last goes on the stack "
+        "on x86-64, the last three on 32-bit ARM). The helper increments a .bss counter and only "
+        "the second call goes on to a function that swaps a pointer slot found at run time from "
+        "the handed-over frame (no static address, no mprotect, no loader symbol, no target "
+        "name) and, on x86-64, calls a hidden function of its own through its GOT slot.",
+        absent=[P(["-S", "-W"], "\\.symtab")])
+
+for a in IFUNC_ARCHS:
+    add("ifunc/dispatch-cpuid-helper/%s/libdispatch_helper.so" % a, "ifunc-cpu-dispatch", a,
+        "elf-shared-object", "clean", [], IFUNC_RULES + [R["xzobj"]],
+        [P(["--dyn-syms", "-W"], "IFUNC +GLOBAL +DEFAULT +[0-9]+ data_checksum"),
+         imports("__stack_chk_fail")],
+        "Hard negative, built at -O0 with -fstack-protector-all: checksum_resolve has a canary and "
+        "passes the addresses of its locals (&eax..&edx on x86, two capability words elsewhere) to "
+        "a non-inlined helper (query_cpu / query_caps), and caches the answer in a static set "
+        "once. No counter, no GOT store, no mprotect, no loader reference.")
+
+for a in MAIN_ARCHS:
+    add("ifunc/ctor-got-rewrite/%s/libctor_rewrite.so" % a, "constructor-got-rewrite", a,
+        "elf-shared-object", "malicious", [R["ctor"]], [R["got"], R["stack"], R["loader"]],
+        [imports("dl_iterate_phdr"), imports("mprotect"),
+         P(["-S", "-W"], "\\.init_array")],
+        "The GOT rewrite run from a constructor: at_load (.init_array) calls dl_iterate_phdr with "
+        "visit_object, which walks each object's DT_JMPREL/DT_PLTRELSZ/DT_SYMTAB/DT_STRTAB/"
+        "DT_PLTREL, matches relocation names by a djb2 hash (no target name in the file), "
+        "mprotects the page and stores its replacement into the slot. No IFUNC. On MIPS the switch "
+        "over the tags is a gp-relative jump table (sll; addu; lw; addu gp; jr).")
 
 # ---- preload -------------------------------------------------------------------
 
@@ -412,12 +457,19 @@ add(B + "bad-3-corrupt_lzma2.xz", "test-blob-swap-stream", "any", "blob", "malic
     "####World#### (uses export i=..., eval, head -c, tail -c, tr, xz -dc, xz -F raw --lzma1). "
     "Swapped bytes occur both in xz/LZMA2 framing (block header, chunk header, check, index, "
     "footer) and in compressed data (see make-blobs.py output).")
-add(B + "good-large_compressed.lzma", "test-blob-filler-entropy", "any", "blob", "suspicious",
-    [R["filler"]], [], [],
+add(B + "good-large_compressed.lzma", "test-blob-filler-entropy", "any", "blob", "malicious",
+    [R["filler"], R["beside"]], [], [],
     ".lzma (alone format) decoding to 8 x [1024 bytes of one letter (A..H) + 2048 high-entropy "
     "bytes]. The high-entropy parts concatenated, tail -c +16236, tr "
     "\"\\140-\\377\\40-\\77\\0-\\37\\100-\\137\" \"\\0-\\377\", then xz -F raw --lzma1 -dc give an "
-    "inert stage-2 script (echo only).")
+    "inert stage-2 script (echo only). Beside bad-3-corrupt_lzma2.xz, which the swap repairs.")
+add("blobs/filler-alone/good-large_compressed.lzma", "test-blob-filler-entropy", "any", "blob", "suspicious",
+    [R["filler"]], [R["beside"], R["swap"]], [],
+    "The same filler/noise blob as blobs/tests/files/good-large_compressed.lzma, in a directory whose "
+    "only other file is an ordinary compressed test file: the layout alone (medium), no sibling repaired.")
+add("blobs/filler-alone/good-2-compressed.xz", "test-blob-benign", "any", "blob", "clean",
+    [], BLOB_RULES, [],
+    "An ordinary compressed text test file beside the lone filler blob.")
 add(B + "good-embedded.bin", "embedded-compressed-elf", "any", "blob", "suspicious",
     [R["embedded"]], [], [],
     "509 bytes of junk, then an xz stream (CRC64) whose content is "
@@ -433,6 +485,16 @@ add("blobs/m4/build-to-host.m4", "build-script-blob-extraction", "any", "text", 
 add("blobs/m4/bs-check-flag.m4", "build-script-benign", "any", "text", "clean",
     [], [R["buildscript"]], [],
     "Ordinary compiler-flag check macro; no test files, no decoding, no eval.")
+add("blobs/scripts/unpack-test-object.sh", "build-script-blob-extraction", "any", "text", "malicious",
+    [R["buildscript"]], [], [],
+    "Second-stage shape: evals a config.status line, throws byte counts away with "
+    "head -c N > /dev/null to cut a payload out of a test file, runs it through an RC4-like "
+    "cipher written in awk (state table modulo 256 with swaps) and xz -dc straight into an "
+    "object file. Inert: the test file does not exist and nothing runs it.")
+add("blobs/scripts/unpack-firmware-tree.sh", "build-script-benign", "any", "text", "clean",
+    [], [R["buildscript"]], [],
+    "Hard negative: a packaging script that evals a setting, decompresses a tarball, skips a "
+    "header with head -c into a file and sums bytes modulo 256 in awk (no swaps, no object file).")
 
 # ---- rootfs ----------------------------------------------------------------------
 
@@ -546,11 +608,11 @@ def expand_variants():
         if not found:
             continue
         sample, arch, base = found
-        entry["variant"] = base.record(sample.args)
+        entry["variant"] = base.record(sample)
         for variant in samples.VARIANTS[1:]:
             clone = dict(entry)
             clone["path"] = sample.path(arch, variant)
-            clone["variant"] = variant.record()
+            clone["variant"] = variant.record(sample)
             clone["properties"] = [p for p in (variant_property(p, variant)
                                                for p in entry["properties"]) if p]
             if "absentProperties" in entry:

@@ -30,16 +30,18 @@ class Variant(NamedTuple):
     def base(self):
         return self.name == VARIANTS[0].name
 
-    def record(self, sample_args=()):
+    def record(self, sample=None):
         """The variant as index.json records it (the base keeps the sample's own flags)."""
-        ssp = self.ssp
-        if self.base and "-fstack-protector-all" in sample_args:
-            ssp = "all"
-        elif self.base:
-            ssp = "off"
-        fp = "off" if self.fp == "default" else self.fp
+        args = sample.args if sample else ()
+        opt, ssp, fp = self.opt, self.ssp, self.fp
+        if self.base:
+            opts = [a[1:] for a in args if a in ("-O0", "-O1", "-O2", "-O3", "-Os")]
+            opt = opts[-1] if opts else opt
+            ssp = "all" if "-fstack-protector-all" in args else "off"
+            fp = "on" if opt == "O0" else "off"     # GCC keeps the frame pointer at -O0 only
         return {"name": self.name, "compiler": self.compiler, "linker": self.linker,
-                "opt": self.opt, "fp": fp, "ssp": ssp, "stripped": self.stripped,
+                "opt": opt, "fp": fp, "ssp": ssp,
+                "stripped": self.stripped or bool(sample and sample.strip),
                 "visibility": "hidden" if self.stripped else "default"}
 
 
@@ -61,13 +63,15 @@ class Sample(NamedTuple):
     """A shared object built from C sources. `args` go to the compiler driver after the
     common flags, in order; "{loader}" is replaced by the path of the architecture's dynamic
     loader, "{libpam}" by the link-time libpam.so.0 stub. `arch_args` adds flags for one
-    architecture (placed before `args`)."""
+    architecture (placed before `args`). A variant's own -O, frame-pointer and stack-protector
+    flags come after `args`, so they override the sample's."""
     dir: str
     out: str
     args: Tuple[str, ...]
     archs: Tuple[str, ...] = MAIN_ARCHS
     soname: str = ""
     arch_args: Dict[str, Tuple[str, ...]] = {}
+    strip: bool = False         # every variant stripped (the sample is about a stripped build)
 
     def path(self, arch, variant):
         if variant.base:
@@ -92,6 +96,13 @@ SAMPLES = (
        "-Wl,--no-as-needed", "{loader}", archs=IFUNC_ARCHS),
     _s("ifunc/glibc-dispatch", "libdispatch.so", "ifunc/glibc-dispatch/src/dispatch.c",
        archs=IFUNC_ARCHS, soname="libdispatch.so.1"),
+    _s("ifunc/loader-write-no-mprotect", "libcrc_ldwrite.so", "-DBS_NO_MPROTECT",
+       "ifunc/xz-audit-hook/src/crc_audit.c", "-Wl,--no-as-needed", "{loader}", archs=IFUNC_ARCHS),
+    _s("ifunc/xz-frame-handoff", "libcrc_frame.so", "ifunc/xz-frame-handoff/src/crc_frame.c",
+       archs=IFUNC_ARCHS, strip=True),
+    _s("ifunc/dispatch-cpuid-helper", "libdispatch_helper.so", "-O0", "-fstack-protector-all",
+       "ifunc/dispatch-cpuid-helper/src/dispatch_helper.c", archs=IFUNC_ARCHS),
+    _s("ifunc/ctor-got-rewrite", "libctor_rewrite.so", "ifunc/ctor-got-rewrite/src/ctor_rewrite.c"),
     # ---- userland preload ----
     _s("preload/rootkit", "libprocesshider.so", "preload/rootkit/src/rootkit.c"),
     _s("preload/rootkit-xor", "libhidexor.so", "-DBS_XOR_STRINGS", "preload/rootkit/src/rootkit.c"),

@@ -219,6 +219,9 @@ def build():
     files["bad-3-corrupt_lzma2.xz"] = bad3
     embedded, offset = make_embedded()
     files["good-embedded.bin"] = embedded
+    # The same filler/noise blob in a directory with no repaired sibling: only the medium rule.
+    files[os.path.join("..", "..", "filler-alone", "good-large_compressed.lzma")] = large
+    files[os.path.join("..", "..", "filler-alone", "good-2-compressed.xz")] = xz(lorem("good-2", 40))
     info = "bad-3: nonce %d, swap bytes in framing %d, in data %d; large: tail -c +%d; embedded xz at offset %d" % (
         nonce, nh, nd, tail_from, offset)
     return files, info
@@ -230,7 +233,8 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     bad = 0
     for name, data in sorted(files.items()):
-        path = os.path.join(OUT, name)
+        path = os.path.normpath(os.path.join(OUT, name))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         old = open(path, "rb").read() if os.path.exists(path) else None
         if check:
             if old != data:

@@ -11,6 +11,8 @@ struct FileAnalyzer: Sendable {
     let hiddenStrings: HiddenStringsAnalyzer?
     /// Opens containers and decodes payloads; nil leaves them closed.
     let unpacking: Unpacking?
+    /// Reads the other files of a file's directory when a rule asks what they are; nil when none does.
+    let siblings: SiblingTestFiles?
     /// The parts of the code analysis some rule reads (none: the disassembler never runs).
     let codeRequest: CodeAnalysisRequest
     /// How long the analysis of one file (or container member) may take; nil for no limit.
@@ -27,6 +29,8 @@ struct FileAnalyzer: Sendable {
         var limits = options.unpackLimits
         limits.memberSize = min(limits.memberSize, options.maximumFileSize)
         unpacking = options.unpacks ? Unpacking(ruleSet: ruleSet, limits: limits) : nil
+        siblings = options.unpacks && wanted.contains(Characteristic.siblingSwapRepairsStream.rawValue)
+            ? SiblingTestFiles(limits: limits) : nil
         codeRequest = ruleSet.codeAnalysisRequest
         timeLimit = options.maximumFileTime
     }
@@ -54,14 +58,31 @@ struct FileAnalyzer: Sendable {
     /// false to stop) before this file's report is returned.
     func analyze(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]? = nil,
                  members: Unpacking.MemberSink = { _ in true }) -> FileReport {
-        analyze(path: path, bytes: bytes, diskPath: diskPath, container: path,
+        analyze(path: path, bytes: bytes, diskPath: diskPath, container: path, placeOnDisk: diskPath.flatMap(PlaceOnDisk.init),
                             budget: UnpackBudget(limits: unpacking?.limits ?? UnpackLimits()), members: members)
+    }
+
+    /// The directory on disk that holds a file (or the container holding a member), and its name there.
+    struct PlaceOnDisk {
+        var directory: String
+        var name: String
+
+        init?(_ diskPath: [UInt8]) {
+            guard let slash = diskPath.lastIndex(of: UInt8(ascii: "/")) else {
+                (directory, name) = (".", String(decoding: diskPath, as: UTF8.self))
+                return
+            }
+            let name = diskPath[diskPath.index(after: slash)...]
+            guard !name.isEmpty else { return nil }
+            (directory, self.name) = (slash == diskPath.startIndex ? "/" : String(decoding: diskPath[..<slash], as: UTF8.self),
+                                      String(decoding: name, as: UTF8.self))
+        }
     }
 
     /// ``analyze(path:bytes:diskPath:members:)`` for bytes that `container`, the file on disk,
     /// holds (the file itself, for files).
     private func analyze(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]?, container: String,
-                             budget: UnpackBudget, members: Unpacking.MemberSink) -> FileReport {
+                         placeOnDisk: PlaceOnDisk?, budget: UnpackBudget, members: Unpacking.MemberSink) -> FileReport {
         let deadline = Deadline(after: timeLimit)
         let features = Features(bytes, deadline: deadline)
         var report = FileReport(path: path, kind: features.kind, size: UInt64(bytes.count), sha256: features.sha256)
@@ -84,8 +105,8 @@ struct FileAnalyzer: Sendable {
         case nil:
             if features.kind == .text, let configuration, let diskPath, let file = ConfigurationFile.recognise(diskPath: diskPath) {
                 let facts = configuration.characteristics(for: file, bytes: bytes) { libraryPath, libraryBytes in
-                    analyze(path: libraryPath, bytes: libraryBytes, diskPath: nil, container: libraryPath,
-                                        budget: UnpackBudget(limits: unpacking?.limits ?? UnpackLimits()), members: { _ in true })
+                    analyze(path: libraryPath, bytes: libraryBytes, diskPath: nil, container: libraryPath, placeOnDisk: nil,
+                            budget: UnpackBudget(limits: unpacking?.limits ?? UnpackLimits()), members: { _ in true })
                 }
                 subject.characteristics.merge(facts) { $0 + $1 }
                 // Rules see a configuration file's path inside the tree it configures
@@ -102,7 +123,7 @@ struct FileAnalyzer: Sendable {
             return report
         }
         let unpacked = unpacking?.unpack(path: path, bytes: bytes, container: container, budget: budget, sink: members) {
-            analyze(path: $0, bytes: $1, diskPath: nil, container: container, budget: budget, members: members)
+            analyze(path: $0, bytes: $1, diskPath: nil, container: container, placeOnDisk: placeOnDisk, budget: budget, members: members)
         }
         if let unpacked {
             subject.characteristics.merge(Unpacking.characteristics(unpacked.facts, elf: subject.elf)) { $0 + $1 }
@@ -113,6 +134,12 @@ struct FileAnalyzer: Sendable {
         if deadline.hasExpired {
             report.skip = Skip(reason: "time-limit", message: TimeLimitReached(stage: "unpacking", limit: timeLimit).description)
             return report
+        }
+        if let siblings, let placeOnDisk {
+            subject.deferredCharacteristics[Characteristic.siblingSwapRepairsStream.rawValue] = DeferredCharacteristic {
+                let found = siblings.swapRepairedSiblings(in: placeOnDisk.directory, excluding: placeOnDisk.name)
+                return found.isEmpty ? nil : found
+            }
         }
         report.findings = withExtendedLifetime(unpacked) { ruleSet.match(subject) }
         report.verdict = Verdict.aggregate(report.findings)

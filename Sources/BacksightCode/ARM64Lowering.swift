@@ -81,6 +81,9 @@ struct ARM64Lowering {
                 if mnemonic.hasSuffix("s") { instruction.effects.append(.compare(operands[1].operand, operands[2].operand)) }
                 assign(operands[0], expression, &instruction)
             }
+        case "ccmp", "ccmn", "fcmp", "fcmpe", "fccmp", "fccmpe":
+            // Conditional and floating-point compares only set the flags; no register changes.
+            break
         case "cmp", "tst":
             guard operands.count == 2 else { break }
             instruction.effects.append(.compare(operands[0].operand, operands[1].operand))
@@ -237,6 +240,7 @@ struct ARM64Lowering {
     private func readRegisters(_ mnemonic: String, _ operands: [RawOperand]) -> [Register] {
         let storesFirst = Self.singleStores.contains(mnemonic) || Self.pairStores.contains(mnemonic)
             || mnemonic.hasPrefix("cmp") || mnemonic.hasPrefix("cmn") || mnemonic.hasPrefix("tst")
+            || mnemonic.hasPrefix("ccm") || mnemonic.hasPrefix("fcm") || mnemonic.hasPrefix("fccm")
             || mnemonic.hasPrefix("cb") || mnemonic.hasPrefix("tb") || mnemonic.hasPrefix("b")
             || mnemonic == "ret"
         var read: [Register] = []

@@ -9,6 +9,11 @@ struct CallingConvention {
     /// MIPS position-independent code receives its own address in `$t9`.
     let functionAddressRegister: Register?
     let wordSize: Int
+    /// Where the arguments that do not fit in registers start, above the stack pointer at the
+    /// call (o32 MIPS reserves 16 bytes for the register arguments first).
+    let stackArgumentsOffset: Int64
+    /// How many stack-passed argument words a call site is read for.
+    let stackArgumentCount: Int
 
     init?(architecture: CodeArchitecture, registers: RegisterNames) {
         func named(_ names: [String]) -> [Register]? {
@@ -16,6 +21,8 @@ struct CallingConvention {
             return found.count == names.count ? found : nil
         }
         wordSize = architecture.wordSize
+        if case .mips(is64Bit: false, _) = architecture { stackArgumentsOffset = 16 } else { stackArgumentsOffset = 0 }
+        stackArgumentCount = architecture == .i386 ? 6 : 4
         switch architecture {
         case .x86_64:
             guard let sp = registers.named("rsp"), let result = registers.named("rax"),

@@ -35,6 +35,7 @@ enum CodeArchitecture: Hashable, Sendable {
     }
 
     var isX86: Bool { self == .x86_64 || self == .i386 }
+    var isMIPS: Bool { if case .mips = self { return true }; return false }
 
     /// Whether IFUNC resolvers receive the hardware-capability word as their first argument.
     var passesHardwareCapabilities: Bool { !isX86 }

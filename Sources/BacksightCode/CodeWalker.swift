@@ -228,8 +228,13 @@ final class CodeWalker {
             if case let .stack(x) = a, case let .stack(y) = b { return .constant(x &- y) }
             return .unknown
         case let .shiftLeft(operand, amount):
-            guard let value = evaluate(operand, &state, site: site, record: &record).constantValue, (0..<64).contains(amount) else { return .unknown }
-            return normalizedValue(.constant(value << amount))
+            guard (0..<64).contains(amount) else { return .unknown }
+            let shifted = evaluate(operand, &state, site: site, record: &record)
+            if let value = shifted.constantValue { return normalizedValue(.constant(value << amount)) }
+            // A compared value scaled to a table entry's size: the start of a switch table lookup.
+            guard amount <= 3, case let .register(register) = operand, let bound = state.bounds[register] else { return .unknown }
+            if case .unknown = shifted { return .unknown }
+            return .scaledIndex(shifted, scale: 1 << amount, base: 0, bound: bound)
         case let .insertBits(register, bits, shift):
             guard (0..<64).contains(shift) else { return .unknown }
             let current = state.registers[register]?.constantValue ?? 0
@@ -298,6 +303,15 @@ final class CodeWalker {
         case let .external(name, offset):
             record.references.append((name, site))
             return .loaded(.external(name, offset), delta: 0)
+        case let .scaledIndex(index, scale, base, bound):
+            // A switch table reached through shift and add: an unsigned `index < bound` check
+            // (MIPS `sltiu`) allows `bound` entries, an `index > bound` branch (x86, ARM) one more.
+            guard let bound, bound > 0, bound < 1024, scale == Int64(width),
+                  let section = image.section(at: UInt64(bitPattern: base)), !section.isWritable else { return .unknown }
+            let count = architecture.isMIPS ? Int(bound) : Int(bound) + 1
+            let entries = readTable(at: UInt64(bitPattern: base), count: count, width: width)
+            if entries.count == count { recordCases(entries, index: index, site: site, record: &record) }
+            return .unknown
         case .loaded(.external(let name, _), _), .loaded(.reachable(let name), _):
             return .loaded(.reachable(name), delta: 0)
         default:
@@ -391,13 +405,16 @@ final class CodeWalker {
         state.bounds = [:]
     }
 
-    /// Argument values at a call: registers, or for i386 the words at the stack pointer.
+    /// Argument values at a call: the argument registers in order, then the first words above
+    /// the stack pointer, where arguments beyond the registers go (all of them on i386).
     private func argumentValues(_ state: MachineState) -> [SymbolicValue] {
-        if convention.arguments.isEmpty {
-            guard case let .stack(top)? = state.registers[convention.stackPointer] else { return [] }
-            return (0..<4).map { state.stack[top &+ Int64($0 * 4)] ?? .unknown }
+        let registers = convention.arguments.map { state.registers[$0] ?? .unknown }
+        guard case let .stack(top)? = state.registers[convention.stackPointer] else { return registers }
+        let word = Int64(convention.wordSize)
+        let stacked = (0..<convention.stackArgumentCount).map {
+            state.stack[top &+ convention.stackArgumentsOffset &+ Int64($0) &* word] ?? .unknown
         }
-        return convention.arguments.map { state.registers[$0] ?? .unknown }
+        return registers + stacked
     }
 
     /// The disassembly of the instruction at a site, for evidence.

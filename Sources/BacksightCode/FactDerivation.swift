@@ -105,12 +105,24 @@ struct FactDerivation {
                 case .unknown:
                     break
                 }
-                guard let name = callee.name else { continue }
-                let isGuardFailure = KnownSymbols.stackProtector.contains(name)
-                if isRoot, isGuardFailure { note(.usesStackCanary, call.site, function, "calls \(name) when the canary changed") }
+                // A stripped object's local helpers have no name: what a call passes and whether it
+                // stays inside the object never depends on one.
+                let isGuardFailure = callee.name.map(KnownSymbols.stackProtector.contains) ?? false
                 if isRoot, !isGuardFailure, callee.isLocal {
                     note(.callsLocalFunction, call.site, function, "calls \(callee.display)")
                 }
+                let registerArguments = walker.convention.arguments.count
+                let stackArguments = call.arguments.enumerated().compactMap { position, value -> String? in
+                    guard case let .stack(offset) = value else { return nil }
+                    let slot = position >= registerArguments ? ", in a stack slot" : ""
+                    return "\(position + 1) (entry sp\(offset < 0 ? "-" : "+")0x\(hex(offset.magnitude))\(slot))"
+                }
+                if isRoot, !isGuardFailure, !stackArguments.isEmpty {
+                    note(.passesStackAddress, call.site, function,
+                         "passes stack addresses as argument \(stackArguments.joined(separator: ", ")) to \(callee.display)")
+                }
+                guard let name = callee.name else { continue }
+                if isRoot, isGuardFailure { note(.usesStackCanary, call.site, function, "calls \(name) when the canary changed") }
                 if KnownSymbols.cpuFeatureFunctions.contains(name) {
                     note(.readsCPUFeatures, call.site, function, "calls \(name)")
                 }
@@ -125,11 +137,6 @@ struct FactDerivation {
                 if KnownSymbols.symbolLookup.contains(name), name != "dlvsym", let handle = call.arguments.first?.constantValue,
                    UInt64(bitPattern: handle) & wordMask == wordMask {
                     note(.dlsymRTLDNext, call.site, function, "calls \(name) with the handle RTLD_NEXT (-1)")
-                }
-                if isRoot, !isGuardFailure, let position = call.arguments.firstIndex(where: { if case .stack = $0 { return true }; return false }),
-                   case let .stack(offset) = call.arguments[position] {
-                    note(.passesStackAddress, call.site, function,
-                         "passes a stack address (entry sp\(offset < 0 ? "-" : "+")0x\(hex(offset.magnitude))) as argument \(position + 1) to \(callee.display)")
                 }
                 if KnownSymbols.comparisons.contains(name), let literal = passwordLiteral(call.arguments) {
                     note(.comparesPasswordWithLiteral, call.site, function,
@@ -184,6 +191,8 @@ struct FactDerivation {
 
     private func evidence(_ site: InstructionSite, _ function: ReachedFunction, _ note: String) -> CodeEvidence {
         let holder = function.depth == 0 ? function.record.name : "\(function.record.name) (call depth \(function.depth))"
+        // How the root reaches the function, with every call site, so the chain can be checked with objdump.
+        let note = function.route.count > 1 ? "\(note); reached by \(function.route.joined(separator: " -> "))" : note
         return CodeEvidence(instruction: walker.text(of: site), address: site.address, section: image.section(at: site.address)?.name,
                             fileOffset: image.fileOffset(of: site.address), function: holder, note: note)
     }

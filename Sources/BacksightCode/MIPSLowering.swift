@@ -94,6 +94,9 @@ struct MIPSLowering {
             } else {
                 assign(destination, .opaque([operands[1], operands[2]]), &instruction)
             }
+        case "sll", "dsll":
+            guard operands.count == 3, case let .immediate(amount) = operands[2] else { break }
+            assign(destination, .shiftLeft(operands[1], amount), &instruction)
         case "slti", "sltiu", "andi", "xori":
             guard operands.count == 3 else { break }
             instruction.effects.append(.compare(operands[1], operands[2]))

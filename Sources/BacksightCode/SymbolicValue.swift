@@ -17,6 +17,9 @@ indirect enum SymbolicValue: Hashable, Sendable {
     case callResult(String)
     /// What a callee wrote through a stack pointer the function passed it (`pam_get_authtok`'s output).
     case calleeOutput(String)
+    /// `index * scale + base`: an address into a table, indexed by a value the code compared with
+    /// `bound` first (a `switch` compiled as shift, add and load, as MIPS does).
+    case scaledIndex(SymbolicValue, scale: Int64, base: Int64, bound: Int64?)
 
     /// The number, when the value is a known constant or a local address.
     var constantValue: Int64? {
@@ -35,6 +38,7 @@ indirect enum SymbolicValue: Hashable, Sendable {
         case .external(let name, let offset): return .external(name, offset &+ amount)
         case .gotEntry(_, let target): return .constant(Int64(bitPattern: target) &+ amount)
         case .loaded(let origin, let delta): return .loaded(origin, delta: delta &+ amount)
+        case let .scaledIndex(index, scale, base, bound): return .scaledIndex(index, scale: scale, base: base &+ amount, bound: bound)
         default: return .unknown
         }
     }

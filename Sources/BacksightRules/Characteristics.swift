@@ -103,6 +103,10 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
     /// after swapping one or two byte pairs from tab, space, `-`, `_`, `.`, `/`, `#`, newline
     /// (`tr "\t \-_" " \t_\-"`).
     case swapRepairsStream = "swap-repairs-stream"
+    /// Another regular file in the same directory (the directory of the container, for a
+    /// member) is an xz file that `swap-repairs-stream` proves: a test file set that already
+    /// hides one stage of a payload. Computed by the engine, which reads the directory.
+    case siblingSwapRepairsStream = "sibling-swap-repairs-stream"
     /// Runs of one byte (256 or more) alternate at a fixed period with blocks of 7+ bits/byte,
     /// three times or more: filler hiding data in a test blob.
     case fillerEntropyLayout = "filler-entropy-layout"
@@ -129,7 +133,7 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
              .xorHiddenStrings, .largeModelRelocationsInRodata, .localLabelFunctionSymbols,
              .sectionNameSymbolMismatch, .missingCommentSection:
             return .elf
-        case .corruptNameDecodesCleanly, .swapRepairsStream, .fillerEntropyLayout,
+        case .corruptNameDecodesCleanly, .swapRepairsStream, .siblingSwapRepairsStream, .fillerEntropyLayout,
              .substitutedCompressionMagic, .embeddedCompressedStream, .preloadListEntry, .ldPreloadAssignment,
              .pamModuleConfigured, .configuredLibraryFlagged, .configuredLibraryMissing:
             return .file

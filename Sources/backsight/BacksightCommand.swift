@@ -9,7 +9,7 @@ struct BacksightCommand: AsyncParsableCommand {
         commandName: "backsight",
         abstract: "Find backdoors in Linux and IoT root filesystems by how their ELF files are built.",
         version: BacksightBuild.version,
-        subcommands: [ScanCommand.self, InspectCommand.self, RulesCommand.self],
+        subcommands: [ScanCommand.self, InspectCommand.self, RulesCommand.self, VerifyCommand.self],
         defaultSubcommand: ScanCommand.self
     )
 

@@ -35,7 +35,8 @@ final class CodeFactsMappingTests: XCTestCase {
         XCTAssertEqual(write.location?.symbol, "second_stage (call depth 1)")
         XCTAssertEqual(write.location?.section, ".text")
         XCTAssertEqual(write.location?.offset, 0xc91)
-        XCTAssertEqual(write.detail, "stores into .got at 0x2fd0 (slot of lzma_cpuid_probe)")
+        // The route from the resolver, with the call site, so the chain can be checked with objdump.
+        XCTAssertEqual(write.detail, "stores into .got at 0x2fd0 (slot of lzma_cpuid_probe); reached by crc32_resolve -> second_stage (called at 0xd1b)")
         XCTAssertNotNil(subject.characteristics["got-slot-points-into-own-text"])
     }
 
@@ -74,9 +75,10 @@ final class CodeFactsMappingTests: XCTestCase {
         XCTAssertEqual(try compile("{characteristic: password-compared-with-literal}", scope: "function").codeAnalysisRequest, [.entryPoints])
         XCTAssertEqual(try compile("{characteristic: resolver-calls-mprotect}", scope: "function").codeAnalysisRequest,
                        [.entryPoints, .constructors])
-        // The bundled rules read resolvers, PAM entry points and object tells, and the preload
-        // rule's dlsym-rtld-next asks for the dlsym search; no rule needs the constructor walk.
+        // The bundled rules read resolvers, PAM entry points and object tells, the preload
+        // rule's dlsym-rtld-next asks for the dlsym search, and the function-scope
+        // constructor-rewrites-loaded-objects rule for the constructor walk.
         XCTAssertEqual(try RuleSet.compile(directories: [Self.rules.path]).codeAnalysisRequest,
-                       [.resolvers, .entryPoints, .symbolLookups, .objectTells])
+                       [.resolvers, .entryPoints, .constructors, .symbolLookups, .objectTells])
     }
 }

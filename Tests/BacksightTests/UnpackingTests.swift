@@ -32,7 +32,7 @@ final class UnpackingTests: XCTestCase {
         let index = try JSONDecoder().decode(Index.self, from: Data(contentsOf: Self.corpus.appendingPathComponent("index.json")))
         let reports = try await scan(Self.corpus.appendingPathComponent("blobs").path)
         let samples = index.samples.filter { $0.path.hasPrefix("blobs/") }
-        XCTAssertEqual(samples.count, 8)
+        XCTAssertEqual(samples.count, 12)
         for sample in samples {
             let path = String(sample.path.dropFirst("blobs/".count))
             let own = reports.filter { $0.key == path || $0.key.hasPrefix(path + "!") }

@@ -89,6 +89,19 @@ static void install_audit_hook(void)
 
 	void **audit_slot = (void **)(ro + RO_AUDIT_OFFSET);
 	unsigned int *naudit = (unsigned int *)(rw + RW_NAUDIT_OFFSET);
+#ifdef BS_NO_MPROTECT
+	/*
+	 * Variant: only the loader's writable state (_rtld_global lives in ld.so's .data), so no
+	 * page protection changes: the hook table pointer goes next to the audit count.
+	 */
+	audit_hook.next = *(void **)(rw + RW_NAUDIT_OFFSET + sizeof(void *));
+	*(void **)(rw + RW_NAUDIT_OFFSET + sizeof(void *)) = &audit_hook;
+	*naudit += 1;
+	(void)audit_slot;
+	if (_dl_audit_symbind_alt && __tls_get_addr)
+		symbind_hits = 0;
+	return;
+#endif
 	long page = sysconf(_SC_PAGESIZE);
 	uintptr_t start = (uintptr_t)audit_slot & ~((uintptr_t)page - 1);
 
