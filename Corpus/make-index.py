@@ -334,8 +334,11 @@ for a in MAIN_ARCHS:
                   else imports(n) for n in absent_dyn]
         if strings != "plain":
             absent.append(P(["-p", ".rodata"], "bs_hideme|libc\\.so|readdir"))
+        # The XOR builds that hide two or more words also prove userland/xor-hidden-strings (the
+        # raw-syscall one hides a single word and looks nothing up by name).
+        rules = [R["hiding"]] + ([R["xor"]] if strings == "xor" and "dlsym" in needs + exports else [])
         add("preload/%s/%s/%s" % (name, a, out), "preload-" + name, a, "elf-shared-object",
-            "malicious", [R["hiding"]], [R["masq"]], props, note + gap_note(a), absent=absent)
+            "malicious", rules, [R["masq"]], props, note + gap_note(a), absent=absent)
 
 # Legitimate interposers: each shadows libc functions on purpose and fetches the originals
 # the way the hiders do; none lists directories for the caller.
