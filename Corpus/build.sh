@@ -2,7 +2,9 @@
 # Backsight corpus build (called by `make corpus`, or run as `bash Corpus/build.sh`).
 #
 # Rebuilds every corpus sample from the sources under Corpus/*/*/src, for every
-# architecture, then regenerates the test blobs, the rootfs copies, index.json and
+# architecture: the samples of the table in samples.py in every variant of its matrix
+# (build-matrix.py: gcc and clang, GNU ld and lld, -O0/-O2/-Os, frame pointer and stack
+# protector on and off, stripped with hidden visibility), the others here; then regenerates the test blobs, the rootfs copies, index.json and
 # README.md, and runs check-index.py. Idempotent and deterministic: two runs give
 # byte-identical files (fixed flags, relative source paths, -ffile-prefix-map,
 # --build-id=sha1, no timestamps).
@@ -106,6 +108,8 @@ ensure_toolchains() {
 		fi
 	done
 	[ -n "$missing" ] && pkgs="$pkgs python3"
+	command -v clang-14 >/dev/null || pkgs="$pkgs clang-14"
+	command -v ld.lld-14 >/dev/null || pkgs="$pkgs lld-14"
 	if [ -n "$pkgs" ]; then
 		if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
 			log "installing:$pkgs"
@@ -130,7 +134,7 @@ ensure_toolchains() {
 have() { case " $ARCHS_OK " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 # ---- flags ----------------------------------------------------------------------
-CFLAGS_BASE="-O2 -pipe -fPIC -Wall -Wno-unused-const-variable -Wno-unused-function -ffile-prefix-map=$CORPUS=."
+CFLAGS_BASE="-O2 -pipe -fPIC -Wall -Wno-unused-const-variable -Wno-unused-function -ffile-prefix-map=$CORPUS=. -Isupport"
 LDFLAGS_BASE="-Wl,--build-id=sha1 -Wl,-z,max-page-size=4096 -Wl,-z,common-page-size=4096 -Wl,-z,noseparate-code"
 
 # so ARCH OUT SONAME [extra cc args: flags, sources, libraries]
@@ -153,44 +157,6 @@ obj() {
 
 # ---- samples ----------------------------------------------------------------------
 
-build_ifunc() {
-	local a="$1" d
-	has_ifunc "$a" || return 0
-
-	d=ifunc/xz-got-hijack
-	so "$a" "$d/$a/libcrc_hijack.so" libcrc_hijack.so "$d/src/crc_hijack.c"
-
-	d=ifunc/xz-stack-handoff
-	local extra=""
-	[ "$a" = x86_64 ] && extra="-Wa,-mrelax-relocations=no"
-	# shellcheck disable=SC2086
-	so "$a" "$d/$a/libcrc_handoff.so" libcrc_handoff.so -fstack-protector-all $extra "$d/src/crc_handoff.c"
-
-	d=ifunc/xz-audit-hook
-	so "$a" "$d/$a/libcrc_audit.so" libcrc_audit.so "$d/src/crc_audit.c" \
-		-Wl,--no-as-needed "$("$(cc_of "$a")" -print-file-name="$(loader "$a")")"
-
-	so "$a" "ifunc/loader-write-no-mprotect/$a/libcrc_ldwrite.so" libcrc_ldwrite.so -DBS_NO_MPROTECT "$d/src/crc_audit.c" \
-		-Wl,--no-as-needed "$("$(cc_of "$a")" -print-file-name="$(loader "$a")")"
-
-	d=ifunc/glibc-dispatch
-	so "$a" "$d/$a/libdispatch.so" libdispatch.so.1 "$d/src/dispatch.c"
-
-	# Stripped, so the helper the resolver calls has no name (as in a release build).
-	d=ifunc/xz-frame-handoff
-	so "$a" "$TMP/$a-libcrc_frame.so" libcrc_frame.so "$d/src/crc_frame.c"
-	mkdir -p "$d/$a"
-	"$(tool "$a" strip)" --strip-all -o "$d/$a/libcrc_frame.so" "$TMP/$a-libcrc_frame.so"
-
-	d=ifunc/dispatch-cpuid-helper
-	so "$a" "$d/$a/libdispatch_helper.so" libdispatch_helper.so -O0 -fstack-protector-all "$d/src/dispatch_helper.c"
-}
-
-build_ctor_rewrite() {
-	local a="$1" d=ifunc/ctor-got-rewrite
-	so "$a" "$d/$a/libctor_rewrite.so" libctor_rewrite.so "$d/src/ctor_rewrite.c"
-}
-
 build_xz_object() {
 	have x86_64 || return 0
 	local d=ifunc/xz-object t="$TMP/xz-object"
@@ -206,38 +172,6 @@ build_xz_object() {
 	"$(tool x86_64 objcopy)" --remove-section .comment \
 		--redefine-sym crc_helper=.Lcrc_helper \
 		"$t/combined.o" "$d/x86_64/liblzma_la-crc64-fast.o"
-}
-
-build_preload() {
-	local a="$1" d=preload
-	python3 preload/rootkit/src/gen-strings.py
-	so "$a" "$d/rootkit/$a/libprocesshider.so" libprocesshider.so "$d/rootkit/src/rootkit.c"
-	so "$a" "$d/rootkit-xor/$a/libhidexor.so" libhidexor.so -DBS_XOR_STRINGS "$d/rootkit/src/rootkit.c"
-	so "$a" "$d/selinux-masquerade/$a/libselinux.so.1" libselinux.so.1 "$d/rootkit/src/rootkit.c"
-	so "$a" "$d/fakeroot-like/$a/libfakeroot-sample.so" libfakeroot-sample.so \
-		"$d/fakeroot-like/src/fakeroot_sample.c"
-	so "$a" "$d/malloc-replacement/$a/libminimalloc.so" libminimalloc.so \
-		"$d/malloc-replacement/src/minimalloc.c"
-}
-
-build_auth() {
-	local a="$1" t="$TMP/$1"
-	mkdir -p "$t"
-	# Link-time stand-in for libpam.so.0 (not shipped).
-	so "$a" "$t/libpam.so.0" libpam.so.0 -Isupport support/libpam-stub.c
-	so "$a" "auth/pam-master-password/$a/pam_backdoor.so" pam_backdoor.so -Isupport \
-		auth/pam-master-password/src/pam_backdoor.c "$t/libpam.so.0"
-	so "$a" "auth/pam-reads-file/$a/pam_filepass.so" pam_filepass.so -Isupport \
-		auth/pam-reads-file/src/pam_filepass.c "$t/libpam.so.0"
-	so "$a" "auth/sshd-rsa-hook/$a/librsahook.so" librsahook.so auth/sshd-rsa-hook/src/rsa_hook.c
-}
-
-build_misc() {
-	local a="$1"
-	so "$a" "crypto/minicrypto/$a/libminicrypto.so.1" libminicrypto.so.1 \
-		crypto/minicrypto/src/minicrypto.c -Wl,--version-script=crypto/minicrypto/src/minicrypto.map
-	so "$a" "misc/benign-constructor/$a/libbenignctor.so" libbenignctor.so \
-		misc/benign-constructor/src/benign_ctor.c
 }
 
 build_hello() {
@@ -322,16 +256,14 @@ clean_outputs() {
 main() {
 	ensure_toolchains
 	clean_outputs
-	local a
+	local a MATRIX_ARCHS=""
 	for a in $MAIN_ARCHS; do
 		have "$a" || continue
-		log "building $a"
-		build_ifunc "$a"
-		build_ctor_rewrite "$a"
-		build_preload "$a"
-		build_auth "$a"
-		build_misc "$a"
+		MATRIX_ARCHS="$MATRIX_ARCHS $a"
 	done
+	log "building the variant matrix (samples.py) for$MATRIX_ARCHS"
+	# shellcheck disable=SC2086
+	python3 build-matrix.py $MATRIX_ARCHS
 	build_xz_object
 	build_kernel
 	python3 kernel/make-module-trees.py

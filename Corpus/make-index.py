@@ -6,8 +6,13 @@ checker is check-index.py. Python 3 standard library only.
 """
 import json
 import os
+import re
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True
+sys.path.insert(0, HERE)
+import samples  # noqa: E402  (the build table shared with build-matrix.py)
 
 MAIN_ARCHS = ["x86_64", "aarch64", "armhf", "mipsel", "mips"]
 IFUNC_ARCHS = ["x86_64", "aarch64", "armhf"]          # GCC has no IFUNC for MIPS
@@ -299,6 +304,98 @@ for a in MAIN_ARCHS:
         [imports("mmap")],
         "jemalloc/tcmalloc-style malloc replacement on top of mmap; shadows libc names "
         "legitimately.")
+
+# Directory hiders (one source, preload/hider/src/hider.c, configured per sample).
+HIDERS = [
+    ("hider-minimal", "libminhide.so", ["readdir", "readdir64"], ["dlsym"],
+     ["fopen", "stat", "opendir"], "plain",
+     "The smallest hider: exports only readdir and readdir64, each fetching its original with "
+     "dlsym(RTLD_NEXT, name) on first use (no constructor) and skipping entries whose name "
+     "contains bs_hideme. Plain strings."),
+    ("hider-dlvsym", "libvhide.so",
+     ["readdir", "readdir64", "fopen", "stat", "lstat", "access", "unlink"], ["dlvsym"], [], "plain",
+     "Fetches every original with dlvsym(RTLD_NEXT, name, base GLIBC version of the "
+     "architecture) from a constructor; hides entries and paths containing bs_hideme. Plain "
+     "strings."),
+    ("hider-dlopen-libc", "libohide.so",
+     ["readdir", "readdir64", "fopen", "stat", "lstat", "access", "unlink"], ["dlopen", "dlsym"], [],
+     "xor",
+     "Opens libc by its soname (dlopen(\"libc.so.6\"), RTLD_NOLOAD first) and takes the originals "
+     "with dlsym(handle, name) from a constructor: no RTLD_NEXT anywhere. Strings are one-byte "
+     "XOR (key 0x5a) arrays decoded by the static unxor()."),
+    ("hider-dlopen-path", "libphide.so", ["readdir", "readdir64"], ["dlopen", "dlsym"],
+     ["fopen", "stat"], "runtime",
+     "Two exports; opens libc by its full path (/lib/<triple>/libc.so.6) on first use and takes "
+     "the originals with dlsym(handle, name). Every string is assembled byte by byte at run time "
+     "(volatile stores of immediates), so none is in .rodata."),
+    ("hider-dlvsym-versions", "libbhide.so",
+     ["readdir", "readdir64", "fopen", "stat", "lstat", "access", "unlink"], ["dlvsym", "snprintf"], [],
+     "runtime",
+     "Finds each original by brute force: dlvsym(RTLD_NEXT, name, v) for v = GLIBC_2.<n> and "
+     "GLIBC_2.<n>.<m> (formatted with snprintf) until one answers; lazily, no constructor. Strings "
+     "assembled at run time."),
+    ("hider-syscall", "libshide.so", ["opendir", "readdir", "readdir64", "closedir"], ["syscall"],
+     ["dlsym", "dlvsym", "dlopen"], "plain",
+     "No lookup at all: opendir/readdir/readdir64/closedir are reimplemented on libc's syscall() "
+     "(openat, getdents64, close) over a static table of directory handles, skipping bs_hideme."),
+    ("hider-raw-syscall", "librhide.so", ["opendir", "readdir", "readdir64", "closedir"], [],
+     ["dlsym", "dlvsym", "dlopen", "syscall"], "xor",
+     "Like hider-syscall but with inline system-call instructions (syscall / svc 0): listing "
+     "calls nothing in libc. XOR strings, a constructor that does nothing but exist in the "
+     "shape (BS_CTOR has no originals to fetch here)."),
+    ("hider-dlsym-hook", "libdhide.so", ["readdir", "readdir64", "dlsym"], ["dlvsym"], ["fopen"], "xor",
+     "Exports dlsym itself: lookups of readdir/readdir64 (any handle) return the hooks, so a checker "
+     "comparing dlsym answers sees no difference; the real dlsym comes from dlvsym(RTLD_NEXT, "
+     "\"dlsym\", GLIBC_2.34 or the base version); the originals from the real dlsym(RTLD_NEXT) in a "
+     "constructor. XOR strings."),
+]
+for a in MAIN_ARCHS:
+    for name, out, exports, needs, absent_dyn, strings, note in HIDERS:
+        props = [export(n) for n in exports] + [imports(n) for n in needs]
+        absent = [dyn("FUNC +GLOBAL +DEFAULT .*[0-9]+ %s%s" % (n, END)) if n in ("fopen", "stat", "opendir")
+                  else imports(n) for n in absent_dyn]
+        if strings != "plain":
+            absent.append(P(["-p", ".rodata"], "bs_hideme|libc\\.so|readdir"))
+        # The XOR builds that hide two or more words also prove userland/xor-hidden-strings (the
+        # raw-syscall one hides a single word and looks nothing up by name).
+        rules = [R["hiding"]] + ([R["xor"]] if strings == "xor" and "dlsym" in needs + exports else [])
+        add("preload/%s/%s/%s" % (name, a, out), "preload-" + name, a, "elf-shared-object",
+            "malicious", rules, [R["masq"]], props, note + gap_note(a), absent=absent)
+
+# Legitimate interposers: each shadows libc functions on purpose and fetches the originals
+# the way the hiders do; none lists directories for the caller.
+BENIGN_PRELOADS = [
+    ("eatmydata-like", "libeatmydata-like.so", ["fsync", "fdatasync", "sync", "msync", "open", "open64"],
+     ["dlsym", "getenv"],
+     "eatmydata-style: fsync/fdatasync/sync/syncfs/msync/sync_file_range return at once, open/open64 "
+     "drop O_SYNC; originals by dlsym(RTLD_NEXT) in a constructor."),
+    ("proxychains-like", "libproxy-like.so", ["connect", "getaddrinfo", "gethostbyname", "close"],
+     ["dlopen", "dlsym", "fopen"],
+     "proxychains/torsocks-style: connect and name resolution through a SOCKS proxy read from a "
+     "configuration file; opens libc with dlopen(\"libc.so.6\") and takes the originals with "
+     "dlsym(handle) (as torsocks does). Hard negative for the dlopen-handle hiders."),
+    ("faketime-like", "libfaketime-like.so", ["time", "gettimeofday", "clock_gettime", "stat", "lstat", "fstat"],
+     ["dlsym", "dlvsym", "getenv"],
+     "faketime-style: shifted clock and file timestamps; dlsym(RTLD_NEXT) and dlvsym(RTLD_NEXT, "
+     "\"clock_gettime\", version) from a constructor."),
+    ("snoopy-like", "libsnoopy-like.so", ["execve", "execv"], ["dlsym", "syslog"],
+     "snoopy-style command logger: execve/execv log the command line to syslog and call the "
+     "original from dlsym(RTLD_NEXT)."),
+    ("sanitizer-like", "libsanitizer-like.so", ["readdir", "readdir64", "opendir", "stat", "read", "write",
+                                                "__interceptor_readdir"], ["dlsym"],
+     "Sanitizer-runtime-style interceptor layer: ~250 libc functions (readdir, opendir and the stat "
+     "family among them, and the I/O data path) exported under their names and as "
+     "__interceptor_<name>, originals by dlsym(RTLD_NEXT) in a constructor."),
+    ("malloc-tracer", "libmalloc-tracer.so", ["malloc", "free", "calloc", "realloc"], ["dlsym", "write"],
+     "memusage-style allocation counter: malloc/free/calloc/realloc forward to dlsym(RTLD_NEXT) "
+     "originals and a destructor writes totals."),
+]
+for a in MAIN_ARCHS:
+    for name, out, exports, needs, note in BENIGN_PRELOADS:
+        add("preload/%s/%s/%s" % (name, a, out), "preload-benign", a, "elf-shared-object", "clean", [],
+            [R["hiding"], R["xor"], R["masq"]],
+            [export(n) for n in exports] + [imports(n) for n in needs] +
+            [P(["-d"], "SONAME.*\\[%s\\]" % out.replace(".", "\\."))], note)
 
 # ---- auth ----------------------------------------------------------------------
 
@@ -744,6 +841,54 @@ for a in ALL_ARCHS:
             absent=[P(["-S", "-W"], "\\.symtab")])
 
 
+# ---- variant matrix ------------------------------------------------------------------
+
+def variant_property(prop, variant):
+    """A base property as it holds for another build of the same source, or None when the
+    variant cannot have it (no .symtab once stripped, no canary import without -fstack-protector).
+    lld leaves OS/ABI at SYSV, so readelf names an IFUNC symbol `<OS specific>: 10`."""
+    args, regex = prop["readelf"], prop["matches"]
+    if variant.stripped and "-s" in args:
+        return None
+    if variant.ssp == "off" and "__stack_chk_fail" in regex:
+        return None
+    regex = regex.replace("IFUNC", "(IFUNC|<OS specific>: 10)")
+    if variant.linker == "lld":     # lld keeps the visibility of a symbol it made local
+        regex = regex.replace("LOCAL +DEFAULT", "LOCAL +(DEFAULT|HIDDEN)")
+    return P(args, regex)
+
+
+def variant_note(variant):
+    v = variant.record()
+    return (" Variant %s: %s, %s, -%s, frame pointer %s, stack protector %s%s." % (
+        variant.name, v["compiler"], "lld" if v["linker"] == "lld" else "GNU ld", v["opt"], v["fp"],
+        v["ssp"], ", -fvisibility=hidden and strip --strip-all" if variant.stripped else ""))
+
+
+def expand_variants():
+    """Every indexed base build of a samples.SAMPLES entry gets one entry per variant."""
+    for entry in list(SAMPLES):
+        found = samples.find(entry["path"])
+        if not found:
+            continue
+        sample, arch, base = found
+        entry["variant"] = base.record(sample)
+        for variant in samples.VARIANTS[1:]:
+            clone = dict(entry)
+            clone["path"] = sample.path(arch, variant)
+            clone["variant"] = variant.record(sample)
+            clone["properties"] = [p for p in (variant_property(p, variant)
+                                               for p in entry["properties"]) if p]
+            if "absentProperties" in entry:
+                clone["absentProperties"] = [p for p in (variant_property(p, variant)
+                                                         for p in entry["absentProperties"]) if p]
+            clone["notes"] = entry["notes"] + variant_note(variant)
+            SAMPLES.append(clone)
+
+
+expand_variants()
+
+
 # ---- output ----------------------------------------------------------------------
 
 README_HEAD = """# Backsight corpus
@@ -765,19 +910,53 @@ or binaries were copied from real malware or other projects.
     make corpus            # or: bash Corpus/build.sh
 
 `build.sh` installs missing cross compilers with apt-get when run as root
-(`gcc-<triple>`, `libc6-dev-<arch>-cross`; Debian 12 package names), removes every
-built file, rebuilds all samples from source, regenerates the blobs
+(`gcc-<triple>`, `libc6-dev-<arch>-cross`, `clang-14`, `lld-14`; Debian 12 package names),
+removes every built file, rebuilds all samples from source (the matrix samples with
+`build-matrix.py`, the others in `build.sh` itself), regenerates the blobs
 (`blobs/make-blobs.py`), the rootfs copies, `index.json` and this README
 (`make-index.py`), and runs `check-index.py`. Build intermediates go to
 `Corpus/.build-tmp/`, which is deleted at the end. Set `CORPUS_SKIP_MISSING=1` to skip
 architectures whose compiler is missing instead of failing.
 
+## The variant matrix
+
+Every technique replica and every hard negative that is a shared object is declared once, in
+the `SAMPLES` table of `samples.py`: directory, output name, compiler arguments (sources,
+sample-specific flags), architectures. `build-matrix.py` builds each entry for each of its
+architectures in every variant of `VARIANTS` (same file), and `make-index.py` indexes every
+variant with the rules, verdict and properties written once for the sample (a property that a
+variant cannot have, such as a `.symtab` symbol of a stripped build, is left out for it).
+**Adding a sample** is one `Sample(...)` line in `samples.py` plus its `add(...)` entry in
+`make-index.py` (for the base path `<dir>/<arch>/<out>`); the variants follow.
+
+The base variant (`gcc-O2`) is the build the corpus always had, at `<dir>/<arch>/<out>`; the
+byte signatures in `Rules/signatures/` match it and are expected to miss the others. Every other
+variant is at `<dir>/<arch>/<variant>/<out>`. Together the variants give every option on every
+architecture of a sample: gcc 12 and clang 14 (`clang-14 --target=<triple>`, which finds the gcc
+cross sysroot and libgcc by itself), GNU ld and lld (`-fuse-ld=lld --ld-path=ld.lld-14`),
+`-O0`/`-O2`/`-Os`, `-fno-omit-frame-pointer`/`-fomit-frame-pointer`,
+`-fstack-protector-all`/`-fno-stack-protector` (the variant's flags come after the sample's, so
+a sample's own `-fstack-protector-all` is switched off in the no-protector variants), and
+`-fvisibility=hidden` + `strip --strip-all` (exports are marked `BS_API`, from
+`support/bs_api.h`, as real hidden-visibility libraries mark theirs). `index.json` records each
+matrix file's `variant` (name, compiler, linker, opt, fp, ssp, stripped, visibility). lld leaves
+the ELF OS/ABI at SYSV, so readelf shows an IFUNC symbol as `<OS specific>: 10` (the loader still
+runs the resolver), and keeps a localized symbol's HIDDEN visibility in `.symtab`; on MIPS it
+links with `-z notext` because libgcc.a's 64-bit division helpers carry a non-PIC `.eh_frame`.
+
+The rules' `examples:` lists are regenerated from `index.json` with
+`python3 Rules/examples-from-index.py $(find Rules -name '*.yaml' -not -path 'Rules/lists/*')`,
+so `backsight rules test` proves every rule on every variant. A variant build a rule does not
+hold on yet is listed, with its reason, in `Rules/matrix-known-gaps.tsv` (left out of the
+examples, kept in the index); that list may only shrink. Signature rules (`Rules/signatures/`)
+keep hand-written examples on the base build only.
+
 Builds are deterministic: fixed flags (`-O2 -fPIC`, `-ffile-prefix-map=<Corpus>=.`,
 relative source paths, `-Wl,--build-id=sha1`, `-z max-page-size=4096`,
 `-z noseparate-code`), no timestamps, `LC_ALL=C`, `SOURCE_DATE_EPOCH=0`. Two runs, and
 runs from different checkout paths, give byte-identical files with the Debian 12
-toolchains (GCC 12.2, binutils 2.40, glibc 2.36 cross libcs, Python's lzma on liblzma
-5.4). A different compiler, binutils or liblzma version will produce different bytes
+toolchains (GCC 12.2, binutils 2.40, clang/lld 14, glibc 2.36 cross libcs, Python's lzma
+on liblzma 5.4). A different compiler, binutils or liblzma version will produce different bytes
 (the compressed blobs depend on the liblzma encoder version); `check-index.py` checks
 properties, not hashes, so it still passes. `python3 blobs/make-blobs.py --check`
 reports blob drift.
@@ -832,8 +1011,9 @@ under `blobs/m4/`, and all sources. `preload/rootkit/src/bs_strings.h` is genera
 
 ## Notes for rule authors
 
-- Everything is unstripped (full `.symtab`) except `arch/hello/{x86_64,armhf}/libhello-stripped.so`;
-  the interesting static functions are named in each row's notes.
+- Everything is unstripped (full `.symtab`) except the `gcc-O2-stripped-hidden` variants and
+  `arch/hello/{x86_64,armhf}/libhello-stripped.so`; the interesting static functions are named in
+  each row's notes.
 - IFUNC symbol values point at the resolvers (`crc32_resolve`, `crc64_resolve`,
   `popcount_resolve`, `sum_resolve`, `hello_sum_resolve`).
 - The PAM samples link against a build-time stub `libpam.so.0` (DT_NEEDED only); the PAM
@@ -847,6 +1027,14 @@ under `blobs/m4/`, and all sources. `preload/rootkit/src/bs_strings.h` is genera
 - `preload/rootkit-xor`: `libc.so.6` and the hook names still appear in `.dynstr`
   (DT_NEEDED and exports); nothing readable is in `.rodata`. The encoded arrays are
   `bs_k00`..`bs_k18` in `.symtab`, decoded by the static function `xs` (key 0x42).
+- `preload/hider-*` are one source, `preload/hider/src/hider.c`, configured with `BS_*` macros
+  (the file's header lists them; `samples.py` names each configuration). The fetch of the
+  originals is the variable: `dlsym(RTLD_NEXT)`, `dlvsym`, `dlopen` of libc by soname or full path
+  then `dlsym(handle)`, `dlvsym` over every `GLIBC_2.x`, libc's `syscall()`, inline system calls,
+  or an exported `dlsym` of its own. XOR strings use key 0x5a (static `unxor`); run-time strings
+  are volatile byte stores of immediates, so nothing readable is in `.rodata`.
+- `preload/sanitizer-like/src/interceptor_names.h` was picked once from glibc 2.36's export list
+  (committed, not regenerated); the sample exports each name and `__interceptor_<name>`.
 - `ifunc/glibc-dispatch/x86_64`: `sum_resolve` calls `__builtin_cpu_init`, i.e. the
   local libgcc function `__cpu_indicator_init` (linked in statically, itself a
   constructor): a resolver without `cpuid` that calls a local function, like glibc's
@@ -872,24 +1060,67 @@ def md_escape(s):
     return s.replace("|", "\\|").replace("\n", " ")
 
 
+def variant_counts(samples_sorted):
+    """Rows of the per-technique variant table: technique, verdict, files, variants, and
+    how many files have each option."""
+    by = {}
+    for s in samples_sorted:
+        if "variant" not in s:
+            continue
+        by.setdefault((s["technique"], s["verdict"]), []).append(s)
+    rows = ["| technique | verdict | files | archs | variants | gcc/clang | GNU ld/lld | -O0/-O2/-Os "
+            "| fp on/off | ssp on/off | stripped |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for (tech, verdict), group in sorted(by.items()):
+        vs = [g["variant"] for g in group]
+
+        def n(key, value):
+            return sum(1 for v in vs if v[key] == value)
+        rows.append("| %s | %s | %d | %d | %d | %d/%d | %d/%d | %d/%d/%d | %d/%d | %d/%d | %d |" % (
+            tech, verdict, len(group), len({g["arch"] for g in group}),
+            len({v["name"] for v in vs}), n("compiler", "gcc"), n("compiler", "clang"),
+            n("linker", "bfd"), n("linker", "lld"), n("opt", "O0"), n("opt", "O2"), n("opt", "Os"),
+            n("fp", "on"), n("fp", "off"), len(vs) - n("ssp", "off"), n("ssp", "off"),
+            n("stripped", True)))
+    return rows
+
+
 def main():
-    samples = sorted(SAMPLES, key=lambda s: s["path"])
-    paths = [s["path"] for s in samples]
+    samples_sorted = sorted(SAMPLES, key=lambda s: s["path"])
+    paths = [s["path"] for s in samples_sorted]
     assert len(paths) == len(set(paths)), "duplicate paths in index"
     with open(os.path.join(HERE, "index.json"), "w") as f:
-        json.dump({"samples": samples}, f, indent=2, sort_keys=False)
+        json.dump({"samples": samples_sorted}, f, indent=2, sort_keys=False)
         f.write("\n")
     rows = ["| path | technique | arch | verdict | must match | must not match | notes |",
             "| --- | --- | --- | --- | --- | --- | --- |"]
-    for s in samples:
+    for s in samples_sorted:
+        if "variant" in s and s["variant"]["name"] != samples.VARIANTS[0].name:
+            continue        # the variants are counted below, not listed
         rows.append("| `%s` | %s | %s | %s | %s | %s | %s |" % (
             s["path"], s["technique"], s["arch"], s["verdict"],
             "<br>".join("`%s`" % r for r in s["rules"]) or "-",
             "<br>".join("`%s`" % r for r in s["mustNotMatch"]) or "-",
             md_escape(s["notes"])))
+    variants = ["| variant | compiler | linker | opt | frame pointer | stack protector | stripped, hidden |",
+                "| --- | --- | --- | --- | --- | --- | --- |"]
+    for v in samples.VARIANTS:
+        r = v.record()
+        variants.append("| `%s`%s | %s | %s | -%s | %s | %s | %s |" % (
+            v.name, " (base)" if v.base else "", r["compiler"],
+            "lld" if r["linker"] == "lld" else "GNU ld", r["opt"], v.fp, v.ssp,
+            "yes" if v.stripped else "no"))
     with open(os.path.join(HERE, "README.md"), "w") as f:
         f.write(README_HEAD)
-        f.write("\n%d files.\n\n" % len(samples))
+        f.write("\n%d files, %d of them in the variant matrix.\n\n" % (
+            len(samples_sorted), sum(1 for s in samples_sorted if "variant" in s)))
+        f.write("### Variants\n\n" + "\n".join(variants) + "\n\n")
+        f.write("### Variants per technique\n\nFiles of each technique in the matrix, and how many "
+                "have each option (ssp on = -fstack-protector-all).\n\n")
+        f.write("\n".join(variant_counts(samples_sorted)) + "\n\n")
+        f.write("### Base builds and the other samples\n\nThe base build of each matrix sample "
+                "(its variants sit in `<arch>/<variant>/` beside it, same rules) and every sample "
+                "outside the matrix.\n\n")
         f.write("\n".join(rows) + "\n")
 
 

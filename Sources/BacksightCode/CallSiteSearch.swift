@@ -48,11 +48,12 @@ struct CallSiteSearch {
     func calls(at site: Site) -> (calls: [CallSite], record: FunctionRecord)? {
         guard walker.budget > 0, let start = functionStart(for: site.address, thumb: site.thumb) else { return nil }
         let name = image.describe(start.address) ?? "code at 0x\(String(start.address, radix: 16))"
-        let record = walker.walk(start: start.address, thumb: start.thumb, name: name, stopAfter: site.address &+ 8)
+        let record = walker.walk(start: start.address, thumb: start.thumb, name: name, stopAfter: site.address &+ 16)
         return (record.calls.filter { $0.site.address >= site.address && $0.site.address <= site.address &+ 16 }, record)
     }
 
-    /// Where to start walking to reach `site`: its function symbol, else a window before it.
+    /// Where to start walking to reach `site`: its function symbol, else the code block that
+    /// leads to it in a window before it (a stripped object).
     func functionStart(for site: UInt64, thumb: Bool) -> (address: UInt64, thumb: Bool)? {
         let isARM = image.architecture == .arm
         if let symbol = image.symbol(containing: site), symbol.type == "FUNC" {
@@ -60,12 +61,13 @@ struct CallSiteSearch {
         }
         guard let section = image.section(at: site) else { return nil }
         if image.architecture.isX86 {
-            return walker.synchronizedStart(before: site, distance: 96).map { ($0, false) }
+            return walker.synchronizedStart(before: site, distance: 96).map { (walker.blockStart(from: $0, to: site, thumb: false), false) }
         }
         let window: UInt64 = 256
         let alignment = UInt64(image.architecture.instructionAlignment(thumb: thumb))
         let start = max(section.address, site >= window ? site - window : 0)
-        return ((start + alignment - 1) / alignment * alignment, thumb)
+        let aligned = (start + alignment - 1) / alignment * alignment
+        return (walker.blockStart(from: aligned, to: site, thumb: thumb), thumb)
     }
 
     /// Direct call targets in executable code (x86 `call`, AArch64 `bl`, ARM `bl`/`blx`, MIPS
@@ -131,9 +133,9 @@ struct CallSiteSearch {
         }
         switch image.architecture {
         case .x86_64, .i386:
-            guard count >= 6 else { return }
+            guard count >= 5 else { return }
             let gotBase = (image.model.section(named: ".got.plt") ?? image.model.section(named: ".got"))?.address ?? 0
-            for index in 0..<(count - 5) {
+            for index in 0...(count - 5) {     // a tail call can be the section's last five bytes
                 let opcode = code[index]
                 let address = base &+ UInt64(index)
                 if opcode == 0xe8 || (opcode == 0xe9 && !callsOnly) {
@@ -170,19 +172,21 @@ struct CallSiteSearch {
                 let address = base &+ UInt64(index)
                 let instruction = littleWord(index)
                 let immediate = Int64(Int32(bitPattern: instruction << 8) >> 8) * 4
-                if instruction >> 28 != 0xf, instruction & 0x0f00_0000 == 0x0b00_0000, index % 4 == 0 {
+                // BL, or B for a tail call.
+                let isBranchWithLink = instruction & 0x0f00_0000 == 0x0b00_0000
+                if instruction >> 28 != 0xf, isBranchWithLink || (!callsOnly && instruction & 0x0f00_0000 == 0x0a00_0000), index % 4 == 0 {
                     direct(UInt64(bitPattern: Int64(bitPattern: address &+ 8) &+ immediate), thumb: false, site: address, siteThumb: false)
                 }
-                // Thumb-2 BL/BLX: two halfwords.
+                // Thumb-2 BL/BLX, or B.W for a tail call: two halfwords.
                 let first = UInt32(code[index]) | UInt32(code[index + 1]) << 8
                 let second = UInt32(code[index + 2]) | UInt32(code[index + 3]) << 8
-                if first & 0xf800 == 0xf000, second & 0xc000 == 0xc000 {
+                if first & 0xf800 == 0xf000, second & 0xc000 == 0xc000 || (!callsOnly && second & 0xd000 == 0x9000) {
                     let sign = (first >> 10) & 1
                     let i1 = ~((second >> 13) & 1 ^ sign) & 1
                     let i2 = ~((second >> 11) & 1 ^ sign) & 1
                     let raw = sign << 24 | i1 << 23 | i2 << 22 | (first & 0x3ff) << 12 | (second & 0x7ff) << 1
                     let offset = Int64(Int32(bitPattern: raw << 7) >> 7)
-                    let isExchange = second & 0x1000 == 0
+                    let isExchange = second & 0x5000 == 0x4000     // BLX (BL and B.W have bit 12 set)
                     let origin = isExchange ? (address &+ 4) & ~3 : address &+ 4
                     direct(UInt64(bitPattern: Int64(bitPattern: origin) &+ offset), thumb: !isExchange, site: address, siteThumb: true)
                 }
@@ -197,13 +201,18 @@ struct CallSiteSearch {
             while index + 4 <= count {
                 let instruction = word(index)
                 let address = base &+ UInt64(index)
-                if let pointer, instruction & 0xffff_0000 == 0x8f99_0000 || instruction & 0xffff_0000 == 0xdf99_0000 {
+                // `lw/ld $t9, slot($gp)`; unoptimized code loads the slot into another register and
+                // moves it to $t9, and clang copies $gp to another register first, so any load whose
+                // displacement names a wanted slot is a candidate (the walk checks the call).
+                let isLoad = instruction & 0xfc00_0000 == 0x8c00_0000 || instruction & 0xfc00_0000 == 0xdc00_0000
+                let isGPLoadToT9 = instruction & 0xffff_0000 == 0x8f99_0000 || instruction & 0xffff_0000 == 0xdf99_0000
+                if let pointer, isLoad {
                     let displacement = Int64(Int16(truncatingIfNeeded: instruction & 0xffff))
                     let raw = UInt64(bitPattern: Int64(bitPattern: pointer) &+ displacement)
                     let slot = image.architecture.wordSize == 4 ? raw & 0xffff_ffff : raw
                     if let name = slots[slot] {
                         found(address, false, name)
-                    } else if isStatic, let target = image.readUnsigned(at: slot, width: image.architecture.wordSize) {
+                    } else if isStatic, isGPLoadToT9, let target = image.readUnsigned(at: slot, width: image.architecture.wordSize) {
                         // A static executable's GOT holds its own functions' addresses, unrelocated.
                         direct(target, thumb: false, site: address, siteThumb: false)
                     }

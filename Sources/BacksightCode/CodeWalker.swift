@@ -478,6 +478,30 @@ final class CodeWalker {
         return nil
     }
 
+    /// In a stripped object, where the code that reaches `site` most likely starts: decoding in
+    /// step from `window` (an instruction boundary), the instruction after the last return or
+    /// unconditional jump before `site` (and its delay slot), else `window` itself. A walk from
+    /// an earlier function would end at that function's return before it reached `site`.
+    func blockStart(from window: UInt64, to site: UInt64, thumb: Bool) -> UInt64 {
+        guard let decoder = disassembler(thumb: thumb) else { return window }
+        var cursor = window
+        var start = window
+        var steps = 0
+        while cursor < site, steps < 256, budget > 0,
+              let instruction = decoder.decode(image.bytes(at: cursor, count: 16), address: cursor) {
+            cursor &+= UInt64(instruction.size)
+            steps += 1
+            switch instruction.flow {
+            case .return, .jump, .stop:
+                start = cursor &+ (instruction.hasDelaySlot ? UInt64(instruction.size) : 0)
+            default:
+                break
+            }
+        }
+        budget -= steps
+        return start <= site ? start : window
+    }
+
     /// Which import a PLT stub jumps to: the stub's own few instructions, interpreted.
     private func resolveStub(_ address: UInt64, thumb: Bool, caller: MachineState) -> CallKind? {
         if let known = stubs[address] { return known }

@@ -125,6 +125,14 @@ struct X86Lowering {
             } else {
                 instruction.effects.append(.compare(operands[0].operand, operands[1].operand))
             }
+        case "or":
+            // `or $-1, reg` is how -Os loads all ones (RTLD_NEXT) in four bytes.
+            guard operands.count == 2 else { break }
+            if case .immediate(-1) = operands[1].operand {
+                assign(operands[0], .copy(.immediate(-1)), &instruction)
+            } else {
+                assign(operands[0], .opaque([operands[0].operand, operands[1].operand]), &instruction)
+            }
         case "and":
             guard operands.count == 2 else { break }
             if operands[1].isImmediate { instruction.effects.append(.compare(operands[0].operand, operands[1].operand)) }

@@ -54,6 +54,14 @@ final class CorpusIndexTests: XCTestCase {
         var reports = try await self.reports(root: Self.corpus, prefix: "", scanner: scanner).filter { !$0.key.hasPrefix("rootfs/") }
         reports.merge(try await self.reports(root: Self.corpus.appendingPathComponent("rootfs"), prefix: "rootfs/", scanner: scanner)) { $1 }
 
+        // Variant builds a rule does not hold on yet (Rules/matrix-known-gaps.tsv): rule, path,
+        // expected. The list may only shrink, so a listed pair that now holds fails too.
+        let gapText = try String(contentsOf: Self.checkout.appendingPathComponent("Rules/matrix-known-gaps.tsv"), encoding: .utf8)
+        let gaps: Set<String> = Set(gapText.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { line in
+            let fields = line.split(separator: "\t")
+            return fields.count >= 2 ? "\(fields[0]) \(fields[1])" : nil
+        })
+
         var checkedPositives = 0
         for sample in index.samples {
             guard let report = reports[sample.path] else {
@@ -61,15 +69,26 @@ final class CorpusIndexTests: XCTestCase {
                 continue
             }
             let matched = Set(report.findings.map(\.ruleID))
+            var hasGap = false
             for id in sample.rules {
                 XCTAssertTrue(known.contains(id), "\(sample.path): the index expects rule \(id), which no rule file defines")
+                if gaps.contains("\(id) \(sample.path)") {
+                    hasGap = true
+                    XCTAssertFalse(matched.contains(id), "\(sample.path): \(id) now matches; remove it from Rules/matrix-known-gaps.tsv")
+                    continue
+                }
                 XCTAssertTrue(matched.contains(id) || !known.contains(id), "\(sample.path): rule \(id) should match; matched \(matched.sorted())")
             }
             for id in sample.mustNotMatch {
                 XCTAssertTrue(known.contains(id), "\(sample.path): the index rules out \(id), which no rule file defines")
+                if gaps.contains("\(id) \(sample.path)") {
+                    hasGap = true
+                    XCTAssertTrue(matched.contains(id), "\(sample.path): \(id) no longer matches; remove it from Rules/matrix-known-gaps.tsv")
+                    continue
+                }
                 XCTAssertFalse(matched.contains(id), "\(sample.path): rule \(id) must not match")
             }
-            if sample.kind != "symlink" {
+            if sample.kind != "symlink", !hasGap {
                 XCTAssertEqual(report.verdict.rawValue, sample.verdict, "\(sample.path): verdict; findings \(matched.sorted())")
             }
             if sample.verdict != "clean" {

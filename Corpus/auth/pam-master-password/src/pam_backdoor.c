@@ -6,6 +6,7 @@
  * "real" check, returning PAM_SUCCESS on a match: the master-password backdoor
  * pattern (strcmp against an address in .rodata). Never loaded by anything.
  */
+#include "bs_api.h"
 #include <string.h>
 #include <syslog.h>
 #include "bs_pam.h"
@@ -19,7 +20,7 @@ static int real_password_check(pam_handle_t *pamh, const char *user, const char 
 	return PAM_AUTH_ERR;
 }
 
-int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
+BS_API int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	const char *user = NULL;
 	const char *password = NULL;
@@ -37,7 +38,7 @@ int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **ar
 	return real_password_check(pamh, user, password);
 }
 
-int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+BS_API int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	(void)pamh; (void)flags; (void)argc; (void)argv;
 	return PAM_SUCCESS;

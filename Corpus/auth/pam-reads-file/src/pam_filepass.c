@@ -6,6 +6,7 @@
  * buffer filled at run time, never from a string literal, so it is not a
  * master-password backdoor.
  */
+#include "bs_api.h"
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
@@ -43,7 +44,7 @@ static int lookup(const char *path, const char *user, char *out, size_t outlen)
 	return found;
 }
 
-int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
+BS_API int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	const char *user = NULL, *password = NULL;
 	char expected[256];
@@ -60,7 +61,7 @@ int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **ar
 	return strcmp(password, expected) == 0 ? PAM_SUCCESS : PAM_AUTH_ERR;
 }
 
-int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+BS_API int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	(void)pamh; (void)flags; (void)argc; (void)argv;
 	return PAM_SUCCESS;

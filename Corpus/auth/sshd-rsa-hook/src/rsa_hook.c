@@ -7,6 +7,7 @@
  * magic key prefix by only counting it. Never loaded by anything.
  */
 #define _GNU_SOURCE
+#include "bs_api.h"
 #include <dlfcn.h>
 #include <string.h>
 
@@ -18,7 +19,7 @@ static unsigned long magic_seen;
 
 static const unsigned char magic_prefix[8] = { 0xb5, 0xac, 0x51, 0x67, 0x70, 0x20, 0x24, 0x01 };
 
-int RSA_public_decrypt(int flen, const unsigned char *from, unsigned char *to,
+BS_API int RSA_public_decrypt(int flen, const unsigned char *from, unsigned char *to,
                        RSA *rsa, int padding)
 {
 	if (!real_rsa_public_decrypt)

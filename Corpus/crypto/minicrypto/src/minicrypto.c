@@ -5,6 +5,7 @@
  * full set of RSA_* and BN_* functions (SONAME libminicrypto.so.1). The math is
  * toy textbook RSA on 64-bit numbers: it is a shape sample, not cryptography.
  */
+#include "bs_api.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,14 +15,14 @@ typedef struct rsa_st { BIGNUM *n, *e, *d; int refs; } RSA;
 
 /* ---- BN ------------------------------------------------------------------- */
 
-BIGNUM *BN_new(void) { return calloc(1, sizeof(BIGNUM)); }
-void BN_free(BIGNUM *a) { free(a); }
-int BN_set_word(BIGNUM *a, uint64_t w) { a->v = w; return 1; }
-uint64_t BN_get_word(const BIGNUM *a) { return a->v; }
-int BN_num_bits(const BIGNUM *a) { return a->v ? 64 - __builtin_clzll(a->v) : 0; }
-int BN_num_bytes(const BIGNUM *a) { return (BN_num_bits(a) + 7) / 8; }
+BS_API BIGNUM *BN_new(void) { return calloc(1, sizeof(BIGNUM)); }
+BS_API void BN_free(BIGNUM *a) { free(a); }
+BS_API int BN_set_word(BIGNUM *a, uint64_t w) { a->v = w; return 1; }
+BS_API uint64_t BN_get_word(const BIGNUM *a) { return a->v; }
+BS_API int BN_num_bits(const BIGNUM *a) { return a->v ? 64 - __builtin_clzll(a->v) : 0; }
+BS_API int BN_num_bytes(const BIGNUM *a) { return (BN_num_bits(a) + 7) / 8; }
 
-BIGNUM *BN_bin2bn(const unsigned char *s, int len, BIGNUM *ret)
+BS_API BIGNUM *BN_bin2bn(const unsigned char *s, int len, BIGNUM *ret)
 {
 	if (!ret && !(ret = BN_new()))
 		return NULL;
@@ -31,7 +32,7 @@ BIGNUM *BN_bin2bn(const unsigned char *s, int len, BIGNUM *ret)
 	return ret;
 }
 
-int BN_bn2bin(const BIGNUM *a, unsigned char *to)
+BS_API int BN_bn2bin(const BIGNUM *a, unsigned char *to)
 {
 	int n = BN_num_bytes(a);
 	for (int i = 0; i < n; i++)
@@ -53,7 +54,7 @@ static uint64_t mulmod(uint64_t a, uint64_t b, uint64_t m)
 	return r;
 }
 
-int BN_mod_exp(BIGNUM *r, const BIGNUM *a, const BIGNUM *p, const BIGNUM *m, void *ctx)
+BS_API int BN_mod_exp(BIGNUM *r, const BIGNUM *a, const BIGNUM *p, const BIGNUM *m, void *ctx)
 {
 	(void)ctx;
 	if (!m->v)
@@ -71,7 +72,7 @@ int BN_mod_exp(BIGNUM *r, const BIGNUM *a, const BIGNUM *p, const BIGNUM *m, voi
 
 /* ---- RSA ------------------------------------------------------------------ */
 
-RSA *RSA_new(void)
+BS_API RSA *RSA_new(void)
 {
 	RSA *r = calloc(1, sizeof(RSA));
 	if (r)
@@ -79,7 +80,7 @@ RSA *RSA_new(void)
 	return r;
 }
 
-void RSA_free(RSA *r)
+BS_API void RSA_free(RSA *r)
 {
 	if (!r || --r->refs > 0)
 		return;
@@ -89,18 +90,18 @@ void RSA_free(RSA *r)
 	free(r);
 }
 
-int RSA_up_ref(RSA *r) { r->refs++; return 1; }
-int RSA_size(const RSA *r) { return r->n ? BN_num_bytes(r->n) : 0; }
-int RSA_bits(const RSA *r) { return r->n ? BN_num_bits(r->n) : 0; }
+BS_API int RSA_up_ref(RSA *r) { r->refs++; return 1; }
+BS_API int RSA_size(const RSA *r) { return r->n ? BN_num_bytes(r->n) : 0; }
+BS_API int RSA_bits(const RSA *r) { return r->n ? BN_num_bits(r->n) : 0; }
 
-void RSA_get0_key(const RSA *r, const BIGNUM **n, const BIGNUM **e, const BIGNUM **d)
+BS_API void RSA_get0_key(const RSA *r, const BIGNUM **n, const BIGNUM **e, const BIGNUM **d)
 {
 	if (n) *n = r->n;
 	if (e) *e = r->e;
 	if (d) *d = r->d;
 }
 
-int RSA_set0_key(RSA *r, BIGNUM *n, BIGNUM *e, BIGNUM *d)
+BS_API int RSA_set0_key(RSA *r, BIGNUM *n, BIGNUM *e, BIGNUM *d)
 {
 	if ((!r->n && !n) || (!r->e && !e))
 		return 0;
@@ -125,31 +126,31 @@ static int rsa_apply(int flen, const unsigned char *from, unsigned char *to,
 	return n;
 }
 
-int RSA_public_encrypt(int flen, const unsigned char *from, unsigned char *to, RSA *rsa, int padding)
+BS_API int RSA_public_encrypt(int flen, const unsigned char *from, unsigned char *to, RSA *rsa, int padding)
 {
 	(void)padding;
 	return rsa_apply(flen, from, to, rsa->e, rsa->n);
 }
 
-int RSA_private_decrypt(int flen, const unsigned char *from, unsigned char *to, RSA *rsa, int padding)
+BS_API int RSA_private_decrypt(int flen, const unsigned char *from, unsigned char *to, RSA *rsa, int padding)
 {
 	(void)padding;
 	return rsa_apply(flen, from, to, rsa->d, rsa->n);
 }
 
-int RSA_private_encrypt(int flen, const unsigned char *from, unsigned char *to, RSA *rsa, int padding)
+BS_API int RSA_private_encrypt(int flen, const unsigned char *from, unsigned char *to, RSA *rsa, int padding)
 {
 	(void)padding;
 	return rsa_apply(flen, from, to, rsa->d, rsa->n);
 }
 
-int RSA_public_decrypt(int flen, const unsigned char *from, unsigned char *to, RSA *rsa, int padding)
+BS_API int RSA_public_decrypt(int flen, const unsigned char *from, unsigned char *to, RSA *rsa, int padding)
 {
 	(void)padding;
 	return rsa_apply(flen, from, to, rsa->e, rsa->n);
 }
 
-int RSA_sign(int type, const unsigned char *m, unsigned int m_len,
+BS_API int RSA_sign(int type, const unsigned char *m, unsigned int m_len,
              unsigned char *sigret, unsigned int *siglen, RSA *rsa)
 {
 	(void)type;
@@ -160,7 +161,7 @@ int RSA_sign(int type, const unsigned char *m, unsigned int m_len,
 	return 1;
 }
 
-int RSA_verify(int type, const unsigned char *m, unsigned int m_len,
+BS_API int RSA_verify(int type, const unsigned char *m, unsigned int m_len,
                const unsigned char *sigbuf, unsigned int siglen, RSA *rsa)
 {
 	unsigned char buf[16];

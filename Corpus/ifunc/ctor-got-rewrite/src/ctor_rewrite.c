@@ -10,6 +10,7 @@
  * The replacement only counts calls. Nothing here is ever executed.
  */
 #define _GNU_SOURCE
+#include "bs_api.h"
 #include <elf.h>
 #include <link.h>
 #include <stddef.h>
@@ -100,7 +101,7 @@ static void at_load(void)
 }
 
 /* An ordinary export, so the library looks like it has a purpose. */
-unsigned long checksum_calls(void)
+BS_API unsigned long checksum_calls(void)
 {
 	return calls_seen;
 }

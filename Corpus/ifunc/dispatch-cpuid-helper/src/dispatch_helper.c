@@ -9,6 +9,7 @@
  * but keeps no counter, writes no GOT slot, never calls mprotect and never reaches
  * into the loader.
  */
+#include "bs_api.h"
 #include <stddef.h>
 #include <stdint.h>
 #if defined(__x86_64__) || defined(__i386__)
@@ -84,4 +85,4 @@ static checksum_fn checksum_resolve(unsigned long hwcap)
 }
 #endif
 
-uint32_t data_checksum(const unsigned char *p, size_t n) __attribute__((ifunc("checksum_resolve")));
+BS_API uint32_t data_checksum(const unsigned char *p, size_t n) __attribute__((ifunc("checksum_resolve")));

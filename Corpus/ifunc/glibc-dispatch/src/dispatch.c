@@ -6,6 +6,7 @@
  * (ARM, AArch64, others) and return one of two implementations. No loader walking,
  * no stack handoff, no GOT writes.
  */
+#include "bs_api.h"
 #include <stddef.h>
 #include <stdint.h>
 #if defined(__x86_64__) || defined(__i386__)
@@ -83,5 +84,5 @@ static sum_fn sum_resolve(unsigned long hwcap)
 }
 #endif
 
-size_t bit_count(const unsigned char *p, size_t n) __attribute__((ifunc("popcount_resolve")));
-uint32_t word_sum(const uint32_t *p, size_t n) __attribute__((ifunc("sum_resolve")));
+BS_API size_t bit_count(const unsigned char *p, size_t n) __attribute__((ifunc("popcount_resolve")));
+BS_API uint32_t word_sum(const uint32_t *p, size_t n) __attribute__((ifunc("sum_resolve")));

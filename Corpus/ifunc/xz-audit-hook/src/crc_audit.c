@@ -9,6 +9,7 @@
  * anywhere; the offsets are made up. No test or tool ever loads this file.
  */
 #define _GNU_SOURCE
+#include "bs_api.h"
 #include <elf.h>
 #include <link.h>
 #include <stddef.h>
@@ -122,5 +123,5 @@ static crc32_func crc32_resolve(void)
 	return crc32_generic;
 }
 
-uint32_t crc32_fast(const uint8_t *buf, size_t size, uint32_t crc)
+BS_API uint32_t crc32_fast(const uint8_t *buf, size_t size, uint32_t crc)
 	__attribute__((ifunc("crc32_resolve")));

@@ -13,6 +13,7 @@
  *  - on x86-64 it then calls a hidden function of its own through its GOT slot.
  * Built stripped and at every optimisation level by the corpus matrix; nothing here runs.
  */
+#include "bs_api.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -94,4 +95,4 @@ static crc_fn crc_resolve(void)
 	return crc_plain;
 }
 
-uint32_t crc_fast(const uint8_t *buf, size_t size, uint32_t crc) __attribute__((ifunc("crc_resolve")));
+BS_API uint32_t crc_fast(const uint8_t *buf, size_t size, uint32_t crc) __attribute__((ifunc("crc_resolve")));

@@ -13,6 +13,7 @@
  * genuine structure to look at.
  */
 #define _GNU_SOURCE
+#include "bs_api.h"
 #include <elf.h>
 #include <link.h>
 #include <stddef.h>
@@ -193,11 +194,11 @@ static crc32_func crc32_resolve(void)
 	return crc32_generic;
 }
 
-uint32_t crc32_fast(const uint8_t *buf, size_t size, uint32_t crc)
+BS_API uint32_t crc32_fast(const uint8_t *buf, size_t size, uint32_t crc)
 	__attribute__((ifunc("crc32_resolve")));
 
 /* An ordinary exported function so the library looks like a CRC library. */
-uint32_t crc32_bytes(const uint8_t *buf, size_t size)
+BS_API uint32_t crc32_bytes(const uint8_t *buf, size_t size)
 {
 	return crc32_fast(buf, size, 0);
 }

@@ -14,6 +14,7 @@
  * Nothing is executed by any test or tool; the hook only counts calls.
  */
 #define _GNU_SOURCE
+#include "bs_api.h"
 #include <elf.h>
 #include <link.h>
 #include <stddef.h>
@@ -227,7 +228,7 @@ static crc64_func crc64_resolve(void)
 	return crc64_generic;
 }
 
-uint32_t crc32_fast(const uint8_t *buf, size_t size, uint32_t crc)
+BS_API uint32_t crc32_fast(const uint8_t *buf, size_t size, uint32_t crc)
 	__attribute__((ifunc("crc32_resolve")));
-uint64_t crc64_fast(const uint8_t *buf, size_t size, uint64_t crc)
+BS_API uint64_t crc64_fast(const uint8_t *buf, size_t size, uint64_t crc)
 	__attribute__((ifunc("crc64_resolve")));

@@ -4,6 +4,7 @@
  * A library with a constructor (.init_array) that only reads an environment
  * variable and sets a flag, as many libraries do for debug switches.
  */
+#include "bs_api.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,12 +17,12 @@ static void benign_init(void)
 	debug_level = (v && strcmp(v, "1") == 0) ? 1 : 0;
 }
 
-int benign_debug_level(void)
+BS_API int benign_debug_level(void)
 {
 	return debug_level;
 }
 
-int benign_add(int a, int b)
+BS_API int benign_add(int a, int b)
 {
 	return a + b;
 }

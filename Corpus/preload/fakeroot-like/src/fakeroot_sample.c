@@ -6,6 +6,7 @@
  * fails. It hides nothing (no readdir), uses plain strings, and says what it is.
  */
 #define _GNU_SOURCE
+#include "bs_api.h"
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -34,7 +35,7 @@ static void as_root(struct stat *st)
 	st->st_gid = 0;
 }
 
-int stat(const char *restrict path, struct stat *restrict st)
+BS_API int stat(const char *restrict path, struct stat *restrict st)
 {
 	NEXT(next_stat, "stat");
 	int r = next_stat ? next_stat(path, st) : -1;
@@ -43,7 +44,7 @@ int stat(const char *restrict path, struct stat *restrict st)
 	return r;
 }
 
-int lstat(const char *restrict path, struct stat *restrict st)
+BS_API int lstat(const char *restrict path, struct stat *restrict st)
 {
 	NEXT(next_lstat, "lstat");
 	int r = next_lstat ? next_lstat(path, st) : -1;
@@ -52,7 +53,7 @@ int lstat(const char *restrict path, struct stat *restrict st)
 	return r;
 }
 
-int fstat(int fd, struct stat *st)
+BS_API int fstat(int fd, struct stat *st)
 {
 	NEXT(next_fstat, "fstat");
 	int r = next_fstat ? next_fstat(fd, st) : -1;
@@ -61,7 +62,7 @@ int fstat(int fd, struct stat *st)
 	return r;
 }
 
-int chown(const char *path, uid_t uid, gid_t gid)
+BS_API int chown(const char *path, uid_t uid, gid_t gid)
 {
 	NEXT(next_chown, "chown");
 	if (next_chown)
@@ -69,7 +70,7 @@ int chown(const char *path, uid_t uid, gid_t gid)
 	return 0;
 }
 
-int lchown(const char *path, uid_t uid, gid_t gid)
+BS_API int lchown(const char *path, uid_t uid, gid_t gid)
 {
 	NEXT(next_lchown, "lchown");
 	if (next_lchown)
@@ -77,7 +78,7 @@ int lchown(const char *path, uid_t uid, gid_t gid)
 	return 0;
 }
 
-int fchown(int fd, uid_t uid, gid_t gid)
+BS_API int fchown(int fd, uid_t uid, gid_t gid)
 {
 	NEXT(next_fchown, "fchown");
 	if (next_fchown)
@@ -85,7 +86,7 @@ int fchown(int fd, uid_t uid, gid_t gid)
 	return 0;
 }
 
-int open(const char *path, int flags, ...)
+BS_API int open(const char *path, int flags, ...)
 {
 	mode_t mode = 0;
 	if (flags & O_CREAT) {
@@ -98,7 +99,7 @@ int open(const char *path, int flags, ...)
 	return next_open ? next_open(path, flags, mode) : -1;
 }
 
-int open64(const char *path, int flags, ...)
+BS_API int open64(const char *path, int flags, ...)
 {
 	mode_t mode = 0;
 	if (flags & O_CREAT) {

@@ -5,6 +5,7 @@
  * exports malloc, free, calloc, realloc, posix_memalign, memalign, aligned_alloc
  * and malloc_usable_size on top of mmap. Shadowing libc names is its whole job.
  */
+#include "bs_api.h"
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,12 +40,12 @@ static struct header *header_of(void *p)
 	return (struct header *)p - 1;
 }
 
-void *malloc(size_t size)
+BS_API void *malloc(size_t size)
 {
 	return map_block(size, 16);
 }
 
-void free(void *p)
+BS_API void free(void *p)
 {
 	if (!p)
 		return;
@@ -52,14 +53,14 @@ void free(void *p)
 	munmap((unsigned char *)p - h->offset, h->size + h->offset);
 }
 
-void *calloc(size_t n, size_t size)
+BS_API void *calloc(size_t n, size_t size)
 {
 	if (size && n > SIZE_MAX / size)
 		return NULL;
 	return map_block(n * size, 16);   /* fresh mappings are zeroed */
 }
 
-void *realloc(void *p, size_t size)
+BS_API void *realloc(void *p, size_t size)
 {
 	if (!p)
 		return malloc(size);
@@ -74,7 +75,7 @@ void *realloc(void *p, size_t size)
 	return q;
 }
 
-int posix_memalign(void **out, size_t align, size_t size)
+BS_API int posix_memalign(void **out, size_t align, size_t size)
 {
 	if (align == 0 || (align & (align - 1)) || align % sizeof(void *))
 		return EINVAL;
@@ -85,18 +86,18 @@ int posix_memalign(void **out, size_t align, size_t size)
 	return 0;
 }
 
-void *memalign(size_t align, size_t size)
+BS_API void *memalign(size_t align, size_t size)
 {
 	void *p = NULL;
 	return posix_memalign(&p, align < sizeof(void *) ? sizeof(void *) : align, size) ? NULL : p;
 }
 
-void *aligned_alloc(size_t align, size_t size)
+BS_API void *aligned_alloc(size_t align, size_t size)
 {
 	return memalign(align, size);
 }
 
-size_t malloc_usable_size(void *p)
+BS_API size_t malloc_usable_size(void *p)
 {
 	return p ? header_of(p)->size : 0;
 }

@@ -14,6 +14,7 @@
  *   preload/selinux-masquerade  plain, SONAME/file name libselinux.so.1
  */
 #define _GNU_SOURCE
+#include "bs_api.h"
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
@@ -149,7 +150,7 @@ static int entry_is_hidden(const char *name)
 
 /* ---- exported hooks ----------------------------------------------------------- */
 
-struct dirent *readdir(DIR *dirp)
+BS_API struct dirent *readdir(DIR *dirp)
 {
 	struct dirent *e;
 	if (!real_readdir)
@@ -160,7 +161,7 @@ struct dirent *readdir(DIR *dirp)
 	return e;
 }
 
-struct dirent64 *readdir64(DIR *dirp)
+BS_API struct dirent64 *readdir64(DIR *dirp)
 {
 	struct dirent64 *e;
 	if (!real_readdir64)
@@ -171,7 +172,7 @@ struct dirent64 *readdir64(DIR *dirp)
 	return e;
 }
 
-FILE *fopen(const char *path, const char *mode)
+BS_API FILE *fopen(const char *path, const char *mode)
 {
 	if (!real_fopen)
 		rk_init();
@@ -182,7 +183,7 @@ FILE *fopen(const char *path, const char *mode)
 	return real_fopen(path, mode);
 }
 
-FILE *fopen64(const char *path, const char *mode)
+BS_API FILE *fopen64(const char *path, const char *mode)
 {
 	if (!real_fopen64)
 		rk_init();
@@ -201,61 +202,61 @@ FILE *fopen64(const char *path, const char *mode)
 		}                       \
 	} while (0)
 
-int stat(const char *restrict path, struct stat *restrict buf)
+BS_API int stat(const char *restrict path, struct stat *restrict buf)
 {
 	HIDE_PATH(path);
 	return real_stat ? real_stat(path, buf) : -1;
 }
 
-int lstat(const char *restrict path, struct stat *restrict buf)
+BS_API int lstat(const char *restrict path, struct stat *restrict buf)
 {
 	HIDE_PATH(path);
 	return real_lstat ? real_lstat(path, buf) : -1;
 }
 
-int stat64(const char *restrict path, struct stat64 *restrict buf)
+BS_API int stat64(const char *restrict path, struct stat64 *restrict buf)
 {
 	HIDE_PATH(path);
 	return real_stat64 ? real_stat64(path, buf) : -1;
 }
 
-int lstat64(const char *restrict path, struct stat64 *restrict buf)
+BS_API int lstat64(const char *restrict path, struct stat64 *restrict buf)
 {
 	HIDE_PATH(path);
 	return real_lstat64 ? real_lstat64(path, buf) : -1;
 }
 
 /* Pre-2.33 glibc entry points; no longer declared by the headers. */
-int __xstat(int ver, const char *path, struct stat *buf);
-int __lxstat(int ver, const char *path, struct stat *buf);
-int __xstat64(int ver, const char *path, struct stat64 *buf);
-int __lxstat64(int ver, const char *path, struct stat64 *buf);
+BS_API int __xstat(int ver, const char *path, struct stat *buf);
+BS_API int __lxstat(int ver, const char *path, struct stat *buf);
+BS_API int __xstat64(int ver, const char *path, struct stat64 *buf);
+BS_API int __lxstat64(int ver, const char *path, struct stat64 *buf);
 
-int __xstat(int ver, const char *path, struct stat *buf)
+BS_API int __xstat(int ver, const char *path, struct stat *buf)
 {
 	HIDE_PATH(path);
 	return real_xstat ? real_xstat(ver, path, buf) : -1;
 }
 
-int __lxstat(int ver, const char *path, struct stat *buf)
+BS_API int __lxstat(int ver, const char *path, struct stat *buf)
 {
 	HIDE_PATH(path);
 	return real_lxstat ? real_lxstat(ver, path, buf) : -1;
 }
 
-int __xstat64(int ver, const char *path, struct stat64 *buf)
+BS_API int __xstat64(int ver, const char *path, struct stat64 *buf)
 {
 	HIDE_PATH(path);
 	return real_xstat64 ? real_xstat64(ver, path, buf) : -1;
 }
 
-int __lxstat64(int ver, const char *path, struct stat64 *buf)
+BS_API int __lxstat64(int ver, const char *path, struct stat64 *buf)
 {
 	HIDE_PATH(path);
 	return real_lxstat64 ? real_lxstat64(ver, path, buf) : -1;
 }
 
-int accept(int fd, __SOCKADDR_ARG addr, socklen_t *restrict len)
+BS_API int accept(int fd, __SOCKADDR_ARG addr, socklen_t *restrict len)
 {
 	if (!real_accept)
 		rk_init();
