@@ -23,16 +23,7 @@ enum CorpusFiles {
 
 enum Readelf {
     static func run(_ arguments: [String], _ file: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/readelf")
-        process.arguments = arguments + [file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        String(decoding: try ChildProcess.output("/usr/bin/readelf", arguments + [file.path]), as: UTF8.self)
     }
 
     /// The number between `after` and `before` on the first line that has both.
