@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "BacksightTestSupport", dependencies: ["BacksightWalk"], path: "Tests/BacksightTestSupport"),
         .testTarget(name: "BacksightWalkTests", dependencies: ["BacksightWalk", "BacksightTestSupport"]),
         .testTarget(name: "BacksightELFTests", dependencies: ["BacksightELF", "BacksightTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "BacksightUnpackTests", dependencies: ["BacksightUnpack", "BacksightTestSupport"]),
+        .testTarget(name: "BacksightUnpackTests", dependencies: ["BacksightUnpack", "BacksightTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "BacksightCodeTests", dependencies: ["BacksightCode", "BacksightELF", "BacksightTestSupport"]),
         .testTarget(name: "BacksightConfigTests", dependencies: ["BacksightConfig"]),
         .testTarget(name: "BacksightRulesTests", dependencies: ["BacksightRules", "BacksightELF"]),

@@ -95,11 +95,11 @@ final class SquashfsReader {
             return
         }
         let fragments = sqfs_data_reader_load_fragment_table(data, &superBlock)
-        if fragments != 0 { problem(fragments, at: base + superBlock.fragment_table_start, what: "fragment table") }
+        if fragments != 0 { problem(fragments, at: fileOffset(superBlock.fragment_table_start), what: "fragment table") }
         var root: UnsafeMutablePointer<sqfs_inode_generic_t>?
         let rootStatus = sqfs_dir_reader_get_root_inode(directories, &root)
         guard rootStatus == 0, let root else {
-            problem(rootStatus, at: base + superBlock.inode_table_start, what: "root inode")
+            problem(rootStatus, at: fileOffset(superBlock.inode_table_start), what: "root inode")
             return
         }
         walk(root, directories: directories, data: data)
@@ -220,12 +220,19 @@ final class SquashfsReader {
         if outcome.problems.count < Self.problemLimit { outcome.problems.append(error) }
     }
 
+    /// Where an offset inside the image (as its super block or libsquashfs states it, so possibly
+    /// hostile) lies in the file: past the largest offset it saturates instead of overflowing.
+    private func fileOffset(_ inImage: UInt64) -> UInt64 {
+        let (sum, overflow) = base.addingReportingOverflow(inImage)
+        return overflow ? .max : sum
+    }
+
     /// A libsquashfs error (or a refusal of ours when `status` is nil), at the offset of a read
     /// past the end when there was one.
     private func failure(_ status: Int32?, at offset: UInt64, what: String) -> UnpackError {
         var location = offset
         if memory.pointee.failed_at != UInt64.max {
-            location = base + memory.pointee.failed_at
+            location = fileOffset(memory.pointee.failed_at)
             memory.pointee.failed_at = UInt64.max
         }
         let reason = status.map { "\(what): \(Self.describe($0))" } ?? what
