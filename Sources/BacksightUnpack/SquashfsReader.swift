@@ -94,6 +94,14 @@ final class SquashfsReader {
             outcome.problems.append(.malformedContainer(container: outcome.container ?? "squashfs", offset: base, reason: "out of memory"))
             return
         }
+        // libsquashfs allocates the whole fragment table (16 bytes an entry) from the count the
+        // super block states: a hostile count asks for gigabytes. The decoder-memory limit holds.
+        let fragmentTableBytes = UInt64(superBlock.fragment_entry_count) &* 16
+        if fragmentTableBytes > budget.limits.decoderMemory {
+            outcome.problems.append(.malformedContainer(container: outcome.container ?? "squashfs", offset: fileOffset(superBlock.fragment_table_start),
+                                                        reason: "fragment table of \(superBlock.fragment_entry_count) entries needs \(fragmentTableBytes) bytes, over the decoder memory limit of \(budget.limits.decoderMemory)"))
+            return
+        }
         let fragments = sqfs_data_reader_load_fragment_table(data, &superBlock)
         if fragments != 0 { problem(fragments, at: fileOffset(superBlock.fragment_table_start), what: "fragment table") }
         var root: UnsafeMutablePointer<sqfs_inode_generic_t>?

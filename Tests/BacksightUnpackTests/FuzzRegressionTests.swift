@@ -17,4 +17,12 @@ final class FuzzRegressionTests: XCTestCase {
             XCTAssertFalse(result.problems.isEmpty, "\(path): the damaged image is reported")
         }
     }
+
+    /// FuzzContainers: a SquashFS super block whose fragment count asked libsquashfs for a 16 GiB
+    /// fragment table. The table's size is checked against the decoder-memory limit first.
+    func testSquashfsFragmentCountOverTheMemoryLimitIsRefused() throws {
+        let input = try [UInt8](Data(contentsOf: Self.fixtures.appendingPathComponent("oom-squashfs-fragment-count")))
+        let (result, _) = Fixtures.unpack(input, path: "firmware/image.bin")
+        XCTAssertTrue(result.problems.contains { "\($0)".contains("over the decoder memory limit") }, "\(result.problems)")
+    }
 }
