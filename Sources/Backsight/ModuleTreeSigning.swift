@@ -52,19 +52,11 @@ final class ModuleTreeSigning: Sendable {
         while !queue.isEmpty, visited < maximumDirectories, sample.checked < sampleSize {
             let directory = queue.removeFirst()
             visited += 1
-            guard let stream = opendir(directory) else { continue }
-            defer { closedir(stream) }
-            var names: [(String, UInt8)] = []
-            while let entry = readdir(stream) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                guard name != ".", name != "..", !name.contains("/") else { continue }
-                names.append((name, entry.pointee.d_type))
-            }
-            for (name, type) in names.sorted(by: { $0.0 < $1.0 }) where sample.checked < sampleSize {
-                let full = directory + "/" + name
-                if type == UInt8(DT_DIR) {
-                    if directory != tree || name != "kernel" { queue.append(full) }
-                } else if type == UInt8(DT_REG), name.hasSuffix(".ko"), full != path, let signed = isSigned(full) {
+            for entry in DirectoryEntries.list(directory, limit: 4096) where sample.checked < sampleSize {
+                let full = directory + "/" + entry.name
+                if entry.type == UInt8(DT_DIR) {
+                    if directory != tree || entry.name != "kernel" { queue.append(full) }
+                } else if entry.type == UInt8(DT_REG), entry.name.hasSuffix(".ko"), full != path, let signed = isSigned(full) {
                     sample.checked += 1
                     if signed { sample.signed += 1 }
                 }

@@ -56,19 +56,8 @@ final class SiblingTestFiles: Sendable {
 
     /// Names of the regular files directly in `directory`, in a stable order, without following links.
     private static func regularFileNames(in directory: String) -> [String] {
-        guard let stream = opendir(directory) else { return [] }
-        defer { closedir(stream) }
-        var names: [String] = []
-        var seen = 0
-        while seen < maximumEntries, let entry = readdir(stream) {
-            seen += 1
-            guard entry.pointee.d_type == UInt8(DT_REG) || entry.pointee.d_type == UInt8(DT_UNKNOWN) else { continue }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            guard name != ".", name != "..", !name.contains("/") else { continue }
-            names.append(name)
-        }
-        return names.sorted()
+        DirectoryEntries.list(directory, limit: maximumEntries)
+            .filter { $0.type == UInt8(DT_REG) || $0.type == UInt8(DT_UNKNOWN) }
+            .map(\.name)
     }
 }
