@@ -11,6 +11,16 @@ public enum ChildProcess {
 
     /// The standard output of `executable` run with `arguments`; standard error is discarded.
     public static func output(_ executable: String, _ arguments: [String]) throws -> [UInt8] {
+        try run(executable, arguments).output
+    }
+
+    /// Runs `executable` with `arguments` in `directory` (the current one when nil): its exit
+    /// status (-1 when it did not exit normally) and its standard output; standard error is discarded.
+    public static func run(_ executable: String, _ arguments: [String], in directory: String? = nil) throws -> (status: Int32, output: [UInt8]) {
+        // The shell changes directory first (glibc's posix_spawn_file_actions_addchdir_np does not import).
+        if let directory {
+            return try run("/bin/sh", ["-c", "cd \"$0\" && exec \"$@\"", directory, executable] + arguments)
+        }
         var pipeEnds: [Int32] = [0, 0]
         guard pipe(&pipeEnds) == 0 else { throw Failure(description: "pipe failed: errno \(errno)") }
         var actions = posix_spawn_file_actions_t()
@@ -40,6 +50,8 @@ public enum ChildProcess {
         close(pipeEnds[0])
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        return output
+        // WIFEXITED and WEXITSTATUS are macros: the low seven bits are 0 for a normal exit.
+        let exited = status & 0x7f == 0
+        return (exited ? (status >> 8) & 0xff : -1, output)
     }
 }

@@ -50,16 +50,9 @@ public struct PackageBuilder {
 
     /// Runs a tool and fails when it does.
     public static func run(_ tool: String, _ arguments: [String], in directory: String? = nil) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw NSError(domain: "PackageBuilder", code: Int(process.terminationStatus),
+        let status = try ChildProcess.run(tool, arguments, in: directory).status
+        guard status == 0 else {
+            throw NSError(domain: "PackageBuilder", code: Int(status),
                           userInfo: [NSLocalizedDescriptionKey: "\(tool) \(arguments.joined(separator: " ")) failed"])
         }
     }
