@@ -176,9 +176,8 @@ struct FileAnalyzer: Sendable {
         }
         if let moduleTrees, let placeOnDisk, let module = report.kernel, module.role == .module, module.signed == false,
            module.inTree != true, let tree = ModuleTreeSigning.tree(holding: placeOnDisk.directory + "/" + placeOnDisk.name) {
-            let own = placeOnDisk.directory + "/" + placeOnDisk.name
             subject.deferredCharacteristics[Characteristic.unsignedModuleInSignedTree.rawValue] = DeferredCharacteristic {
-                let sample = moduleTrees.sample(of: tree, excluding: own)
+                let sample = moduleTrees.sample(of: tree)
                 guard sample.isSigned else { return nil }
                 return [Evidence(feature: "characteristic", value: "no appended signature, not in-tree, release \(module.release)",
                                  detail: "\(sample.signed) of \(sample.checked) other modules sampled in \(tree) are signed")]

@@ -75,7 +75,8 @@ public struct LabelledSetCheck: Sendable {
     /// did not get its verdict, with what it got and whether the known-miss list excuses it.
     public func table() -> String {
         var lines = ["group         positives caught   negatives false alarms"]
-        let byGroup = Dictionary(grouping: outcomes, by: \.sample.group)
+        let all = outcomes
+        let byGroup = Dictionary(grouping: all, by: \.sample.group)
         for group in byGroup.keys.sorted() {
             let items = byGroup[group] ?? []
             let positives = items.filter { $0.sample.expectation != .clean }
@@ -85,7 +86,6 @@ public struct LabelledSetCheck: Sendable {
             let name = group.count < 14 ? group + String(repeating: " ", count: 14 - group.count) : group + " "
             lines.append("\(name)\(pad("\(caught)/\(positives.count)", 19))\(alarms)/\(negatives.count)")
         }
-        let all = outcomes
         let positives = all.filter { $0.sample.expectation != .clean }
         let negatives = all.filter { $0.sample.expectation == .clean }
         lines.append("all           \(pad("\(positives.filter(\.met).count)/\(positives.count)", 19))\(negatives.filter(\.isFalseAlarm).count)/\(negatives.count)")

@@ -1,14 +1,13 @@
 import BacksightRules
 import Glibc
-import Synchronization
 
 /// Whether the other modules of a kernel's module tree (`lib/modules/RELEASE/`) are signed: an
 /// unsigned out-of-tree module in a tree whose modules the distribution signed did not come with
 /// that kernel.
 ///
-/// Looks only at real directories below the tree (no links followed), at most
+/// Looks only at real directories below the tree's `kernel/` (no links followed), at most
 /// ``maximumDirectories`` of them, and reads only the last bytes of at most ``sampleSize``
-/// modules other than the one asking. Each tree is looked at once per scan: the answer is cached
+/// modules. Each tree is looked at once per scan: the answer is cached
 /// and shared by every scanning thread.
 final class ModuleTreeSigning: Sendable {
     static let sampleSize = 16
@@ -24,7 +23,7 @@ final class ModuleTreeSigning: Sendable {
         var isSigned: Bool { checked >= 4 && signed == checked }
     }
 
-    private let samples = Mutex<[String: Sample]>([:])
+    private let samples = ScanMemo<Sample>(capacity: 64)
 
     /// The module tree that holds `diskPath` (the `lib/modules/RELEASE` directory above it), if any.
     static func tree(holding diskPath: String) -> String? {
@@ -34,20 +33,16 @@ final class ModuleTreeSigning: Sendable {
         return components[...(index + 2)].joined(separator: "/")
     }
 
-    /// The sample of the tree at `tree`, leaving `excluding` (the module asking) out.
-    func sample(of tree: String, excluding path: String) -> Sample {
-        if let known = samples.withLock({ $0[tree] }) { return known }
-        let found = Self.read(tree: tree, excluding: path)
-        samples.withLock { cache in
-            if cache.count >= 64, cache[tree] == nil, let evicted = cache.keys.first { cache[evicted] = nil }
-            cache[tree] = found
-        }
-        return found
+    /// The sample of the tree at `tree`: the modules the kernel was built with (`kernel/`), where
+    /// out-of-tree modules (`extra/`, `updates/`) never are, so the answer does not depend on
+    /// which module asks first.
+    func sample(of tree: String) -> Sample {
+        samples.value(for: tree) { Self.read(tree: tree) }
     }
 
-    private static func read(tree: String, excluding path: String) -> Sample {
+    private static func read(tree: String) -> Sample {
         var sample = Sample(tree: tree, signed: 0, checked: 0)
-        var queue = [tree + "/kernel", tree]
+        var queue = [tree + "/kernel"]
         var visited = 0
         while !queue.isEmpty, visited < maximumDirectories, sample.checked < sampleSize {
             let directory = queue.removeFirst()
@@ -55,8 +50,8 @@ final class ModuleTreeSigning: Sendable {
             for entry in DirectoryEntries.list(directory, limit: 4096) where sample.checked < sampleSize {
                 let full = directory + "/" + entry.name
                 if entry.type == UInt8(DT_DIR) {
-                    if directory != tree || entry.name != "kernel" { queue.append(full) }
-                } else if entry.type == UInt8(DT_REG), entry.name.hasSuffix(".ko"), full != path, let signed = isSigned(full) {
+                    queue.append(full)
+                } else if entry.type == UInt8(DT_REG), entry.name.hasSuffix(".ko"), let signed = isSigned(full) {
                     sample.checked += 1
                     if signed { sample.signed += 1 }
                 }

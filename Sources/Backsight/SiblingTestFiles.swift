@@ -2,7 +2,6 @@ import BacksightRules
 import BacksightUnpack
 import BacksightWalk
 import Glibc
-import Synchronization
 
 /// What the other files of a directory say about a test blob: whether one of them is an xz
 /// file that swapping byte pairs repairs (`swap-repairs-stream`), as the xz-utils backdoor's
@@ -18,7 +17,7 @@ final class SiblingTestFiles: Sendable {
 
     private let unpacker = Unpacker(facts: [UnpackFact.swapRepairsStream], carves: false)
     private let limits: UnpackLimits
-    private let repairedByDirectory = Mutex<[String: [Evidence]]>([:])
+    private let repairedByDirectory = ScanMemo<[Evidence]>(capacity: 256)
 
     init(limits: UnpackLimits) {
         self.limits = limits
@@ -27,12 +26,7 @@ final class SiblingTestFiles: Sendable {
     /// Evidence for each other file in `directory` (a path on disk) that a byte-pair swap repairs;
     /// `name` is the file asking, which does not count.
     func swapRepairedSiblings(in directory: String, excluding name: String) -> [Evidence] {
-        let all = repairedByDirectory.withLock { $0[directory] } ?? repairedFiles(in: directory)
-        repairedByDirectory.withLock { cache in
-            if cache.count >= 256, cache[directory] == nil, let evicted = cache.keys.first { cache[evicted] = nil }
-            cache[directory] = all
-        }
-        return all.filter { $0.location?.file != name }
+        repairedByDirectory.value(for: directory) { repairedFiles(in: directory) }.filter { $0.location?.file != name }
     }
 
     private func repairedFiles(in directory: String) -> [Evidence] {
