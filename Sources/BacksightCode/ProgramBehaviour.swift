@@ -15,12 +15,14 @@ struct ProgramBehaviour {
 
     /// Calls whose presence makes a function worth walking.
     static let keyCalls: Set<String> = [
-        "socket", "bind", "listen", "accept", "accept4", "connect", "setsockopt", "dup2", "dup3",
+        "socket", "accept", "accept4", "connect", "setsockopt", "dup2", "dup3",
         "execl", "execlp", "execle", "execv", "execvp", "execve", "execvpe", "system", "popen", "prctl",
         "openpty", "forkpty", "posix_openpt", "getpt",
     ]
-    /// Calls read inside those functions for the literals they pass.
-    static let copyCalls: Set<String> = ["strcpy", "strncpy", "stpcpy", "memcpy", "memmove", "sprintf", "snprintf", "open", "open64", "__open_2", "__open64_2"]
+    /// Calls that matter only for a kernel thread's name they copy (an `argv[0]` overwrite).
+    static let copyCalls: Set<String> = ["strcpy", "strncpy", "stpcpy", "memcpy", "memmove", "sprintf", "snprintf"]
+    /// Calls that matter only when they open `/dev/ptmx`.
+    static let openCalls: Set<String> = ["open", "open64", "__open_2", "__open64_2"]
     private static let execs: Set<String> = ["execl", "execlp", "execle", "execv", "execvp", "execve", "execvpe", "system", "popen", execveCaller]
     /// A local function of a static executable that calls the `execve` wrapper (`execl`, `execv`…).
     static let execveCaller = "a caller of execve"
@@ -96,7 +98,16 @@ struct ProgramBehaviour {
             }
         }
         // Descriptors 0, 1 and 2 replaced in one function, and what that function then runs.
-        for (function, inFunction) in Dictionary(grouping: calls, by: \.function) {
+        // In the order the functions were walked: evidence is capped, so the order decides which
+        // calls a report names, and it must not change from one run to the next.
+        var functionOrder: [String] = []
+        var callsByFunction: [String: [ProgramCall]] = [:]
+        for call in calls {
+            if callsByFunction[call.function] == nil { functionOrder.append(call.function) }
+            callsByFunction[call.function, default: []].append(call)
+        }
+        for function in functionOrder {
+            let inFunction = callsByFunction[function] ?? []
             // Onto 0, 1 and 2; or three calls whose known targets are two of them (a compiler may
             // pass a register it knows holds 0, such as a call's result it just tested).
             let duplications = inFunction.filter { ($0.name == "dup2" || $0.name == "dup3") && $0.arguments.count > 1 }
@@ -144,7 +155,12 @@ struct ProgramBehaviour {
     private func programCalls() -> [ProgramCall] {
         var localNames: [UInt64: String] = [:]
         var calls: [ProgramCall] = []
-        let wanted = Self.keyCalls.union(Self.copyCalls).union([Self.execveCaller])
+        // Copies and opens are everywhere; they are walked only when the data holds a literal
+        // that would make one of them a fact.
+        let literals = DataLiterals(image: image)
+        var wanted = Self.keyCalls.union([Self.execveCaller])
+        if literals.kernelThreadName { wanted.formUnion(Self.copyCalls) }
+        if literals.pseudoTerminalMaster { wanted.formUnion(Self.openCalls) }
         for symbol in image.model.symbols where symbol.type == "FUNC" && !symbol.isUndefined && symbol.value != 0 {
             let name = Self.normalized(symbol.name)
             guard Self.keyCalls.contains(name) else { continue }

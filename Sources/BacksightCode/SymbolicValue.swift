@@ -1,5 +1,5 @@
 /// What the interpreter knows about a register or stack slot.
-indirect enum SymbolicValue: Hashable, Sendable {
+enum SymbolicValue: Hashable, Sendable {
     case unknown
     /// A number, or an address inside this object.
     case constant(Int64)
@@ -19,7 +19,7 @@ indirect enum SymbolicValue: Hashable, Sendable {
     case calleeOutput(String)
     /// `index * scale + base`: an address into a table, indexed by a value the code compared with
     /// `bound` first (a `switch` compiled as shift, add and load, as MIPS does).
-    case scaledIndex(SymbolicValue, scale: Int64, base: Int64, bound: Int64?)
+    indirect case scaledIndex(SymbolicValue, scale: Int64, base: Int64, bound: Int64?)
 
     /// The number, when the value is a known constant or a local address.
     var constantValue: Int64? {

@@ -1,0 +1,68 @@
+/// What the strings in an object's data could say, read in one pass before any code is walked.
+///
+/// A call's literal argument is read where the code points (``ObjectImage/literal(at:)``): a
+/// printable run that ends at a NUL, in an allocated data section with file bytes. The pointer
+/// may land inside a longer string (linkers merge `sh` into the tail of `bash`), so every tail
+/// of every such run counts. When no tail can be a given kind of literal, no call in the code
+/// can pass one, and the calls that matter only for that kind need not be walked.
+struct DataLiterals {
+    /// Some tail is a kernel thread's name (``ProgramBehaviour/looksLikeKernelThread(_:)``).
+    let kernelThreadName: Bool
+    /// Some tail is exactly `/dev/ptmx`.
+    let pseudoTerminalMaster: Bool
+
+    init(image: ObjectImage) {
+        var kernelThreadName = false
+        var pseudoTerminalMaster = false
+        for section in image.model.sections where section.isAllocated && section.size > 0 && section.hasFileBytes && !section.isExecutable {
+            let data = image.bytes(at: section.address, count: Int(clamping: section.size))
+            var index = data.startIndex
+            while index < data.endIndex {
+                guard let end = data[index...].firstIndex(of: 0) else { break }
+                if !kernelThreadName { kernelThreadName = Self.kernelThreadNameEnds(at: end, in: data) }
+                if !pseudoTerminalMaster { pseudoTerminalMaster = Self.ends(at: end, in: data, with: Self.ptmx) }
+                if kernelThreadName && pseudoTerminalMaster { break }
+                index = end + 1
+            }
+        }
+        self.kernelThreadName = kernelThreadName
+        self.pseudoTerminalMaster = pseudoTerminalMaster
+    }
+
+    private static let ptmx = Array("/dev/ptmx".utf8)
+
+    private static func ends(at end: Int, in data: UnsafeRawBufferPointer, with text: [UInt8]) -> Bool {
+        guard end - data.startIndex >= text.count else { return false }
+        return zip(data[(end - text.count)..<end], text).allSatisfy { $0 == $1 }
+    }
+
+    /// Bytes a kernel thread's name may hold between its brackets.
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): return true
+        case UInt8(ascii: "/"), UInt8(ascii: ":"), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."): return true
+        default: return false
+        }
+    }
+
+    /// Whether a tail of the string ending at `end` (a NUL) is a kernel thread's name. Only the
+    /// tails that could pass the test are handed to it: a name ends in a run of at most 32 name
+    /// bytes, with a `[` before the run and a `]` after it, or without brackets.
+    private static func kernelThreadNameEnds(at end: Int, in data: UnsafeRawBufferPointer) -> Bool {
+        let bracketed = end > data.startIndex && data[end - 1] == UInt8(ascii: "]")
+        let runEnd = bracketed ? end - 1 : end
+        var runStart = runEnd
+        while runStart > data.startIndex, runEnd - runStart <= 32, isNameByte(data[runStart - 1]) { runStart -= 1 }
+        func test(_ start: Int) -> Bool {
+            ProgramBehaviour.looksLikeKernelThread(String(decoding: data[start..<end], as: UTF8.self))
+        }
+        if bracketed {
+            return runStart > data.startIndex && data[runStart - 1] == UInt8(ascii: "[") && test(runStart - 1)
+        }
+        // Unbracketed names start with one of the known prefixes' first letters.
+        for start in runStart..<runEnd where "kmrwcjis".utf8.contains(data[start]) {
+            if test(start) { return true }
+        }
+        return false
+    }
+}
