@@ -1,3 +1,5 @@
+import Glibc
+
 /// What the strings in an object's data could say, read in one pass before any code is walked.
 ///
 /// A call's literal argument is read where the code points (``ObjectImage/literal(at:)``): a
@@ -16,9 +18,11 @@ struct DataLiterals {
         var pseudoTerminalMaster = false
         for section in image.model.sections where section.isAllocated && section.size > 0 && section.hasFileBytes && !section.isExecutable {
             let data = image.bytes(at: section.address, count: Int(clamping: section.size))
-            var index = data.startIndex
-            while index < data.endIndex {
-                guard let end = data[index...].firstIndex(of: 0) else { break }
+            guard let base = data.baseAddress else { continue }
+            var index = 0
+            while index < data.count {
+                guard let found = memchr(base + index, 0, data.count - index) else { break }
+                let end = base.distance(to: UnsafeRawPointer(found))
                 if !kernelThreadName { kernelThreadName = Self.kernelThreadNameEnds(at: end, in: data) }
                 if !pseudoTerminalMaster { pseudoTerminalMaster = Self.ends(at: end, in: data, with: Self.ptmx) }
                 if kernelThreadName && pseudoTerminalMaster { break }
@@ -36,15 +40,6 @@ struct DataLiterals {
         return zip(data[(end - text.count)..<end], text).allSatisfy { $0 == $1 }
     }
 
-    /// Bytes a kernel thread's name may hold between its brackets.
-    private static func isNameByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): return true
-        case UInt8(ascii: "/"), UInt8(ascii: ":"), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."): return true
-        default: return false
-        }
-    }
-
     /// Whether a tail of the string ending at `end` (a NUL) is a kernel thread's name. Only the
     /// tails that could pass the test are handed to it: a name ends in a run of at most 32 name
     /// bytes, with a `[` before the run and a `]` after it, or without brackets.
@@ -52,17 +47,17 @@ struct DataLiterals {
         let bracketed = end > data.startIndex && data[end - 1] == UInt8(ascii: "]")
         let runEnd = bracketed ? end - 1 : end
         var runStart = runEnd
-        while runStart > data.startIndex, runEnd - runStart <= 32, isNameByte(data[runStart - 1]) { runStart -= 1 }
-        func test(_ start: Int) -> Bool {
-            ProgramBehaviour.looksLikeKernelThread(String(decoding: data[start..<end], as: UTF8.self))
-        }
+        while runStart > data.startIndex, runEnd - runStart <= 32, ProgramBehaviour.isKernelThreadNameByte(data[runStart - 1]) { runStart -= 1 }
         if bracketed {
-            return runStart > data.startIndex && data[runStart - 1] == UInt8(ascii: "[") && test(runStart - 1)
+            guard runStart > data.startIndex, data[runStart - 1] == UInt8(ascii: "[") else { return false }
+            return ProgramBehaviour.looksLikeKernelThread(Array(data[(runStart - 1)..<end])[...])
         }
-        // Unbracketed names start with one of the known prefixes' first letters.
-        for start in runStart..<runEnd where "kmrwcjis".utf8.contains(data[start]) {
-            if test(start) { return true }
+        for start in runStart..<runEnd where firstLetters.contains(data[start]) {
+            if ProgramBehaviour.looksLikeKernelThread(Array(data[start..<end])[...]) { return true }
         }
         return false
     }
+
+    /// The first bytes of the kernel threads' name prefixes: where an unbracketed name can start.
+    private static let firstLetters = Set(ProgramBehaviour.kernelThreadPrefixes.compactMap(\.first))
 }

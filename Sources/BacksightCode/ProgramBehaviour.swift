@@ -141,14 +141,31 @@ struct ProgramBehaviour {
 
     /// A kernel thread's name (`[kworker/0:1]`, `ksoftirqd/0`, `[kthreadd]`): no user program has one.
     static func looksLikeKernelThread(_ name: String) -> Bool {
-        var inner = Substring(name)
-        if inner.hasPrefix("["), inner.hasSuffix("]") { inner = inner.dropFirst().dropLast() }
-        guard !inner.isEmpty, inner.count <= 32,
-              inner.allSatisfy({ $0.isLowercase || $0.isNumber || "/:_-+.".contains($0) }) else { return false }
-        let prefixes = ["kworker", "ksoftirqd", "kthreadd", "kswapd", "khugepaged", "kblockd", "kdevtmpfs", "khungtaskd", "kcompactd",
-                        "migration/", "rcu_", "watchdog/", "cpuhp/", "jbd2/", "kauditd", "ksmd", "kintegrityd", "writeback", "irq/", "scsi_eh"]
-        return name.hasPrefix("[") && name.hasSuffix("]") && inner.count >= 2 || prefixes.contains { inner.hasPrefix($0) }
+        looksLikeKernelThread(Array(name.utf8)[...])
     }
+
+    /// The same test on the bytes of a literal (printable ASCII).
+    static func looksLikeKernelThread(_ name: ArraySlice<UInt8>) -> Bool {
+        let bracketed = name.count >= 2 && name.first == UInt8(ascii: "[") && name.last == UInt8(ascii: "]")
+        let inner = bracketed ? name.dropFirst().dropLast() : name
+        guard !inner.isEmpty, inner.count <= 32, inner.allSatisfy(isKernelThreadNameByte) else { return false }
+        return bracketed && inner.count >= 2 || kernelThreadPrefixes.contains { inner.starts(with: $0) }
+    }
+
+    /// Bytes a kernel thread's name holds (between its brackets).
+    static func isKernelThreadNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): return true
+        case UInt8(ascii: "/"), UInt8(ascii: ":"), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."): return true
+        default: return false
+        }
+    }
+
+    /// How the names of the kernel's own threads begin.
+    static let kernelThreadPrefixes: [[UInt8]] = [
+        "kworker", "ksoftirqd", "kthreadd", "kswapd", "khugepaged", "kblockd", "kdevtmpfs", "khungtaskd", "kcompactd",
+        "migration/", "rcu_", "watchdog/", "cpuhp/", "jbd2/", "kauditd", "ksmd", "kintegrityd", "writeback", "irq/", "scsi_eh",
+    ].map { Array($0.utf8) }
 
     // MARK: Finding the calls
 
