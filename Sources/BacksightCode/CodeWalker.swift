@@ -41,10 +41,10 @@ final class CodeWalker {
     // MARK: State
 
     private struct MachineState {
-        var registers: [Register: SymbolicValue] = [:]
+        var registers = SmallMap<Register, SymbolicValue>()
         var stack: [Int64: SymbolicValue] = [:]
         /// The last constant each register was compared with (a jump-table bound).
-        var bounds: [Register: Int64] = [:]
+        var bounds = SmallMap<Register, Int64>()
         /// The same, by value: a compared value reloaded into another register (or from the
         /// stack slot it was spilled to, as -O0 code does) keeps its bound.
         var valueBounds: [SymbolicValue: Int64] = [:]
@@ -92,7 +92,7 @@ final class CodeWalker {
                     state = saved
                 } else {
                     // A join: keep what this path knows, add what only the branch knew.
-                    state.registers.merge(saved.registers) { current, _ in current }
+                    state.registers.addMissing(from: saved.registers)
                     state.stack.merge(saved.stack) { current, _ in current }
                 }
             }
@@ -428,7 +428,7 @@ final class CodeWalker {
         }
         for register in convention.callerSaved { state.registers[register] = nil }
         state.registers[convention.result] = .callResult(calleeName)
-        state.bounds = [:]
+        state.bounds.removeAll()
         state.valueBounds = [:]
     }
 

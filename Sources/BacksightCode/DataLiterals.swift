@@ -42,22 +42,27 @@ struct DataLiterals {
 
     /// Whether a tail of the string ending at `end` (a NUL) is a kernel thread's name. Only the
     /// tails that could pass the test are handed to it: a name ends in a run of at most 32 name
-    /// bytes, with a `[` before the run and a `]` after it, or without brackets.
+    /// bytes, with a `[` before the run and a `]` after it, or without brackets and starting
+    /// with one of the known prefixes.
     private static func kernelThreadNameEnds(at end: Int, in data: UnsafeRawBufferPointer) -> Bool {
         let bracketed = end > data.startIndex && data[end - 1] == UInt8(ascii: "]")
         let runEnd = bracketed ? end - 1 : end
         var runStart = runEnd
-        while runStart > data.startIndex, runEnd - runStart <= 32, ProgramBehaviour.isKernelThreadNameByte(data[runStart - 1]) { runStart -= 1 }
+        while runStart > data.startIndex, runEnd - runStart <= 32, nameBytes[Int(data[runStart - 1])] { runStart -= 1 }
         if bracketed {
             guard runStart > data.startIndex, data[runStart - 1] == UInt8(ascii: "[") else { return false }
             return ProgramBehaviour.looksLikeKernelThread(Array(data[(runStart - 1)..<end])[...])
         }
-        for start in runStart..<runEnd where firstLetters.contains(data[start]) {
-            if ProgramBehaviour.looksLikeKernelThread(Array(data[start..<end])[...]) { return true }
+        for start in runStart..<runEnd where firstLetters[Int(data[start])] {
+            let tail = data[start..<end]
+            guard ProgramBehaviour.kernelThreadPrefixes.contains(where: { tail.starts(with: $0) }) else { continue }
+            if ProgramBehaviour.looksLikeKernelThread(Array(tail)[...]) { return true }
         }
         return false
     }
 
-    /// The first bytes of the kernel threads' name prefixes: where an unbracketed name can start.
-    private static let firstLetters = Set(ProgramBehaviour.kernelThreadPrefixes.compactMap(\.first))
+    /// For each byte value: whether a kernel thread's name may hold it.
+    private static let nameBytes: [Bool] = (0...255).map { ProgramBehaviour.isKernelThreadNameByte(UInt8($0)) }
+    /// For each byte value: whether one of the name prefixes starts with it.
+    private static let firstLetters: [Bool] = (0...255).map { byte in ProgramBehaviour.kernelThreadPrefixes.contains { $0.first == UInt8(byte) } }
 }
