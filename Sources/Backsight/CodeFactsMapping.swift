@@ -9,8 +9,22 @@ extension ScanSubject {
     /// The `dlsym(RTLD_NEXT, …)` search (with the constructor walk it brings for objects that
     /// import `dlsym`) is deferred: it runs only if a rule reads `dlsym-rtld-next` after the
     /// rule's cheaper leaves held, which on a distribution tree is almost never.
+    ///
+    /// The program analysis is deferred too: each program fact a rule reads runs it (once for
+    /// all of them) when the rule gets that far, unless the program's imports and data already
+    /// rule the fact out. Most programs import neither sockets, descriptor duplication nor
+    /// pseudo-terminals, and their code is never read.
     mutating func addCodeFacts(of model: ELFModel, bytes: UnsafeRawBufferPointer, request: CodeAnalysisRequest) {
-        let eager = request.subtracting(.symbolLookups)
+        var eager = request.subtracting(.symbolLookups)
+        if eager.contains(.programBehaviour), let ruledOut = CodeAnalyzer.programFactsRuledOut(model, bytes: bytes) {
+            eager.remove(.programBehaviour)
+            let program = DeferredCodeFacts { CodeAnalyzer.analyze(model, bytes: bytes, request: .programBehaviour) }
+            for name in RuleSet.programFacts where !ruledOut.contains(name) {
+                deferredCharacteristics[name] = DeferredCharacteristic {
+                    program.facts.fileFacts[name].map { $0.map(Evidence.init(code:)) }
+                }
+            }
+        }
         if !eager.isEmpty { add(CodeAnalyzer.analyze(model, bytes: bytes, request: eager)) }
         if request.contains(.symbolLookups) {
             let name = CodeFact.dlsymRTLDNext.rawValue
@@ -46,6 +60,22 @@ extension ScanSubject {
     }
 }
 
+/// Code facts computed the first time a deferred characteristic asks for them, then kept; used
+/// by one matching thread at a time, like the subject's deferred characteristics.
+private final class DeferredCodeFacts: @unchecked Sendable {
+    private let compute: () -> CodeFacts
+    private var computed: CodeFacts?
+
+    init(_ compute: @escaping () -> CodeFacts) { self.compute = compute }
+
+    var facts: CodeFacts {
+        if let computed { return computed }
+        let result = compute()
+        computed = result
+        return result
+    }
+}
+
 extension Evidence {
     /// A code fact's evidence: the instruction (or property) as the value, the note as detail.
     init(code: CodeEvidence) {
@@ -75,7 +105,7 @@ extension RuleSet {
     private static let moduleFacts: Set<String> = [
         CodeFact.kprobeSymbolLookup, .moduleListUnlink, .controlRegisterWrite, .ftraceIPModifyOps,
     ].reduce(into: []) { $0.insert($1.rawValue) }
-    private static let programFacts: Set<String> = [
+    static let programFacts: Set<String> = [
         CodeFact.rawPacketSocket, .socketFilterAttached, .socketFilterProgram, .descriptorsDuplicatedOntoStdio, .shellExecuted,
         .loginExecuted, .shellOnSocket, .ptyAllocated, .processRenamed, .kernelThreadName,
     ].reduce(into: []) { $0.insert($1.rawValue) }

@@ -97,6 +97,15 @@ public enum CodeAnalyzer {
     }
 
     /// An executable (dynamic, static or static-pie), not a shared library: no `DT_SONAME`.
+    /// For a program (an executable, not a shared library): the raw names of the program
+    /// facts that cannot hold, known from its symbols and data without reading code, so that
+    /// the program analysis can wait until a rule asks for one that can. Nil for other files.
+    public static func programFactsRuledOut(_ model: ELFModel, bytes: UnsafeRawBufferPointer) -> Set<String>? {
+        guard isProgram(model), let architecture = CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
+                                                                     littleEndian: model.header.isLittleEndian) else { return nil }
+        return Set(ProgramBehaviour.factsRuledOut(in: model, bytes: bytes, architecture: architecture).map(\.rawValue))
+    }
+
     static func isProgram(_ model: ELFModel) -> Bool {
         (model.header.type == "EXEC" || model.header.type == "DYN") && !model.dynamic.entries.contains { $0.tagNumber == 14 }
     }

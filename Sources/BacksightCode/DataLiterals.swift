@@ -12,10 +12,14 @@ struct DataLiterals {
     let kernelThreadName: Bool
     /// Some tail is exactly `/dev/ptmx`.
     let pseudoTerminalMaster: Bool
+    /// Some tail is a command whose program is `login`: `login` followed by the end, a space or
+    /// a slash (the program is the first word's last path component).
+    let loginCommand: Bool
 
     init(image: ObjectImage) {
         var kernelThreadName = false
         var pseudoTerminalMaster = false
+        var loginCommand = false
         for section in image.model.sections where section.isAllocated && section.size > 0 && section.hasFileBytes && !section.isExecutable {
             let data = image.bytes(at: section.address, count: Int(clamping: section.size))
             guard let base = data.baseAddress else { continue }
@@ -25,15 +29,31 @@ struct DataLiterals {
                 let end = base.distance(to: UnsafeRawPointer(found))
                 if !kernelThreadName { kernelThreadName = Self.kernelThreadNameEnds(at: end, in: data) }
                 if !pseudoTerminalMaster { pseudoTerminalMaster = Self.ends(at: end, in: data, with: Self.ptmx) }
-                if kernelThreadName && pseudoTerminalMaster { break }
+                if !loginCommand { loginCommand = Self.namesLogin(from: index, to: end, in: data) }
+                if kernelThreadName && pseudoTerminalMaster && loginCommand { break }
                 index = end + 1
             }
         }
         self.kernelThreadName = kernelThreadName
         self.pseudoTerminalMaster = pseudoTerminalMaster
+        self.loginCommand = loginCommand
     }
 
     private static let ptmx = Array("/dev/ptmx".utf8)
+    private static let login = Array("login".utf8)
+
+    /// Whether `login` followed by a space, a slash or the NUL at `end` occurs in the string.
+    private static func namesLogin(from start: Int, to end: Int, in data: UnsafeRawBufferPointer) -> Bool {
+        var index = start
+        while index + login.count <= end {
+            if data[index] == UInt8(ascii: "l"), zip(data[index..<(index + login.count)], login).allSatisfy({ $0 == $1 }) {
+                let after = index + login.count
+                if after == end || data[after] == UInt8(ascii: " ") || data[after] == UInt8(ascii: "/") { return true }
+            }
+            index += 1
+        }
+        return false
+    }
 
     private static func ends(at end: Int, in data: UnsafeRawBufferPointer, with text: [UInt8]) -> Bool {
         guard end - data.startIndex >= text.count else { return false }

@@ -23,7 +23,7 @@ struct ProgramBehaviour {
     static let copyCalls: Set<String> = ["strcpy", "strncpy", "stpcpy", "memcpy", "memmove", "sprintf", "snprintf"]
     /// Calls that matter only when they open `/dev/ptmx`.
     static let openCalls: Set<String> = ["open", "open64", "__open_2", "__open64_2"]
-    private static let execs: Set<String> = ["execl", "execlp", "execle", "execv", "execvp", "execve", "execvpe", "system", "popen", execveCaller]
+    static let execs: Set<String> = ["execl", "execlp", "execle", "execv", "execvp", "execve", "execvpe", "system", "popen", execveCaller]
     /// A local function of a static executable that calls the `execve` wrapper (`execl`, `execv`…).
     static let execveCaller = "a caller of execve"
     private static let shells: Set<String> = ["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "csh", "tcsh", "busybox"]
