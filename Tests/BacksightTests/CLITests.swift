@@ -11,31 +11,23 @@ final class CLITests: XCTestCase {
 
     private func run(_ arguments: [String], as user: String? = nil) throws -> Outcome {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: Self.binary), "build the CLI first: swift build")
-        let process = Process()
         var rulesCopy: URL?
         defer { if let rulesCopy { try? FileManager.default.removeItem(at: rulesCopy.deletingLastPathComponent()) } }
+        var executable = Self.binary
+        var fullArguments = arguments
+        var environment: [String: String]?
         if let user {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", Self.binary] + arguments
+            executable = "/usr/bin/setpriv"
+            fullArguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", Self.binary] + arguments
             // The checkout may sit in a directory only its owner can enter (a `mktemp -d`
             // clone): the unprivileged user reads a copy of the rules from where it can.
             let rules = try Self.readableCopyOfRules()
             rulesCopy = rules
-            process.environment = ProcessInfo.processInfo.environment.merging(["BACKSIGHT_RULES": rules.path]) { $1 }
-        } else {
-            process.executableURL = URL(fileURLWithPath: Self.binary)
-            process.arguments = arguments
+            environment = ProcessInfo.processInfo.environment.merging(["BACKSIGHT_RULES": rules.path]) { $1 }
         }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let error = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self), error: String(decoding: error, as: UTF8.self))
+        let outcome = try ChildProcess.spawn(executable, fullArguments, environment: environment, collectError: true)
+        return Outcome(status: outcome.status, output: String(decoding: outcome.output, as: UTF8.self),
+                       error: String(decoding: outcome.error, as: UTF8.self))
     }
 
     /// A copy of the bundled rules in a fresh world-readable directory; returns the copy.

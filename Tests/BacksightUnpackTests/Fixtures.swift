@@ -16,19 +16,7 @@ enum Fixtures {
 
     /// Runs `xz` (or another compressor) over `input` and returns its output.
     static func run(_ tool: String, _ arguments: [String], input: [UInt8]) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let writer = Thread { try? stdin.fileHandleForWriting.write(contentsOf: Data(input)); try? stdin.fileHandleForWriting.close() }
-        writer.start()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Array(output)
+        try ChildProcess.spawn("/usr/bin/env", [tool] + arguments, input: input).output
     }
 
     static func xz(_ input: [UInt8], _ arguments: [String] = []) throws -> [UInt8] {
