@@ -124,6 +124,13 @@ struct Matcher {
             Self.append(found, to: &evidence)
             return true
         case .all(let children, let order):
+            // A characteristic the file does not have at all, not even deferred, fails the
+            // whole condition before any costly sibling (a deferred analysis) runs.
+            if let absent = children.firstIndex(where: { Self.isAbsentCharacteristic($0, facts: facts, instance: instance) }) {
+                trace?.children[absent].record(false, found: [])
+                trace?.record(false)
+                return false
+            }
             var parts = [[Evidence]](repeating: [], count: children.count)
             for index in order {
                 guard holds(children[index], facts: facts, instance: instance, evidence: &parts[index], trace: trace?.children[index]) else {
@@ -187,6 +194,14 @@ struct Matcher {
         case .rule(let reference):
             return mayHold(rules[reference.index].condition, facts: facts)
         }
+    }
+
+    /// Whether `condition` is a characteristic leaf whose characteristic is neither given nor
+    /// deferred for this subject or instance: it cannot hold, and finding that out costs nothing.
+    private static func isAbsentCharacteristic(_ condition: Condition, facts: SubjectFacts, instance: ScopeInstance?) -> Bool {
+        guard case .leaf(.characteristic(let name)) = condition else { return false }
+        return instance?.characteristics[name] == nil && facts.subject.characteristics[name] == nil
+            && facts.subject.deferredCharacteristics[name] == nil
     }
 
     private static func append(_ found: [Evidence], to evidence: inout [Evidence]) {
