@@ -282,7 +282,7 @@ struct Matcher {
                 return strings.filter { string in
                     if let section, string.section != section { return false }
                     if let range, !range.contains(string.offset) { return false }
-                    return facts.regexLimits.matches(regex, name: string.value)
+                    return facts.regexLimits.matches(regex, string: string.value, offset: string.offset)
                 }.map {
                     Evidence(feature: "string", value: $0.value, location: Location(section: $0.section, offset: $0.offset),
                              detail: regex.source)

@@ -16,10 +16,17 @@ final class RegexLimitLog {
         record(regex.search(name), regex: regex) { "the name '\(name.prefix(80))'" }
     }
 
-    /// Whether `regex` matches `text`, found at file offset `offset`.
+    /// Whether `regex` matches the string `text`, found at file offset `offset`.
     func matches(_ regex: CompiledRegex, text: UnsafeRawBufferPointer, offset: UInt64) -> Bool {
-        record(regex.search(text), regex: regex) { "the string at offset 0x\(String(offset, radix: 16))" }
+        record(regex.search(text), regex: regex) { Self.string(at: offset) }
     }
+
+    /// Whether `regex` matches the string `text`, found at file offset `offset`.
+    func matches(_ regex: CompiledRegex, string text: String, offset: UInt64) -> Bool {
+        record(regex.search(text), regex: regex) { Self.string(at: offset) }
+    }
+
+    private static func string(at offset: UInt64) -> String { "the string at offset 0x\(String(offset, radix: 16))" }
 
     private func record(_ outcome: RegexOutcome, regex: CompiledRegex, what: () -> String) -> Bool {
         switch outcome {
