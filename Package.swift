@@ -9,7 +9,7 @@ import PackageDescription
 //   BacksightConfig configuration files inside a root: ld.so.preload, LD_PRELOAD, PAM stacks, accounts,
 //                   start-up files and remote-login options (knows nothing of rules)
 //   BacksightCode   code analysis over capstone: resolvers, constructors, GOT writes (knows nothing of rules)
-//   BacksightRules  rule language, compiler and matcher over features (knows nothing of files on disk)
+//   BacksightRules  rule language, compiler and matcher over features, regexes through PCRE2 (knows nothing of files on disk)
 //   Backsight       the engine and public API: parallel scan, reports, renderers
 //   backsight       the command line: argument parsing and printing only
 //   BacksightC      the C API (libbacksight, header Sources/CBacksight/include/backsight.h): conversion only
@@ -35,12 +35,13 @@ let package = Package(
         .systemLibrary(name: "CCapstone", pkgConfig: "capstone", providers: [.apt(["libcapstone-dev"])]),
         .systemLibrary(name: "CCrypt", pkgConfig: "libcrypt", providers: [.apt(["libcrypt-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
 
         .target(name: "BacksightLimits"),
         .target(name: "BacksightWalk"),
         .target(name: "BacksightELF", dependencies: ["BacksightLimits", "CElf"]),
         .target(name: "BacksightUnpack", dependencies: ["BacksightELF", "CLzma", "CZlib", "CArchive", "CSquashfs"]),
-        .target(name: "BacksightRules", dependencies: ["BacksightELF", "Yams"]),
+        .target(name: "BacksightRules", dependencies: ["BacksightELF", "CPCRE2", "Yams"]),
         .target(name: "BacksightCode", dependencies: ["BacksightELF", "CCapstone"]),
         .target(name: "BacksightConfig", dependencies: ["BacksightLimits", "BacksightWalk", "CCrypt"]),
         .target(

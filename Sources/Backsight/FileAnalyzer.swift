@@ -189,10 +189,12 @@ struct FileAnalyzer: Sendable {
                 return found.isEmpty ? nil : found
             }
         }
-        report.findings = withExtendedLifetime(unpacked) {
+        let matched = withExtendedLifetime(unpacked) {
             subjectReady?(subject)
             return ruleSet.match(subject)
         }
+        report.findings = matched.findings
+        report.problems += matched.problems
         report.verdict = Verdict.aggregate(report.findings)
         return report
     }

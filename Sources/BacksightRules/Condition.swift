@@ -150,14 +150,14 @@ struct SymbolTest: Sendable {
     var defined: Bool?
 
     /// Whether `symbol` passes every filter (the name is tested separately).
-    func accepts(_ symbol: ELFSymbol) -> Bool {
+    func accepts(_ symbol: ELFSymbol, log: RegexLimitLog) -> Bool {
         // The model's names are upper case already, as the parser makes the rule's.
         if let types, !types.contains(symbol.type) { return false }
         if let bindings, !bindings.contains(symbol.binding) { return false }
         if let visibilities, !visibilities.contains(symbol.visibility) { return false }
         if let table, symbol.table != table { return false }
         if let version {
-            guard let value = symbol.version, version.matches(value) else { return false }
+            guard let value = symbol.version, version.matches(value, log: log) else { return false }
         }
         if let defined, symbol.isUndefined == defined { return false }
         return true

@@ -7,17 +7,19 @@ struct Matcher {
     static let evidencePerLeaf = 16
 
     let program: RuleProgram
+    /// Regex searches PCRE2 stopped at a limit during this match.
+    private let regexLimits = RegexLimitLog()
 
     private var rules: [RuleDefinition] { program.catalog.rules }
 
     /// Every finding on `subject` and, for payload-scope rules, on its payloads (recursively).
-    func match(_ subject: ScanSubject) -> [Finding] {
+    func match(_ subject: ScanSubject) -> RuleMatch {
         var findings: [Finding] = []
         var scopes: [Scope] = [.file, .resolver, .function]
         if subject.elf != nil { scopes.append(.elf) }
         // Without an ELF model or instances, only `file`-scope rules can match.
         let patternScopes: [Scope] = subject.elf == nil && subject.instances.isEmpty ? [.file] : scopes
-        let facts = SubjectFacts(subject: subject, hits: .empty, names: program.symbolNames)
+        let facts = SubjectFacts(subject: subject, hits: .empty, names: program.symbolNames, regexLimits: regexLimits)
         if let patterns = program.patterns(scopes: patternScopes, mayHold: { mayHold(rules[$0].condition, facts: facts) }) {
             facts.hits = patterns.scan(subject.bytes, elf: subject.elf)
         }
@@ -40,7 +42,7 @@ struct Matcher {
         if program.hasPayloadRules {
             for payload in subject.payloads { matchPayload(payload, into: &findings) }
         }
-        return findings
+        return RuleMatch(findings: findings, problems: regexLimits.problems)
     }
 
     /// How `rule` comes out on `subject`, node by node, evaluated as `match` evaluates it. Unlike
@@ -84,7 +86,7 @@ struct Matcher {
         let hits = program.payloadPatterns.isEmpty ? PatternHits.empty : program.payloadPatterns.scan(payload.bytes, elf: payload.elf)
         let candidates = program.candidates(hits: hits, scopes: [.payload])
         if !candidates.isEmpty {
-            let facts = SubjectFacts(subject: payload, hits: hits, names: program.symbolNames)
+            let facts = SubjectFacts(subject: payload, hits: hits, names: program.symbolNames, regexLimits: regexLimits)
             for rule in candidates {
                 evaluate(rule, facts: facts, instance: nil, instanceName: payload.path, into: &findings)
             }
@@ -228,26 +230,26 @@ struct Matcher {
         switch leaf {
         case .imports(let matcher):
             if let instance, instanceScoped {
-                return Self.distinct(instance.references.filter(matcher.matches)).map {
+                return Self.distinct(instance.references.filter { matcher.matches($0, log: facts.regexLimits) }).map {
                     Evidence(feature: "import", value: $0, location: instance.location)
                 }
             }
             guard let elf = facts.elf else { return [] }
-            return namedSymbols(matcher, index: facts.imports, in: elf, where: \.isImport).map {
+            return namedSymbols(matcher, index: facts.imports, in: elf, log: facts.regexLimits, where: \.isImport).map {
                 let name = elf.symbols[$0].name
                 return Evidence(feature: "import", value: name, location: Location(symbol: name))
             }
         case .exports(let matcher):
             guard let elf = facts.elf else { return [] }
-            return namedSymbols(matcher, index: facts.exports, in: elf, where: \.isExport).map {
+            return namedSymbols(matcher, index: facts.exports, in: elf, log: facts.regexLimits, where: \.isExport).map {
                 let symbol = elf.symbols[$0]
                 return Evidence(feature: "export", value: symbol.name,
                                 location: Location(section: facts.sectionName(of: symbol), address: symbol.value, symbol: symbol.name))
             }
         case .needed(let matcher):
-            return (facts.elf?.dynamic.needed ?? []).filter(matcher.matches).map { Evidence(feature: "needed", value: $0) }
+            return (facts.elf?.dynamic.needed ?? []).filter { matcher.matches($0, log: facts.regexLimits) }.map { Evidence(feature: "needed", value: $0) }
         case .soname(let matcher):
-            guard let soname = facts.elf?.dynamic.soname, matcher.matches(soname) else { return [] }
+            guard let soname = facts.elf?.dynamic.soname, matcher.matches(soname, log: facts.regexLimits) else { return [] }
             return [Evidence(feature: "soname", value: soname)]
         case .section(let test):
             return sections(test, facts: facts)
@@ -262,7 +264,7 @@ struct Matcher {
             return (facts.elf?.dynamic.entries ?? []).filter { entry in
                 guard entry.tag.uppercased() == test.tag else { return false }
                 if let value = test.value, entry.value != value { return false }
-                if let string = test.string { return entry.string.map(string.matches) ?? false }
+                if let string = test.string { return entry.string.map { string.matches($0, log: facts.regexLimits) } ?? false }
                 return true
             }.map { entry in
                 Evidence(feature: "dynamic", value: entry.string.map { "\(test.tag)=\($0)" } ?? test.tag,
@@ -295,7 +297,7 @@ struct Matcher {
                 return strings.filter { string in
                     if let section, string.section != section { return false }
                     if let range, !range.contains(string.offset) { return false }
-                    return regex.matches(string.value)
+                    return facts.regexLimits.matches(regex, string: string.value, offset: string.offset)
                 }.map {
                     Evidence(feature: "string", value: $0.value, location: Location(section: $0.section, offset: $0.offset),
                              detail: regex.source)
@@ -312,7 +314,7 @@ struct Matcher {
                 if let range, !range.contains(span.offset) { return nil }
                 // Spans come from these bytes, so they lie inside them.
                 let text = UnsafeRawBufferPointer(rebasing: bytes[Int(span.offset) ..< Int(span.offset) + span.length])
-                guard regex.matches(text) else { return nil }
+                guard facts.regexLimits.matches(regex, text: text, offset: span.offset) else { return nil }
                 return Evidence(feature: "string", value: String(decoding: text, as: UTF8.self),
                                 location: Location(section: span.section, offset: span.offset), detail: regex.source)
             }
@@ -341,7 +343,7 @@ struct Matcher {
     /// The first symbol (index) of every distinct name that `matcher` accepts among the symbols
     /// passing `include`, in table order: exact names by lookup in `index`, regexes by a walk
     /// over the symbols only when the matcher has any.
-    private func namedSymbols(_ matcher: NameMatcher, index: [String: Int], in elf: ELFModel,
+    private func namedSymbols(_ matcher: NameMatcher, index: [String: Int], in elf: ELFModel, log: RegexLimitLog,
                               where include: (ELFSymbol) -> Bool) -> [Int] {
         var found: [Int] = []
         for name in matcher.names { if let position = index[name] { found.append(position) } }
@@ -350,7 +352,7 @@ struct Matcher {
             let symbols = elf.symbols
             for position in symbols.indices {
                 let name = symbols[position].name
-                guard !name.isEmpty, matcher.regexes.contains(where: { $0.matches(name) }),
+                guard !name.isEmpty, matcher.regexes.contains(where: { log.matches($0, name: name) }),
                       include(symbols[position]), seen.insert(name).inserted else { continue }
                 found.append(position)
             }
@@ -362,7 +364,7 @@ struct Matcher {
         guard let elf = facts.elf else { return [] }
         var found: [Evidence] = []
         for section in elf.sections where section.typeNumber != 0 {
-            if let name = test.name, !name.matches(section.name) { continue }
+            if let name = test.name, !name.matches(section.name, log: facts.regexLimits) { continue }
             if let types = test.types, !types.contains(section.type.uppercased()) { continue }
             if section.flags & test.flags != test.flags { continue }
             let sectionEntropy = section.entropy ?? section.entropy(in: facts.subject.bytes)
@@ -382,10 +384,10 @@ struct Matcher {
     private func symbols(_ test: SymbolTest, facts: SubjectFacts, instance: ScopeInstance?) -> [Evidence] {
         if let instance {
             return Self.distinct(instance.references).filter { name in
-                if let matcher = test.name, !matcher.matches(name) { return false }
+                if let matcher = test.name, !matcher.matches(name, log: facts.regexLimits) { return false }
                 guard test.hasFilters else { return true }
                 let entries = facts.symbolsByName[name] ?? []
-                return entries.contains { position in facts.elf.map { test.accepts($0.symbols[position]) } ?? false }
+                return entries.contains { position in facts.elf.map { test.accepts($0.symbols[position], log: facts.regexLimits) } ?? false }
             }.map { Evidence(feature: "symbol", value: $0, location: instance.location) }
         }
         guard let elf = facts.elf else { return [] }
@@ -400,10 +402,10 @@ struct Matcher {
         var seen = Set<String>()
         var found: [Evidence] = []
         func consider(_ position: Int) {
-            guard test.accepts(symbols[position]) else { return }
+            guard test.accepts(symbols[position], log: facts.regexLimits) else { return }
             let name = symbols[position].name
             guard !name.isEmpty else { return }
-            if !exactOnly, let matcher = test.name, !matcher.matches(name) { return }
+            if !exactOnly, let matcher = test.name, !matcher.matches(name, log: facts.regexLimits) { return }
             guard seen.insert(name).inserted else { return }
             let symbol = symbols[position]
             var detail = "\(symbol.type) \(symbol.binding) \(symbol.table.rawValue)"
@@ -427,7 +429,7 @@ struct Matcher {
         // Test each distinct type name once; walk the relocations only if some type matches.
         var wanted: [UInt32]?
         if let type = test.type {
-            let numbers = facts.relocationTypes.filter { type.matches($0.name) }.map(\.number)
+            let numbers = facts.relocationTypes.filter { type.matches($0.name, log: facts.regexLimits) }.map(\.number)
             guard !numbers.isEmpty else { return [] }
             wanted = numbers
         }
@@ -438,11 +440,12 @@ struct Matcher {
             if let wanted, !wanted.contains(relocations[position].typeNumber) { continue }
             let relocation = relocations[position]
             if let symbol = test.symbol {
-                guard let name = relocation.symbolName, symbol.matches(name) else { continue }
+                guard let name = relocation.symbolName, symbol.matches(name, log: facts.regexLimits) else { continue }
             }
             let patched = relocation.targetSection ?? elf.section(containing: relocation.offset)?.name
             if let section = test.section {
-                guard patched.map(section.matches) ?? false || section.matches(relocation.section) else { continue }
+                guard patched.map({ section.matches($0, log: facts.regexLimits) }) ?? false
+                        || section.matches(relocation.section, log: facts.regexLimits) else { continue }
             }
             var location = Location(section: patched, symbol: relocation.symbolName)
             if relocatable {

@@ -9,9 +9,10 @@ struct NameMatcher: Sendable {
 
     var isEmpty: Bool { names.isEmpty && regexes.isEmpty }
 
-    func matches(_ name: String) -> Bool {
+    /// Whether `name` is one of the names or matches a regex (a regex stopped at a limit is logged).
+    func matches(_ name: String, log: RegexLimitLog) -> Bool {
         if names.contains(name) { return true }
-        for regex in regexes where regex.matches(name) { return true }
+        for regex in regexes where log.matches(regex, name: name) { return true }
         return false
     }
 }

@@ -119,9 +119,10 @@ public final class RuleSet: Sendable {
     }
 
     /// Every finding of every rule on `subject` and, for payload-scope rules, on its payloads.
-    /// Findings come in rule-id order, subject before payloads.
-    public func match(_ subject: ScanSubject) -> [Finding] {
-        guard !program.reporting.isEmpty else { return [] }
+    /// Findings come in rule-id order, subject before payloads; with them, the regex searches
+    /// PCRE2 stopped at a limit.
+    public func match(_ subject: ScanSubject) -> RuleMatch {
+        guard !program.reporting.isEmpty else { return RuleMatch(findings: [], problems: []) }
         return Matcher(program: program).match(subject)
     }
 

@@ -8,11 +8,14 @@ final class SubjectFacts {
     var hits: PatternHits
     /// The exact symbol names rules look up; name indexes keep only names that pass it.
     private let names: NameFilter
+    /// Where regex searches that PCRE2 stopped at a limit are logged (one log per `match` call).
+    let regexLimits: RegexLimitLog
 
-    init(subject: ScanSubject, hits: PatternHits, names: NameFilter) {
+    init(subject: ScanSubject, hits: PatternHits, names: NameFilter, regexLimits: RegexLimitLog = RegexLimitLog()) {
         self.subject = subject
         self.hits = hits
         self.names = names
+        self.regexLimits = regexLimits
     }
 
     var elf: ELFModel? { subject.elf }

@@ -16,17 +16,35 @@ final class PrefilterTests: XCTestCase {
         }
     }
 
-    func testRequiredRunsAndAnchoredPrefix() throws {
-        let shebang = try RegexParser.parse(#"^#! *(\/usr)?\/bin\/(env +)?(ba|da|k|z)?sh( |$)"#, caseInsensitive: false)
-        XCTAssertEqual(shebang.requiredRuns.map { String(decoding: $0, as: UTF8.self) }, ["#!", "/bin/", "sh"])
-        XCTAssertEqual(String(decoding: shebang.anchoredPrefix, as: UTF8.self), "#!")
-        let repeated = try RegexParser.parse("x(abc)+y|z", caseInsensitive: false)
-        XCTAssertEqual(repeated.requiredRuns, [], "a choice at the top requires nothing")
-        let inner = try RegexParser.parse("x(abc)+y", caseInsensitive: false)
-        XCTAssertEqual(inner.requiredRuns.map { String(decoding: $0, as: UTF8.self) }, ["x", "abc", "y"])
-        XCTAssertEqual(inner.anchoredPrefix, [])
-        let folded = try RegexParser.parse("eval", caseInsensitive: true)
-        XCTAssertEqual(folded.requiredRuns, [], "case-insensitive letters are two-byte sets")
+    private func literals(_ pattern: String, caseInsensitive: Bool = false) -> (runs: [String], prefix: String) {
+        let found = RegexLiterals(pattern: pattern, caseInsensitive: caseInsensitive)
+        // Sorted by text: runs of one length come in any order.
+        return (found.requiredRuns.map { String(decoding: $0, as: UTF8.self) }.sorted(), String(decoding: found.anchoredPrefix, as: UTF8.self))
+    }
+
+    func testRequiredRunsAndAnchoredPrefix() {
+        let shebang = literals(#"^#! *(\/usr)?\/bin\/(env +)?(ba|da|k|z)?sh( |$)"#)
+        XCTAssertEqual(shebang.runs, ["#!", "/bin/", "sh"])
+        XCTAssertEqual(shebang.prefix, "#!")
+        XCTAssertEqual(literals("x(abc)+y|z").runs, [], "a choice at the top requires nothing")
+        let inner = literals("x(abc)+y")
+        XCTAssertEqual(inner.runs, ["abc", "x", "y"])
+        XCTAssertEqual(inner.prefix, "")
+        XCTAssertEqual(literals("eval", caseInsensitive: true).runs, [], "case-insensitive letters end runs")
+        XCTAssertEqual(literals(#"^lib\x41b\.so\d{0}(?:\.[0-9]+){1,}"#).runs, [".", "libAb.so"])
+        XCTAssertEqual(literals(#"^(?:ab)c"#).prefix, "abc", "a plain group is part of the sequence")
+        XCTAssertEqual(literals(#"a(?=bc)d"#).runs, ["a", "d"], "a look-ahead is skipped")
+        XCTAssertEqual(literals(#"[]a|b]xy"#).runs, ["xy"], "a class holding ] and | is one gap")
+        XCTAssertEqual(literals(#"x{2,}y\{z"#).runs, ["x", "y{z"])
+    }
+
+    func testConstructsTheScanDoesNotModelRequireNothing() {
+        // Each would mislead a naive scan: options change case, \Q quotes metacharacters, POSIX
+        // classes hold a ], \0 takes octal digits, {,n} is a quantifier in newer PCRE2.
+        for pattern in [#"abc(?i)def"#, #"\Qa|b\Ecd"#, #"[[:alpha:]]xyz"#, #"ab\012cd"#, #"ab{,2}cd"#, #"(?<n>ab)cd"#, #"\p{L}abc"#] {
+            XCTAssertEqual(literals(pattern).runs, [], pattern)
+            XCTAssertNoThrow(try CompiledRegex(pattern: pattern), "PCRE2 compiles \(pattern)")
+        }
     }
 
     func testMayMatchNeverRejectsATextThatMatches() throws {
@@ -34,7 +52,7 @@ final class PrefilterTests: XCTestCase {
         let texts = ["#!/bin/sh\necho", "x\n#!/usr/bin/env bash\n", "#!/bin/dash", "a #!/bin/sh", "#!/bin/zsh -e", "no shebang"]
         for text in texts {
             let lines = text.split(separator: "\n").map(String.init)
-            let matches = lines.contains { shebang.matches($0) }
+            let matches = lines.contains { shebang.search($0) == .match }
             if matches { XCTAssertTrue(mayMatch(shebang, text, lines: true), text) }
         }
         XCTAssertFalse(mayMatch(shebang, "no shebang here /bin/sh"), "no #! at all")
@@ -105,7 +123,7 @@ final class PrefilterTests: XCTestCase {
                     calls += 1
                     return holds ? [Evidence(feature: "code", value: "found")] : nil
                 }
-                return ruleSet.match(subject).map(\.ruleID)
+                return ruleSet.match(subject).findings.map(\.ruleID)
             }
         }
         XCTAssertEqual(match("DYN", holds: true), [])

@@ -106,7 +106,7 @@ final class ScopeTests: XCTestCase {
                 second.withUnsafeBytes { secondBuffer in
                     let inner = ScanSubject(path: "tests/bad.xz!stream-2!script", bytes: secondBuffer)
                     let middle = ScanSubject(path: "tests/bad.xz!stream-1", bytes: firstBuffer, payloads: [inner])
-                    return ruleSet.match(ScanSubject(path: "tests/bad.xz", bytes: outerBuffer, payloads: [middle]))
+                    return ruleSet.match(ScanSubject(path: "tests/bad.xz", bytes: outerBuffer, payloads: [middle])).findings
                 }
             }
         }

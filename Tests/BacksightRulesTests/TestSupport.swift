@@ -86,7 +86,7 @@ func findings(_ ruleSet: RuleSet, bytes: [UInt8], path: String = "usr/lib/test.s
               instances: [ScopeInstance] = []) -> [Finding] {
     bytes.withUnsafeBytes { buffer in
         ruleSet.match(ScanSubject(path: path, bytes: buffer, elf: elf, characteristics: characteristics,
-                                  metrics: metrics, instances: instances))
+                                  metrics: metrics, instances: instances)).findings
     }
 }
 

@@ -99,7 +99,7 @@ final class VerdictAndLintTests: XCTestCase {
         XCTAssertTrue(ruleSet.needsPrintableStrings)
         XCTAssertFalse(ruleSet.hasPatterns)
         XCTAssertEqual(RuleSet.empty.rules.count, 0)
-        XCTAssertEqual(RuleSet.empty.match(ScanSubject(path: "x", bytes: UnsafeRawBufferPointer(start: nil, count: 0))), [])
+        XCTAssertEqual(RuleSet.empty.match(ScanSubject(path: "x", bytes: UnsafeRawBufferPointer(start: nil, count: 0))).findings, [])
     }
 }
 
