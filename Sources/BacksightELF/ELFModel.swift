@@ -9,8 +9,8 @@ public struct ELFModel: Sendable, Codable {
     public var dynamic: DynamicInfo
     /// Every entry of `.dynsym` and `.symtab`, index 0 included.
     public var symbols: [ELFSymbol]
-    /// Every relocation of every `.rel*` and `.rela*` section.
-    public var relocations: [ELFRelocation]
+    /// Every relocation of every `.rel*` and `.rela*` section: numbers per record, names on demand.
+    public var relocations: ELFRelocations
     /// The GOT slots that relocations fill, in linked objects.
     public var gotSlots: [GOTSlot]
     /// IFUNC resolvers, from `STT_GNU_IFUNC` symbols and IRELATIVE relocations.

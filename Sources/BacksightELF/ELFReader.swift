@@ -83,8 +83,6 @@ private struct ModelBuilder {
     /// Symbol names by (symbol table section index, symbol index), for relocations.
     var symbolNames: [Int: [String]] = [:]
     var symbolsByTable: [Int: [ELFSymbol]] = [:]
-    /// The symbol table (section index) of each relocation section, by name.
-    var symbolTableOfRelocationSection: [String: Int] = [:]
 
     var isRelocatable: Bool { header.type == "REL" }
     var wordSize: Int { header.is64Bit ? 8 : 4 }
@@ -123,7 +121,7 @@ private struct ModelBuilder {
         readSections()
         let segments = shouldStop(before: "program headers") ? [] : readSegments()
         if !shouldStop(before: "symbols") { readSymbols() }
-        let relocations = shouldStop(before: "relocations") ? [] : readRelocations()
+        let relocations: ELFRelocations = shouldStop(before: "relocations") ? [] : readRelocations()
         var model = ELFModel(
             header: header, sections: sections, segments: segments, dynamic: DynamicInfo(),
             symbols: symbols, relocations: relocations, gotSlots: [], resolvers: [], notes: [], problems: []
@@ -262,7 +260,8 @@ private struct ModelBuilder {
             }
             symbolNames[section.index] = tableSymbols.map(\.name)
             symbolsByTable[section.index] = tableSymbols
-            symbols += tableSymbols
+            // The first table's buffer is shared, not copied (most files have one table).
+            if symbols.isEmpty { symbols = tableSymbols } else { symbols += tableSymbols }
         }
     }
 
@@ -326,9 +325,22 @@ private struct ModelBuilder {
 
     // MARK: Relocations
 
-    mutating func readRelocations() -> [ELFRelocation] {
-        var relocations: [ELFRelocation] = []
-        for section in sections where section.typeNumber == UInt32(SHT_REL) || section.typeNumber == UInt32(SHT_RELA) {
+    mutating func readRelocations() -> ELFRelocations {
+        var relocations = ELFRelocations.Builder()
+        let machine = header.machineNumber
+        let machineName = header.machine
+        func typeName(_ number: UInt32) -> String {
+            RelocationTypeNames.name(machine: machine, type: number) ?? "R_\(machineName)_\(number)"
+        }
+        let relocationSections = sections.filter { $0.typeNumber == UInt32(SHT_REL) || $0.typeNumber == UInt32(SHT_RELA) }
+        // The records the sections' sizes announce, no more than the file could hold once
+        // (sections may overlap; the buffer then grows as records come).
+        let announced = relocationSections.reduce(0) { total, section in
+            let recordSize = handle.recordSize(section.typeNumber == UInt32(SHT_RELA) ? ELF_T_RELA : ELF_T_REL)
+            return recordSize > 0 ? min(total + Int(min(section.size, UInt64(view.count))) / recordSize, view.count / 8) : total
+        }
+        relocations.reserveCapacity(announced)
+        for section in relocationSections {
             let isRela = section.typeNumber == UInt32(SHT_RELA)
             let recordSize = handle.recordSize(isRela ? ELF_T_RELA : ELF_T_REL)
             guard recordSize > 0, let scn = handle.section(section.index) else { continue }
@@ -336,11 +348,11 @@ private struct ModelBuilder {
                 problems.append(ELFProblem("relocation section \(section.name) unreadable: \(LibElfHandle.lastError())", offset: section.offset))
                 continue
             }
-            let names = symbolNames[Int(section.link)] ?? []
-            if symbolTableOfRelocationSection[section.name] == nil { symbolTableOfRelocationSection[section.name] = Int(section.link) }
             let target = isRelocatable && Int(section.info) < sections.count && section.info > 0 ? sections[Int(section.info)].name : nil
             let count = data.pointee.d_size / recordSize
-            relocations.reserveCapacity(relocations.count + count)
+            let ordinal = relocations.addSection(
+                ELFRelocations.Names.RelocationSection(index: section.index, name: section.name, target: target, symbolTable: Int(section.link),
+                                                       symbols: .table(symbolNames[Int(section.link)] ?? [])))
             for index in 0..<count {
                 if shouldLeaveLoop(index, reading: "relocation section \(section.name)") { break }
                 var offset: UInt64 = 0
@@ -354,24 +366,18 @@ private struct ModelBuilder {
                     var rel = GElf_Rel()
                     guard gelf_getrel(data, Int32(clamping: index), &rel) != nil else { break }
                     (offset, info) = (rel.r_offset, rel.r_info)
+                    if !isRelocatable, let fileOffset = fileOffset(ofAddress: offset),
+                       let stored = view.unsigned(at: fileOffset, width: wordSize) {
+                        addend = Int64(bitPattern: stored)
+                    }
                 }
-                let typeNumber = UInt32(truncatingIfNeeded: backsight_r_type(info))
-                let symbolIndex = UInt32(truncatingIfNeeded: backsight_r_sym(info))
-                var relocation = ELFRelocation(
-                    section: section.name, offset: offset, typeNumber: typeNumber,
-                    type: RelocationTypeNames.name(machine: header.machineNumber, type: typeNumber) ?? "R_\(header.machine)_\(typeNumber)",
-                    symbolIndex: symbolIndex,
-                    symbolName: symbolIndex == 0 ? nil : (Int(symbolIndex) < names.count ? names[Int(symbolIndex)] : nil),
-                    addend: addend, targetSection: target
-                )
-                if !isRela, !isRelocatable, let fileOffset = fileOffset(ofAddress: offset),
-                   let stored = view.unsigned(at: fileOffset, width: wordSize) {
-                    relocation.addend = Int64(bitPattern: stored)
-                }
-                relocations.append(relocation)
+                let record = ELFRelocations.Record(
+                    offset: offset, addend: addend ?? 0, typeNumber: UInt32(truncatingIfNeeded: backsight_r_type(info)),
+                    symbolIndex: UInt32(truncatingIfNeeded: backsight_r_sym(info)), sectionOrdinal: ordinal, hasAddend: addend != nil)
+                relocations.append(record, typeName: typeName)
             }
         }
-        return relocations
+        return relocations.build()
     }
 
     func fileOffset(ofAddress address: UInt64) -> UInt64? {
@@ -381,7 +387,7 @@ private struct ModelBuilder {
 
     // MARK: Dynamic section
 
-    mutating func readDynamic(model: ELFModel, relocations: [ELFRelocation]) -> DynamicInfo {
+    mutating func readDynamic(model: ELFModel, relocations: ELFRelocations) -> DynamicInfo {
         var info = DynamicInfo()
         // The dynamic section, else the PT_DYNAMIC segment of a file without section headers.
         let region: (offset: UInt64, size: UInt64, strings: (offset: UInt64, size: UInt64)?)
@@ -452,7 +458,7 @@ private struct ModelBuilder {
 
     /// The function addresses an `.init_array`-like table holds once relocated.
     mutating func functionArray(model: ELFModel, addressTag: Int64, sizeTag: Int64, sectionType: UInt32,
-                       raw: [(tag: Int64, value: UInt64)], relocations: [ELFRelocation]) -> [UInt64] {
+                       raw: [(tag: Int64, value: UInt64)], relocations: ELFRelocations) -> [UInt64] {
         let start: UInt64
         let size: UInt64
         if let address = raw.first(where: { $0.tag == addressTag })?.value {
@@ -537,14 +543,14 @@ private struct ModelBuilder {
     }
 
     func symbol(forRelocation relocation: ELFRelocation) -> ELFSymbol? {
-        guard let link = symbolTableOfRelocationSection[relocation.section],
-              let table = symbolsByTable[link], Int(relocation.symbolIndex) < table.count else { return nil }
+        let link = relocation.names.sections[Int(relocation.record.sectionOrdinal)].symbolTable
+        guard let table = symbolsByTable[link], Int(relocation.symbolIndex) < table.count else { return nil }
         return table[Int(relocation.symbolIndex)]
     }
 
     // MARK: GOT and IFUNC
 
-    mutating func gotSlots(model: ELFModel, relocations: [ELFRelocation]) -> [GOTSlot] {
+    mutating func gotSlots(model: ELFModel, relocations: ELFRelocations) -> [GOTSlot] {
         guard !isRelocatable else { return [] }
         let gotSections = sections.filter { $0.name == ".got" || $0.name == ".got.plt" }
         guard !gotSections.isEmpty else { return [] }
@@ -567,7 +573,7 @@ private struct ModelBuilder {
         return slots
     }
 
-    mutating func resolvers(model: ELFModel, relocations: [ELFRelocation]) -> [IFUNCResolver] {
+    mutating func resolvers(model: ELFModel, relocations: ELFRelocations) -> [IFUNCResolver] {
         let isARM = header.machineNumber == UInt16(EM_ARM)
         var byAddress: [UInt64: IFUNCResolver] = [:]
         var order: [UInt64] = []

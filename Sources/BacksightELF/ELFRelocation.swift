@@ -1,19 +1,85 @@
-/// One relocation from a `.rel*` or `.rela*` section.
+/// One relocation from a `.rel*` or `.rela*` section: a view of a compact record of
+/// ``ELFRelocations``, whose names come from the tables the whole model shares.
 public struct ELFRelocation: Sendable, Hashable, Codable {
+    let record: ELFRelocations.Record
+    let names: ELFRelocations.Names
+
+    init(record: ELFRelocations.Record, names: ELFRelocations.Names) {
+        self.record = record
+        self.names = names
+    }
+
+    /// A relocation on its own, with the names given (tests, decoding).
+    public init(section: String, offset: UInt64, typeNumber: UInt32, type: String, symbolIndex: UInt32,
+                symbolName: String?, addend: Int64?, targetSection: String?) {
+        self = ELFRelocations([(section: section, offset: offset, typeNumber: typeNumber, type: type, symbolIndex: symbolIndex,
+                                symbolName: symbolName, addend: addend, targetSection: targetSection)])[0]
+    }
+
     /// The name of the relocation section that holds it.
-    public var section: String
+    public var section: String { names.sections[Int(record.sectionOrdinal)].name }
+    /// The section header index of the relocation section that holds it.
+    public var sectionIndex: Int { names.sections[Int(record.sectionOrdinal)].index }
     /// Where it applies: a virtual address in linked objects, a section offset in `.o` files.
-    public var offset: UInt64
-    public var typeNumber: UInt32
+    public var offset: UInt64 { record.offset }
+    public var typeNumber: UInt32 { record.typeNumber }
     /// The architecture's name for the type, such as `R_X86_64_JUMP_SLOT`, or the number.
-    public var type: String
-    public var symbolIndex: UInt32
-    public var symbolName: String?
+    public var type: String { names.typeNames[record.typeNumber] ?? String(record.typeNumber) }
+    public var symbolIndex: UInt32 { record.symbolIndex }
+    /// The name of the symbol, from the symbol table the relocation section links to; nil for
+    /// index 0 or an index past the table.
+    public var symbolName: String? {
+        switch names.sections[Int(record.sectionOrdinal)].symbols {
+        case let .table(table):
+            return record.symbolIndex != 0 && Int(record.symbolIndex) < table.count ? table[Int(record.symbolIndex)] : nil
+        case let .one(name):
+            return name
+        }
+    }
     /// The explicit addend of RELA relocations; for REL, the value stored at `offset` when it is
     /// a pointer-sized slot inside the file, else nil.
-    public var addend: Int64?
+    public var addend: Int64? { record.hasAddend ? record.addend : nil }
     /// For `.o` files: the section the relocation applies to (`sh_info` of the relocation section).
-    public var targetSection: String?
+    public var targetSection: String? { names.sections[Int(record.sectionOrdinal)].target }
+
+    public static func == (left: ELFRelocation, right: ELFRelocation) -> Bool {
+        left.record.offset == right.record.offset && left.record.typeNumber == right.record.typeNumber
+            && left.record.symbolIndex == right.record.symbolIndex && left.addend == right.addend
+            && left.section == right.section && left.type == right.type && left.symbolName == right.symbolName
+            && left.targetSection == right.targetSection
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(record.offset)
+        hasher.combine(record.typeNumber)
+        hasher.combine(record.symbolIndex)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case section, offset, typeNumber, type, symbolIndex, symbolName, addend, targetSection
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(section, forKey: .section)
+        try container.encode(offset, forKey: .offset)
+        try container.encode(typeNumber, forKey: .typeNumber)
+        try container.encode(type, forKey: .type)
+        try container.encode(symbolIndex, forKey: .symbolIndex)
+        try container.encodeIfPresent(symbolName, forKey: .symbolName)
+        try container.encodeIfPresent(addend, forKey: .addend)
+        try container.encodeIfPresent(targetSection, forKey: .targetSection)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(section: try container.decode(String.self, forKey: .section), offset: try container.decode(UInt64.self, forKey: .offset),
+                  typeNumber: try container.decode(UInt32.self, forKey: .typeNumber), type: try container.decode(String.self, forKey: .type),
+                  symbolIndex: try container.decode(UInt32.self, forKey: .symbolIndex),
+                  symbolName: try container.decodeIfPresent(String.self, forKey: .symbolName),
+                  addend: try container.decodeIfPresent(Int64.self, forKey: .addend),
+                  targetSection: try container.decodeIfPresent(String.self, forKey: .targetSection))
+    }
 }
 
 /// One slot of the global offset table and what the dynamic loader will put in it.

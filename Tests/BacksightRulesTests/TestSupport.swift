@@ -134,7 +134,7 @@ enum ModelBuilder {
                       dynamic: DynamicInfo = DynamicInfo()) -> ELFModel {
         let null = section(0, "", offset: 0, size: 0, type: "NULL", typeNumber: 0, flags: 0)
         return ELFModel(header: header(type: type, architecture: architecture), sections: [null] + sections, segments: segments,
-                        dynamic: dynamic, symbols: symbols, relocations: relocations, gotSlots: [], resolvers: [], notes: [],
+                        dynamic: dynamic, symbols: symbols, relocations: ELFRelocations(relocations), gotSlots: [], resolvers: [], notes: [],
                         problems: [])
     }
 }
