@@ -7,11 +7,21 @@
 #   rootfs.cpio.gz               a newc cpio (initramfs layout), gzipped
 #   firmware.bin                 a made-up vendor header, padding, then rootfs.xz.sqfs at 0x1000
 #   rootfs_1.0_amd64.deb         the rootfs as a package, zstd (dpkg-deb -Zzstd)
+#   rootfs.oci/                  an OCI image layout of two gzipped layers whose merged filesystem is the
+#                                rootfs: the lower layer also holds three copies of positives that the
+#                                upper layer removes (a whiteout of a file, of a directory, an opaque
+#                                directory), and the upper layer replaces etc/hostname (same bytes)
+#   rootfs.docker.tar            the same two layers as a `docker save` tarball (manifest.json, config
+#                                with diff_ids, <id>/layer.tar)
 #   hostile/truncated.sqfs       rootfs.xz.sqfs cut in half
 #   hostile/loop.sqfs            a directory entry (etc) pointing back at the root directory
 #   hostile/escape.sqfs          links that point out of the image (relative and absolute)
 #   hostile/oversized.sqfs       a 300 MiB file of zeros (sparse blocks: the image stays small)
 #   hostile/bomb.cpio.bz2        a cpio whose first member is 600 MiB of zeros, then one file
+#   hostile/missing-blob.oci/    a manifest whose lower layer names a blob that is not there
+#   hostile/digest-mismatch.oci/ the upper layer's blob replaced by another tar (an extra file)
+#   hostile/nested-index.oci/    image indexes nested six deep before the manifest
+#   hostile/many-layers.oci/     a manifest of 1000 layers
 #
 # The images hold the rootfs samples as they are (inert: built, never run). Deterministic:
 # fixed times, root ownership, sorted input.
@@ -23,7 +33,7 @@ TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 cd "$HERE"
 rm -rf hostile && mkdir -p hostile
-rm -f rootfs.*.sqfs rootfs.cpio.gz firmware.bin rootfs_1.0_amd64.deb
+rm -rf rootfs.*.sqfs rootfs.cpio.gz firmware.bin rootfs_1.0_amd64.deb rootfs.oci rootfs.docker.tar
 
 squash() { # SOURCE OUTPUT COMPRESSOR [extra mksquashfs options]
     local source="$1" output="$2" compressor="$3"; shift 3
@@ -107,4 +117,85 @@ member("after.txt", 6); out.write(b"after\n" + b"\0" * 2)
 member("TRAILER!!!", 0, 0)
 out.write(b"\0" * 512)
 PY
+# Container images: two layers, tarred sorted with fixed owner and times, gzipped without a name.
+pack() { # DIRECTORY OUTPUT.tar
+    tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner --format=gnu --mode='u+rwX,go+rX,go-w' -C "$1" -cf "$2" .
+}
+mkdir -p "$TMP/layer1" "$TMP/layer2/etc" "$TMP/layer2/opt" "$TMP/layer2/var/cache" "$TMP/layer2/usr/lib"
+cp -a "$ROOTFS/." "$TMP/layer1/"
+mkdir -p "$TMP/layer1/opt/old" "$TMP/layer1/var/cache/stale"
+cp "$ROOTFS/usr/lib/libprocesshider.so" "$TMP/layer1/opt/old/libprocesshider.so"
+cp "$ROOTFS/usr/lib/libprocesshider.so" "$TMP/layer1/usr/lib/libextra.so"
+cp "$ROOTFS/usr/lib/x86_64-linux-gnu/security/pam_backdoor.so" "$TMP/layer1/var/cache/stale/pam_backdoor.so"
+: > "$TMP/layer2/opt/.wh.old"
+: > "$TMP/layer2/usr/lib/.wh.libextra.so"
+: > "$TMP/layer2/var/cache/.wh..wh..opq"
+cp "$ROOTFS/etc/hostname" "$TMP/layer2/etc/hostname"
+mkdir -p "$TMP/tampered" && cp -a "$TMP/layer2/." "$TMP/tampered/" && printf 'tampered\n' > "$TMP/tampered/etc/tampered"
+for layer in layer1 layer2 tampered; do
+    pack "$TMP/$layer" "$TMP/$layer.tar"
+    gzip -n -9 < "$TMP/$layer.tar" > "$TMP/$layer.tar.gz"
+done
+python3 - "$TMP" <<'PY'
+import hashlib, io, json, os, shutil, sys, tarfile
+tmp = sys.argv[1]
+def dump(value):
+    return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
+def digest(data):
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+def read(name):
+    return open(os.path.join(tmp, name), "rb").read()
+plain = [read("layer1.tar"), read("layer2.tar")]
+gzipped = [read("layer1.tar.gz"), read("layer2.tar.gz")]
+config = dump({"architecture": "amd64", "os": "linux", "config": {},
+               "rootfs": {"type": "layers", "diff_ids": [digest(layer) for layer in plain]}})
+
+def layout(path, manifest_layers, blobs, index_depth=0):
+    """An OCI image layout at `path`: the manifest's layers as (digest, size) pairs, `blobs` written
+    by digest, the manifest behind `index_depth` further image indexes."""
+    os.makedirs(os.path.join(path, "blobs", "sha256"))
+    def put(data, name=None):
+        name = name or digest(data)
+        open(os.path.join(path, "blobs", "sha256", name.split(":")[1]), "wb").write(data)
+        return {"digest": name, "size": len(data)}
+    for data in blobs:
+        put(data)
+    manifest = dump({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                     "config": dict(put(config), mediaType="application/vnd.oci.image.config.v1+json"),
+                     "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": d, "size": s}
+                                for d, s in manifest_layers]})
+    top = dict(put(manifest), mediaType="application/vnd.oci.image.manifest.v1+json",
+               annotations={"org.opencontainers.image.ref.name": "rootfs:1.0"})
+    for _ in range(index_depth):
+        index = dump({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [top]})
+        top = dict(put(index), mediaType="application/vnd.oci.image.index.v1+json")
+    open(os.path.join(path, "index.json"), "wb").write(dump({"schemaVersion": 2, "manifests": [top]}))
+    open(os.path.join(path, "oci-layout"), "wb").write(dump({"imageLayoutVersion": "1.0.0"}))
+
+layers = [(digest(layer), len(layer)) for layer in gzipped]
+layout("rootfs.oci", layers, gzipped)
+layout("hostile/missing-blob.oci", [("sha256:" + "0" * 64, 1234), layers[1]], gzipped[1:])
+tampered = read("tampered.tar.gz")
+layout("hostile/digest-mismatch.oci", layers, gzipped[:1])
+open(os.path.join("hostile/digest-mismatch.oci/blobs/sha256", layers[1][0].split(":")[1]), "wb").write(tampered)
+layout("hostile/nested-index.oci", layers, gzipped, index_depth=6)
+layout("hostile/many-layers.oci", [layers[1]] * 1000, gzipped[1:])
+
+# docker save: <id>/layer.tar per layer (uncompressed), the config as <id>.json, manifest.json.
+members = []
+names = []
+for layer in plain:
+    name = hashlib.sha256(layer).hexdigest() + "/layer.tar"
+    names.append(name)
+    members.append((name, layer))
+config_name = hashlib.sha256(config).hexdigest() + ".json"
+members.append((config_name, config))
+members.append(("manifest.json", dump([{"Config": config_name, "RepoTags": ["rootfs:1.0"], "Layers": names}])))
+with tarfile.open("rootfs.docker.tar", "w", format=tarfile.GNU_FORMAT) as out:
+    for name, data in sorted(members):
+        info = tarfile.TarInfo(name)
+        info.size, info.mtime, info.mode, info.uid, info.gid = len(data), 0, 0o644, 0, 0
+        out.addfile(info, io.BytesIO(data))
+PY
+
 ls -l "$HERE" "$HERE/hostile" >&2

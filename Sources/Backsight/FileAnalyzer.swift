@@ -75,6 +75,20 @@ struct FileAnalyzer: Sendable {
                 budget: UnpackBudget(limits: unpacking?.limits ?? UnpackLimits()), members: members, subjectReady: subjectReady)
     }
 
+    /// Analyses an OCI image layout directory (`path` in the scan, `diskPath` on disk) as one
+    /// container: the files of its layers' final filesystem become member reports, handed to
+    /// `members`; the returned report is the directory's, with the problems met.
+    func analyzeImageLayout(path: String, diskPath: String, openRecorder: OpenRecorder?, members: Unpacking.MemberSink) -> FileReport {
+        var report = FileReport(path: path, kind: .directory)
+        guard let unpacking else { return report }
+        let budget = UnpackBudget(limits: unpacking.limits)
+        let result = unpacking.unpackImageLayout(path: path, diskPath: diskPath, openRecorder: openRecorder, budget: budget, sink: members) {
+            analyze(path: $0, bytes: $1, diskPath: nil, container: path, placeOnDisk: nil, budget: budget, members: members)
+        }
+        report.problems = Unpacking.problems(result)
+        return report
+    }
+
     /// The directory on disk that holds a file (or the container holding a member), and its name there.
     struct PlaceOnDisk {
         var directory: String

@@ -21,22 +21,39 @@ struct Unpacking: Sendable {
     func unpack(path: String, bytes: UnsafeRawBufferPointer, container: String, budget: UnpackBudget, sink: MemberSink,
                 analyze: (String, UnsafeRawBufferPointer) -> FileReport) -> UnpackResult {
         unpacker.unpack(path: path, bytes: bytes, budget: budget) { member in
-            let memberPath = path + "!" + RelativePath.escape(member.path)
-            var report: FileReport
-            switch member.content {
-            case let .file(content):
-                report = analyze(memberPath, content)
-            case let .symbolicLink(target):
-                report = FileReport(path: memberPath, kind: .symlink, linkTarget: RelativePath.escape(target))
-            case let .hardLink(target):
-                report = FileReport(path: memberPath, kind: .hardlink, linkTarget: path + "!" + RelativePath.escape(target))
-            case let .skipped(reason, message):
-                report = FileReport(path: memberPath, kind: reason == "not-regular-file" ? .unknown : .data, size: member.size,
-                                    skip: Skip(reason: reason, message: message))
-            }
-            report.container = container
-            return sink(report)
+            deliver(member, of: path, container: container, sink: sink, analyze: analyze)
         }
+    }
+
+    /// Unpacks the OCI image layout directory at `path` (on disk at `diskPath`): the final
+    /// filesystem of its layers, each member analysed by `analyze` and handed to `sink`.
+    func unpackImageLayout(path: String, diskPath: String, openRecorder: OpenRecorder?, budget: UnpackBudget, sink: MemberSink,
+                           analyze: (String, UnsafeRawBufferPointer) -> FileReport) -> UnpackResult {
+        let files = DirectoryImageFiles(root: diskPath, openRecorder: openRecorder)
+        return unpacker.unpackImage(files, path: path, layerLimit: limits.memberSize, budget: budget) { member in
+            deliver(member, of: path, container: path, sink: sink, analyze: analyze)
+        }
+    }
+
+    /// One member's report, analysed if it is a file, handed to `sink`.
+    private func deliver(_ member: UnpackedMember, of path: String, container: String, sink: MemberSink,
+                         analyze: (String, UnsafeRawBufferPointer) -> FileReport) -> Bool {
+        let memberPath = path + "!" + RelativePath.escape(member.path)
+        var report: FileReport
+        switch member.content {
+        case let .file(content):
+            report = analyze(memberPath, content)
+        case let .symbolicLink(target):
+            report = FileReport(path: memberPath, kind: .symlink, linkTarget: RelativePath.escape(target))
+        case let .hardLink(target):
+            report = FileReport(path: memberPath, kind: .hardlink, linkTarget: path + "!" + RelativePath.escape(target))
+        case let .skipped(reason, message):
+            report = FileReport(path: memberPath, kind: reason == "not-regular-file" ? .unknown : .data, size: member.size,
+                                skip: Skip(reason: reason, message: message))
+        }
+        report.container = container
+        report.layer = member.layer
+        return sink(report)
     }
 
     /// The unpacker's facts as characteristics; offsets in an ELF file also name their section.
