@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the firmware and container images of Corpus/images/ from Corpus/rootfs (called by
 # Corpus/build.sh; or run as `bash Corpus/images/make-images.sh`). Needs mksquashfs
-# (squashfs-tools), cpio, gzip, bzip2, dpkg-deb, tar, python3.
+# (squashfs-tools), cpio, gzip, bzip2, dpkg-deb, tar, python3 (and oci_layout.py beside it).
 #
 #   rootfs.{gzip,xz,zstd}.sqfs   mksquashfs of the rootfs with each compressor
 #   rootfs.cpio.gz               a newc cpio (initramfs layout), gzipped
@@ -136,41 +136,20 @@ for layer in layer1 layer2 tampered; do
     pack "$TMP/$layer" "$TMP/$layer.tar"
     gzip -n -9 < "$TMP/$layer.tar" > "$TMP/$layer.tar.gz"
 done
-python3 - "$TMP" <<'PY'
-import hashlib, io, json, os, shutil, sys, tarfile
+python3 - "$TMP" "$HERE" <<'PY'
+import hashlib, io, os, sys, tarfile
 tmp = sys.argv[1]
-def dump(value):
-    return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
-def digest(data):
-    return "sha256:" + hashlib.sha256(data).hexdigest()
+sys.path.insert(0, sys.argv[2])
+sys.dont_write_bytecode = True
+from oci_layout import config_for, digest, dump
+import oci_layout
 def read(name):
     return open(os.path.join(tmp, name), "rb").read()
 plain = [read("layer1.tar"), read("layer2.tar")]
 gzipped = [read("layer1.tar.gz"), read("layer2.tar.gz")]
-config = dump({"architecture": "amd64", "os": "linux", "config": {},
-               "rootfs": {"type": "layers", "diff_ids": [digest(layer) for layer in plain]}})
-
+config = config_for([digest(layer) for layer in plain])
 def layout(path, manifest_layers, blobs, index_depth=0):
-    """An OCI image layout at `path`: the manifest's layers as (digest, size) pairs, `blobs` written
-    by digest, the manifest behind `index_depth` further image indexes."""
-    os.makedirs(os.path.join(path, "blobs", "sha256"))
-    def put(data, name=None):
-        name = name or digest(data)
-        open(os.path.join(path, "blobs", "sha256", name.split(":")[1]), "wb").write(data)
-        return {"digest": name, "size": len(data)}
-    for data in blobs:
-        put(data)
-    manifest = dump({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                     "config": dict(put(config), mediaType="application/vnd.oci.image.config.v1+json"),
-                     "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": d, "size": s}
-                                for d, s in manifest_layers]})
-    top = dict(put(manifest), mediaType="application/vnd.oci.image.manifest.v1+json",
-               annotations={"org.opencontainers.image.ref.name": "rootfs:1.0"})
-    for _ in range(index_depth):
-        index = dump({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [top]})
-        top = dict(put(index), mediaType="application/vnd.oci.image.index.v1+json")
-    open(os.path.join(path, "index.json"), "wb").write(dump({"schemaVersion": 2, "manifests": [top]}))
-    open(os.path.join(path, "oci-layout"), "wb").write(dump({"imageLayoutVersion": "1.0.0"}))
+    oci_layout.layout(path, manifest_layers, blobs, config, index_depth)
 
 layers = [(digest(layer), len(layer)) for layer in gzipped]
 layout("rootfs.oci", layers, gzipped)
