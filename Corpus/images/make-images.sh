@@ -7,6 +7,8 @@
 #   rootfs.cpio.gz               a newc cpio (initramfs layout), gzipped
 #   firmware.bin                 a made-up vendor header, padding, then rootfs.xz.sqfs at 0x1000
 #   rootfs_1.0_amd64.deb         the rootfs as a package, zstd (dpkg-deb -Zzstd)
+#   access.xz.sqfs, access.cpio.gz  the access trees (Corpus/access/*, one per directory) as a SquashFS
+#                                and a gzipped newc cpio: the rootfs rules apply inside images
 #   rootfs.oci/                  an OCI image layout of two gzipped layers whose merged filesystem is the
 #                                rootfs: the lower layer also holds three copies of positives that the
 #                                upper layer removes (a whiteout of a file, of a directory, an opaque
@@ -33,7 +35,7 @@ TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 cd "$HERE"
 rm -rf hostile && mkdir -p hostile
-rm -rf rootfs.*.sqfs rootfs.cpio.gz firmware.bin rootfs_1.0_amd64.deb rootfs.oci rootfs.docker.tar
+rm -rf access.xz.sqfs access.cpio.gz rootfs.*.sqfs rootfs.cpio.gz firmware.bin rootfs_1.0_amd64.deb rootfs.oci rootfs.docker.tar
 
 squash() { # SOURCE OUTPUT COMPRESSOR [extra mksquashfs options]
     local source="$1" output="$2" compressor="$3"; shift 3
@@ -44,6 +46,12 @@ squash() { # SOURCE OUTPUT COMPRESSOR [extra mksquashfs options]
 for compressor in gzip xz zstd; do squash "$ROOTFS" "rootfs.$compressor.sqfs" "$compressor"; done
 
 (cd "$ROOTFS" && find . -mindepth 1 | sort | cpio -o -H newc --reproducible -R 0:0 --quiet) | gzip -n -9 > rootfs.cpio.gz
+
+# cpio keeps modification times: a copy with every time at 0 makes the archive the same on every checkout.
+cp -a "$(dirname "$HERE")/access" "$TMP/access"
+find "$TMP/access" -exec touch -h -d @0 {} +
+squash "$TMP/access" access.xz.sqfs xz
+(cd "$TMP/access" && find . -mindepth 1 | sort | cpio -o -H newc --reproducible -R 0:0 --quiet) | gzip -n -9 > access.cpio.gz
 
 python3 - rootfs.xz.sqfs firmware.bin <<'PY'
 import struct, sys
