@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Unpacking checks and costs (not a test; writes nothing in the repository). Three parts:
+# Unpacking checks and costs (not a test; writes nothing in the repository). Four parts:
 #
 #  1. debs: scans the .deb files of the tree's apt cache in place, then the same packages
 #     unpacked with `dpkg-deb -x` (into $WORK, outside the repo), and compares: the same ELF

@@ -26,6 +26,20 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertTrue(result.problems.contains { "\($0)".contains("over the decoder memory limit") }, "\(result.problems)")
     }
 
+    /// FuzzContainers (the run after the cpio name check): a zstd frame carved from a firmware blob
+    /// stating a single-segment content size of 2^64 - 1 made the decoder-memory estimate (size
+    /// plus overhead) overflow and trap. The sum saturates now, and the frame is refused as over
+    /// the decoder-memory limit.
+    func testZstdContentSizeNearTheTopIsAProblemNotATrap() throws {
+        let crash = try [UInt8](Data(contentsOf: Self.fixtures.appendingPathComponent("crash-zstd-content-size-overflow")))
+        let header = Array("BKSTFUZZ".utf8) + [UInt8](repeating: 0, count: 4096 - 8)
+        for (bytes, path) in [(crash, "firmware/image.bin"), (header + crash, "firmware/vendor.bin")] {
+            _ = Fixtures.unpack(bytes, path: path)
+        }
+        let need = crash.withUnsafeBytes { DecoderMemory.required(UnsafeRawBufferPointer(rebasing: $0[0x1C...]))?.bytes }
+        XCTAssertEqual(need, UInt64.max)
+    }
+
     /// FuzzContainers: a gzipped newc cpio with a header stating a name of 2.4 GB, reached after
     /// damaged bytes, made libarchive allocate that much before failing. The decoded bytes are
     /// checked first; libarchive reads only those before the oversized header, and the rest is a
