@@ -5,7 +5,8 @@ import PackageDescription
 //   BacksightLimits the cooperative per-file deadline every analysis stage checks
 //   BacksightWalk   root-confined directory walk and file reading (knows nothing of ELF or rules)
 //   BacksightELF    the ELF feature model over libelf (knows nothing of rules or files on disk)
-//   BacksightUnpack decoding (xz, lzma), carving, and containers through libarchive and libsquashfs (knows nothing of rules or files on disk)
+//   BacksightUnpack decoding (xz, lzma), carving, containers through libarchive and libsquashfs, and OCI/Docker images
+//                   with their layers merged (knows nothing of rules or files on disk)
 //   BacksightConfig configuration files inside a root: ld.so.preload, LD_PRELOAD, PAM stacks, accounts,
 //                   start-up files and remote-login options (knows nothing of rules)
 //   BacksightCode   code analysis over capstone: resolvers, constructors, GOT writes (knows nothing of rules)
@@ -40,7 +41,7 @@ let package = Package(
         .target(name: "BacksightLimits"),
         .target(name: "BacksightWalk"),
         .target(name: "BacksightELF", dependencies: ["BacksightLimits", "CElf"]),
-        .target(name: "BacksightUnpack", dependencies: ["BacksightELF", "CLzma", "CZlib", "CArchive", "CSquashfs"]),
+        .target(name: "BacksightUnpack", dependencies: ["BacksightELF", "CLzma", "CZlib", "CArchive", "CSquashfs", "CCrypto"]),
         .target(name: "BacksightRules", dependencies: ["BacksightELF", "CPCRE2", "Yams"]),
         .target(name: "BacksightCode", dependencies: ["BacksightELF", "CCapstone"]),
         .target(name: "BacksightConfig", dependencies: ["BacksightLimits", "BacksightWalk", "CCrypt"]),

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Unpacking checks and costs (not a test; writes nothing in the repository). Three parts:
+# Unpacking checks and costs (not a test; writes nothing in the repository). Four parts:
 #
 #  1. debs: scans the .deb files of the tree's apt cache in place, then the same packages
 #     unpacked with `dpkg-deb -x` (into $WORK, outside the repo), and compares: the same ELF
@@ -9,12 +9,14 @@
 #     directories of ordinary files (ELF libraries, /usr), alternating, median of $ROUNDS.
 #  3. bomb: 100 MB of zeros compressed once with xz, the stream repeated 100 times (10 GB of
 #     output from 1.5 MB), scanned with the default limits: time, peak RSS, what is reported.
+#  4. image: the tree as an OCI image layout of two gzipped layers (usr/ below, the rest above),
+#     scanned against the tree itself: the same ELF files and findings, time and peak RSS.
 #
 #   swift build -c release && bash Benchmarks/unpacking.sh
 #
 # Environment: BACKSIGHT (default REPO/.build/release/backsight), TREE (default
 # /var/tmp/backsight-trees/bookworm-amd64), WORK (default /var/tmp/backsight-unpacking; removed
-# and rebuilt), ROUNDS (default 5), PARTS (default "debs overhead bomb").
+# and rebuilt), ROUNDS (default 5), PARTS (default "debs overhead bomb image").
 # Exit status 1 when the two deb scans disagree or either has a finding at medium or above.
 set -uo pipefail
 
@@ -24,7 +26,7 @@ BACKSIGHT="${BACKSIGHT:-$REPO/.build/release/backsight}"
 TREE="${TREE:-/var/tmp/backsight-trees/bookworm-amd64}"
 WORK="${WORK:-/var/tmp/backsight-unpacking}"
 ROUNDS="${ROUNDS:-5}"
-PARTS="${PARTS:-debs overhead bomb}"
+PARTS="${PARTS:-debs overhead bomb image}"
 ARCHIVES="$TREE/var/cache/apt/archives"
 
 say() { printf '[unpacking %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -154,6 +156,40 @@ for line in open(sys.argv[1]):
     o = json.loads(line)
     if o.get("type") == "file": print("  ", o["path"], "size", o.get("size"), "skip", o.get("skip"), "problems", o.get("problems"))
 ' "$WORK/bomb.jsonl"
+fi
+
+if [[ " $PARTS " == *" image "* ]]; then
+    say "building an OCI layout of $TREE (usr/ in the lower layer, the rest in the upper)"
+    pack() { tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner --format=gnu -C "$TREE" -c "$@" | gzip -n -1; }
+    pack usr >"$WORK/lower.tar.gz"
+    (cd "$TREE" && ls -A | grep -vx usr) | sed 's/^/.\//' >"$WORK/upper.list"
+    pack -T "$WORK/upper.list" >"$WORK/upper.tar.gz"
+    python3 -B "$REPO/Corpus/images/oci_layout.py" "$WORK/image.oci" "$WORK/lower.tar.gz" "$WORK/upper.tar.gz"
+    rm -f "$WORK/lower.tar.gz" "$WORK/upper.tar.gz"
+    ls -l "$WORK/image.oci/blobs/sha256" >&2
+    "$BACKSIGHT" scan "$TREE" --format jsonl >/dev/null 2>&1   # warm the page cache
+    for round in $(seq "$ROUNDS"); do
+        timed image-tree "$WORK/image-tree.jsonl" scan "$TREE" --format jsonl --fail-on critical
+        timed image-oci "$WORK/image-oci.jsonl" scan "$WORK/image.oci" --format jsonl --fail-on critical
+    done
+    python3 - "$WORK" <<'PY' || status=1
+import json, sys
+work = sys.argv[1]
+def load(name):
+    return [o for o in map(json.loads, open(f"{work}/{name}")) if o.get("type") == "file"]
+tree = {r["path"]: r for r in load("image-tree.jsonl")}
+image = {r["path"].split("!/", 1)[1]: r for r in load("image-oci.jsonl") if "!/" in r["path"]}
+elf_tree = {p for p, r in tree.items() if r["kind"] == "elf"}
+elf_image = {p for p, r in image.items() if r["kind"] == "elf"}
+rules = lambda r: sorted(f["ruleID"] for f in r.get("findings", []))
+differ = [p for p in sorted(set(tree) & set(image)) if rules(tree[p]) != rules(image[p])]
+medium = [p for p, r in image.items() for f in r.get("findings", []) if f["severity"] in ("medium", "high", "critical")]
+problems = [p for r in load("image-oci.jsonl") if "!/" not in r["path"] for p in r.get("problems", [])]
+print(json.dumps({"elfTree": len(elf_tree), "elfImage": len(elf_image), "sameELFFiles": elf_tree == elf_image,
+                  "findingDifferences": len(differ), "mediumOrAboveInImage": len(medium), "imageProblems": problems[:5]}, indent=1))
+for path in differ[:10]: print("  findings differ:", path, rules(tree[path]), rules(image[path]))
+sys.exit(0 if elf_tree == elf_image and not differ and not medium else 1)
+PY
 fi
 
 say "times (median wall and CPU seconds, peak RSS):"

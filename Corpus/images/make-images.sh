@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
 # Builds the firmware and container images of Corpus/images/ from Corpus/rootfs (called by
 # Corpus/build.sh; or run as `bash Corpus/images/make-images.sh`). Needs mksquashfs
-# (squashfs-tools), cpio, gzip, bzip2, dpkg-deb, tar, python3.
+# (squashfs-tools), cpio, gzip, bzip2, dpkg-deb, tar, python3 (and oci_layout.py beside it).
 #
 #   rootfs.{gzip,xz,zstd}.sqfs   mksquashfs of the rootfs with each compressor
 #   rootfs.cpio.gz               a newc cpio (initramfs layout), gzipped
 #   firmware.bin                 a made-up vendor header, padding, then rootfs.xz.sqfs at 0x1000
 #   rootfs_1.0_amd64.deb         the rootfs as a package, zstd (dpkg-deb -Zzstd)
+#   access.xz.sqfs, access.cpio.gz  the access trees (Corpus/access/*, one per directory) as a SquashFS
+#                                and a gzipped newc cpio: the rootfs rules apply inside images
+#   rootfs.oci/                  an OCI image layout of two gzipped layers whose merged filesystem is the
+#                                rootfs: the lower layer also holds three copies of positives that the
+#                                upper layer removes (a whiteout of a file, of a directory, an opaque
+#                                directory), and the upper layer replaces etc/hostname (same bytes)
+#   rootfs.docker.tar            the same two layers as a `docker save` tarball (manifest.json, config
+#                                with diff_ids, <id>/layer.tar)
 #   hostile/truncated.sqfs       rootfs.xz.sqfs cut in half
 #   hostile/loop.sqfs            a directory entry (etc) pointing back at the root directory
 #   hostile/escape.sqfs          links that point out of the image (relative and absolute)
 #   hostile/oversized.sqfs       a 300 MiB file of zeros (sparse blocks: the image stays small)
 #   hostile/bomb.cpio.bz2        a cpio whose first member is 600 MiB of zeros, then one file
+#   hostile/missing-blob.oci/    a manifest whose lower layer names a blob that is not there
+#   hostile/digest-mismatch.oci/ the upper layer's blob replaced by another tar (an extra file)
+#   hostile/nested-index.oci/    image indexes nested six deep before the manifest
+#   hostile/many-layers.oci/     a manifest of 1000 layers
 #
 # The images hold the rootfs samples as they are (inert: built, never run). Deterministic:
 # fixed times, root ownership, sorted input.
@@ -23,7 +35,7 @@ TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 cd "$HERE"
 rm -rf hostile && mkdir -p hostile
-rm -f rootfs.*.sqfs rootfs.cpio.gz firmware.bin rootfs_1.0_amd64.deb
+rm -rf access.xz.sqfs access.cpio.gz rootfs.*.sqfs rootfs.cpio.gz firmware.bin rootfs_1.0_amd64.deb rootfs.oci rootfs.docker.tar
 
 squash() { # SOURCE OUTPUT COMPRESSOR [extra mksquashfs options]
     local source="$1" output="$2" compressor="$3"; shift 3
@@ -34,6 +46,12 @@ squash() { # SOURCE OUTPUT COMPRESSOR [extra mksquashfs options]
 for compressor in gzip xz zstd; do squash "$ROOTFS" "rootfs.$compressor.sqfs" "$compressor"; done
 
 (cd "$ROOTFS" && find . -mindepth 1 | sort | cpio -o -H newc --reproducible -R 0:0 --quiet) | gzip -n -9 > rootfs.cpio.gz
+
+# cpio keeps modification times: a copy with every time at 0 makes the archive the same on every checkout.
+cp -a "$(dirname "$HERE")/access" "$TMP/access"
+find "$TMP/access" -exec touch -h -d @0 {} +
+squash "$TMP/access" access.xz.sqfs xz
+(cd "$TMP/access" && find . -mindepth 1 | sort | cpio -o -H newc --reproducible -R 0:0 --quiet) | gzip -n -9 > access.cpio.gz
 
 python3 - rootfs.xz.sqfs firmware.bin <<'PY'
 import struct, sys
@@ -107,4 +125,64 @@ member("after.txt", 6); out.write(b"after\n" + b"\0" * 2)
 member("TRAILER!!!", 0, 0)
 out.write(b"\0" * 512)
 PY
+# Container images: two layers, tarred sorted with fixed owner and times, gzipped without a name.
+pack() { # DIRECTORY OUTPUT.tar
+    tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner --format=gnu --mode='u+rwX,go+rX,go-w' -C "$1" -cf "$2" .
+}
+mkdir -p "$TMP/layer1" "$TMP/layer2/etc" "$TMP/layer2/opt" "$TMP/layer2/var/cache" "$TMP/layer2/usr/lib"
+cp -a "$ROOTFS/." "$TMP/layer1/"
+mkdir -p "$TMP/layer1/opt/old" "$TMP/layer1/var/cache/stale"
+cp "$ROOTFS/usr/lib/libprocesshider.so" "$TMP/layer1/opt/old/libprocesshider.so"
+cp "$ROOTFS/usr/lib/libprocesshider.so" "$TMP/layer1/usr/lib/libextra.so"
+cp "$ROOTFS/usr/lib/x86_64-linux-gnu/security/pam_backdoor.so" "$TMP/layer1/var/cache/stale/pam_backdoor.so"
+: > "$TMP/layer2/opt/.wh.old"
+: > "$TMP/layer2/usr/lib/.wh.libextra.so"
+: > "$TMP/layer2/var/cache/.wh..wh..opq"
+cp "$ROOTFS/etc/hostname" "$TMP/layer2/etc/hostname"
+mkdir -p "$TMP/tampered" && cp -a "$TMP/layer2/." "$TMP/tampered/" && printf 'tampered\n' > "$TMP/tampered/etc/tampered"
+for layer in layer1 layer2 tampered; do
+    pack "$TMP/$layer" "$TMP/$layer.tar"
+    gzip -n -9 < "$TMP/$layer.tar" > "$TMP/$layer.tar.gz"
+done
+python3 - "$TMP" "$HERE" <<'PY'
+import hashlib, io, os, sys, tarfile
+tmp = sys.argv[1]
+sys.path.insert(0, sys.argv[2])
+sys.dont_write_bytecode = True
+from oci_layout import config_for, digest, dump
+import oci_layout
+def read(name):
+    return open(os.path.join(tmp, name), "rb").read()
+plain = [read("layer1.tar"), read("layer2.tar")]
+gzipped = [read("layer1.tar.gz"), read("layer2.tar.gz")]
+config = config_for([digest(layer) for layer in plain])
+def layout(path, manifest_layers, blobs, index_depth=0):
+    oci_layout.layout(path, manifest_layers, blobs, config, index_depth)
+
+layers = [(digest(layer), len(layer)) for layer in gzipped]
+layout("rootfs.oci", layers, gzipped)
+layout("hostile/missing-blob.oci", [("sha256:" + "0" * 64, 1234), layers[1]], gzipped[1:])
+tampered = read("tampered.tar.gz")
+layout("hostile/digest-mismatch.oci", layers, gzipped[:1])
+open(os.path.join("hostile/digest-mismatch.oci/blobs/sha256", layers[1][0].split(":")[1]), "wb").write(tampered)
+layout("hostile/nested-index.oci", layers, gzipped, index_depth=6)
+layout("hostile/many-layers.oci", [layers[1]] * 1000, gzipped[1:])
+
+# docker save: <id>/layer.tar per layer (uncompressed), the config as <id>.json, manifest.json.
+members = []
+names = []
+for layer in plain:
+    name = hashlib.sha256(layer).hexdigest() + "/layer.tar"
+    names.append(name)
+    members.append((name, layer))
+config_name = hashlib.sha256(config).hexdigest() + ".json"
+members.append((config_name, config))
+members.append(("manifest.json", dump([{"Config": config_name, "RepoTags": ["rootfs:1.0"], "Layers": names}])))
+with tarfile.open("rootfs.docker.tar", "w", format=tarfile.GNU_FORMAT) as out:
+    for name, data in sorted(members):
+        info = tarfile.TarInfo(name)
+        info.size, info.mtime, info.mode, info.uid, info.gid = len(data), 0, 0o644, 0, 0
+        out.addfile(info, io.BytesIO(data))
+PY
+
 ls -l "$HERE" "$HERE/hostile" >&2

@@ -1,4 +1,5 @@
 import BacksightConfig
+import BacksightWalk
 
 /// Turns what the configuration feature extractor (BacksightConfig) found in a configuration
 /// file into file-level facts for the rules.
@@ -41,22 +42,24 @@ struct ConfigurationFacts: Sendable {
     /// Whether any part has work to do.
     var isEmpty: Bool { libraries == nil && accounts == nil && remoteAccess == nil }
 
-    /// The facts for `bytes`, the content of `file`. `analyzeLibrary` runs the rule set over a
+    /// The facts for `bytes`, the content of `file`, whose tree is `tree` (a directory on disk, or
+    /// an image's members, whose outcomes `known` gives). `analyzeLibrary` runs the rule set over a
     /// library's bytes (without configuration context, so nothing recurses).
     /// The account check hashes under `deadline`; when it runs out, the facts are incomplete and
     /// the caller reports the file as cut short (it checks the same deadline).
-    func characteristics(for file: ConfigurationFile, bytes: UnsafeRawBufferPointer, deadline: Deadline,
+    func characteristics(for file: ConfigurationFile, bytes: UnsafeRawBufferPointer, tree: any TreeFiles,
+                         known: (RelativePath) -> LibraryOutcome? = { _ in nil }, deadline: Deadline,
                          analyzeLibrary: (String, UnsafeRawBufferPointer) -> FileReport) -> [String: [Evidence]] {
         var facts: [String: [Evidence]] = [:]
         if let libraries {
-            let found = libraries.libraries(in: file, bytes: bytes) { Self.outcome(of: analyzeLibrary($0, $1)) }
+            let found = libraries.libraries(in: file, bytes: bytes, tree: tree, known: known) { Self.outcome(of: analyzeLibrary($0, $1)) }
             facts.merge(Self.characteristics(of: found, in: file)) { $0 + $1 }
         }
         var access: [AccessFinding] = []
         if let accounts, file.kind == .passwd || file.kind == .shadow {
-            access += accounts.findings(for: file, bytes: bytes, deadline: deadline).findings
+            access += accounts.findings(for: file, bytes: bytes, tree: tree, deadline: deadline).findings
         }
-        if let remoteAccess { access += remoteAccess.findings(for: file, bytes: bytes, deadline: deadline) }
+        if let remoteAccess { access += remoteAccess.findings(for: file, bytes: bytes, tree: tree, deadline: deadline) }
         for finding in access {
             facts[finding.fact.rawValue, default: []].append(
                 Evidence(feature: "line", value: finding.value, location: Location(line: finding.line, file: finding.file), detail: finding.detail))

@@ -71,8 +71,24 @@ struct FileAnalyzer: Sendable {
     /// scan would match.
     func analyze(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]? = nil,
                  members: Unpacking.MemberSink = { _ in true }, subjectReady: ((ScanSubject) -> Void)? = nil) -> FileReport {
-        analyze(path: path, bytes: bytes, diskPath: diskPath, container: path, placeOnDisk: diskPath.flatMap(PlaceOnDisk.init),
+        let configurationPlace = configuration == nil ? nil : diskPath.flatMap(ConfigurationFile.recognise(diskPath:)).map { ConfigurationPlace(file: $0, tree: $0.treeOnDisk) }
+        return analyze(path: path, bytes: bytes, configurationPlace: configurationPlace, container: path, placeOnDisk: diskPath.flatMap(PlaceOnDisk.init),
                 budget: UnpackBudget(limits: unpacking?.limits ?? UnpackLimits()), members: members, subjectReady: subjectReady)
+    }
+
+    /// Analyses an OCI image layout directory (`path` in the scan, `diskPath` on disk) as one
+    /// container: the files of its layers' final filesystem become member reports, handed to
+    /// `members`; the returned report is the directory's, with the problems met.
+    func analyzeImageLayout(path: String, diskPath: String, openRecorder: OpenRecorder?, members: Unpacking.MemberSink) -> FileReport {
+        var report = FileReport(path: path, kind: .directory)
+        guard let unpacking else { return report }
+        let budget = UnpackBudget(limits: unpacking.limits)
+        let result = unpacking.unpackImageLayout(path: path, diskPath: diskPath, openRecorder: openRecorder, budget: budget, sink: members,
+                                                 configurationFiles: configuration != nil) {
+            analyze(path: $0, bytes: $1, configurationPlace: $2, container: path, placeOnDisk: nil, budget: budget, members: members)
+        }
+        report.problems = Unpacking.problems(result)
+        return report
     }
 
     /// The directory on disk that holds a file (or the container holding a member), and its name there.
@@ -94,11 +110,11 @@ struct FileAnalyzer: Sendable {
 
     /// ``analyze(path:bytes:diskPath:members:)`` for bytes that `container`, the file on disk,
     /// holds (the file itself, for files).
-    private func analyze(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]?, container: String,
+    private func analyze(path: String, bytes: UnsafeRawBufferPointer, configurationPlace: ConfigurationPlace?, container: String,
                          placeOnDisk: PlaceOnDisk?, budget: UnpackBudget, members: Unpacking.MemberSink,
                          subjectReady: ((ScanSubject) -> Void)? = nil) -> FileReport {
         var openedAsContainer = false
-        var report = analyzeUnhashed(path: path, bytes: bytes, diskPath: diskPath, container: container, placeOnDisk: placeOnDisk,
+        var report = analyzeUnhashed(path: path, bytes: bytes, configurationPlace: configurationPlace, container: container, placeOnDisk: placeOnDisk,
                                      budget: budget, members: members, subjectReady: subjectReady, openedAsContainer: &openedAsContainer)
         if hashesEveryFile || FileAnalyzer.carriesHash(report, openedAsContainer: openedAsContainer) {
             report.sha256 = SHA256Digest.hex(bytes)
@@ -116,7 +132,7 @@ struct FileAnalyzer: Sendable {
     /// ``analyze(path:bytes:diskPath:container:placeOnDisk:budget:members:subjectReady:)`` without
     /// the hash; sets `openedAsContainer` when the unpacker read the file as a package, archive or
     /// compressed file.
-    private func analyzeUnhashed(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]?, container: String,
+    private func analyzeUnhashed(path: String, bytes: UnsafeRawBufferPointer, configurationPlace: ConfigurationPlace?, container: String,
                                  placeOnDisk: PlaceOnDisk?, budget: UnpackBudget, members: Unpacking.MemberSink,
                                  subjectReady: ((ScanSubject) -> Void)?, openedAsContainer: inout Bool) -> FileReport {
         let deadline = Deadline(after: timeLimit)
@@ -141,9 +157,10 @@ struct FileAnalyzer: Sendable {
             report.skip = Skip(reason: "malformed-elf", message: error.description)
         case nil:
             if features.kind == .data { report.kernel = KernelFileFacts.image(bytes) }
-            if features.kind == .text, let configuration, let diskPath, let file = ConfigurationFile.recognise(diskPath: diskPath) {
-                let facts = configuration.characteristics(for: file, bytes: bytes, deadline: deadline) { libraryPath, libraryBytes in
-                    analyze(path: libraryPath, bytes: libraryBytes, diskPath: nil, container: libraryPath, placeOnDisk: nil,
+            if features.kind == .text, let configuration, let place = configurationPlace {
+                let file = place.file
+                let facts = configuration.characteristics(for: file, bytes: bytes, tree: place.tree, known: place.known, deadline: deadline) { libraryPath, libraryBytes in
+                    analyze(path: libraryPath, bytes: libraryBytes, configurationPlace: nil, container: libraryPath, placeOnDisk: nil,
                             budget: UnpackBudget(limits: unpacking?.limits ?? UnpackLimits()), members: { _ in true })
                 }
                 subject.characteristics.merge(facts) { $0 + $1 }
@@ -160,8 +177,9 @@ struct FileAnalyzer: Sendable {
             report.skip = Skip(reason: "time-limit", message: TimeLimitReached(stage: stage, limit: timeLimit).description)
             return report
         }
-        let unpacked = unpacking?.unpack(path: path, bytes: bytes, container: container, budget: budget, sink: members) {
-            analyze(path: $0, bytes: $1, diskPath: nil, container: container, placeOnDisk: placeOnDisk, budget: budget, members: members)
+        let unpacked = unpacking?.unpack(path: path, bytes: bytes, container: container, budget: budget, sink: members,
+                                         configurationFiles: configuration != nil) {
+            analyze(path: $0, bytes: $1, configurationPlace: $2, container: container, placeOnDisk: placeOnDisk, budget: budget, members: members)
         }
         if let unpacked {
             openedAsContainer = unpacked.container != nil

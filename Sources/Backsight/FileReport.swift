@@ -24,6 +24,9 @@ public struct FileReport: Sendable, Codable, Hashable {
     /// For a member of a package, archive or compressed file (`pkg.deb!/usr/lib/x.so`): the
     /// path of the file in the scanned tree that holds it (`pkg.deb`), however deep it is nested.
     public var container: String?
+    /// For a file of a container image (an OCI layout, a `docker save` tarball): the digest of
+    /// the layer it comes from (`sha256:…`), whiteouts of upper layers applied.
+    public var layer: String?
     /// What the file says about a Linux kernel: a module's release and signature, an image's
     /// version. Gathered per release in ``ScanSummary/kernels``.
     public var kernel: KernelFileFacts?

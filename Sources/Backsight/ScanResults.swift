@@ -160,6 +160,9 @@ final class ScanRun: Sendable {
             return FileReport(path: path.description, kind: .hardlink, linkTarget: first.description)
         case let .skipped(path, kind, reason):
             return FileReport(path: path.description, kind: FileKind(kind), skip: Skip(reason: reason.code, message: reason.description))
+        case let .claimedDirectory(path, isRoot):
+            let onDisk = isRoot ? walker.root : String(decoding: diskPath(of: path), as: UTF8.self)
+            return analyzer.analyzeImageLayout(path: path.description, diskPath: onDisk, openRecorder: walker.options.openRecorder, members: members)
         }
     }
 }

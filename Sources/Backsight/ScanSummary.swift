@@ -71,6 +71,8 @@ public struct ScanSummary: Sendable, Codable, Hashable {
             }
         case .symlink: symlinks += 1
         case .hardlink: hardLinks += 1
+        // An image layout directory, read as a container (its members are counted as such).
+        case .directory where report.skip == nil: break
         default: skipped += 1
         }
     }

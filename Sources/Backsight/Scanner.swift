@@ -54,6 +54,8 @@ public struct Scanner: Sendable {
         walk.staysOnFilesystem = options.staysOnFilesystem
         walk.openRecorder = options.openRecorder
         walk.hooks = options.walkHooks
+        // An OCI image layout is one container, its layers merged, not a tree of blobs.
+        walk.claimsDirectory = options.unpacks ? ImageLayout.isLayout(names:) : nil
         return walk
     }
 }

@@ -1,3 +1,4 @@
+import BacksightConfig
 import BacksightWalk
 
 /// The engine's side of unpacking: which unpacker a rule set needs, and how its results become
@@ -18,25 +19,72 @@ struct Unpacking: Sendable {
 
     /// Unpacks `bytes`: each member is analysed by `analyze` (recursively) and handed to `sink`,
     /// marked as held by `container`, the file on disk.
+    /// Analyses a member's bytes, given the configuration place of a configuration file.
+    typealias MemberAnalysis = (String, UnsafeRawBufferPointer, ConfigurationPlace?) -> FileReport
+
+    /// Unpacks `bytes`: each member is analysed by `analyze` (recursively) and handed to `sink`,
+    /// marked as held by `container`, the file on disk. With `configurationFiles`, the
+    /// container is a root of its own: its configuration files are analysed last, inside it.
     func unpack(path: String, bytes: UnsafeRawBufferPointer, container: String, budget: UnpackBudget, sink: MemberSink,
-                analyze: (String, UnsafeRawBufferPointer) -> FileReport) -> UnpackResult {
-        unpacker.unpack(path: path, bytes: bytes, budget: budget) { member in
-            let memberPath = path + "!" + RelativePath.escape(member.path)
-            var report: FileReport
-            switch member.content {
-            case let .file(content):
-                report = analyze(memberPath, content)
-            case let .symbolicLink(target):
-                report = FileReport(path: memberPath, kind: .symlink, linkTarget: RelativePath.escape(target))
-            case let .hardLink(target):
-                report = FileReport(path: memberPath, kind: .hardlink, linkTarget: path + "!" + RelativePath.escape(target))
-            case let .skipped(reason, message):
-                report = FileReport(path: memberPath, kind: reason == "not-regular-file" ? .unknown : .data, size: member.size,
-                                    skip: Skip(reason: reason, message: message))
-            }
-            report.container = container
-            return sink(report)
+                configurationFiles: Bool, analyze: MemberAnalysis) -> UnpackResult {
+        let tree = configurationFiles ? ImageTreeRecorder(identity: path) : nil
+        var result = unpacker.unpack(path: path, bytes: bytes, budget: budget) { member in
+            deliver(member, of: path, container: container, tree: tree, sink: sink, analyze: analyze)
         }
+        if let tree, !result.stopped { result.stopped = !deliverHeldBack(tree, of: path, container: container, sink: sink, analyze: analyze) }
+        return result
+    }
+
+    /// Unpacks the OCI image layout directory at `path` (on disk at `diskPath`): the final
+    /// filesystem of its layers, each member analysed by `analyze` and handed to `sink`.
+    func unpackImageLayout(path: String, diskPath: String, openRecorder: OpenRecorder?, budget: UnpackBudget, sink: MemberSink,
+                           configurationFiles: Bool, analyze: MemberAnalysis) -> UnpackResult {
+        let files = DirectoryImageFiles(root: diskPath, openRecorder: openRecorder)
+        let tree = configurationFiles ? ImageTreeRecorder(identity: path) : nil
+        var result = unpacker.unpackImage(files, path: path, layerLimit: limits.memberSize, budget: budget) { member in
+            deliver(member, of: path, container: path, tree: tree, sink: sink, analyze: analyze)
+        }
+        if let tree, !result.stopped { result.stopped = !deliverHeldBack(tree, of: path, container: path, sink: sink, analyze: analyze) }
+        return result
+    }
+
+    /// One member's report, analysed if it is a file, handed to `sink`; a configuration file
+    /// is held back by `tree` instead.
+    private func deliver(_ member: UnpackedMember, of path: String, container: String, tree: ImageTreeRecorder?, sink: MemberSink,
+                         analyze: MemberAnalysis) -> Bool {
+        var report: FileReport
+        let memberPath = path + "!" + RelativePath.escape(member.path)
+        switch member.content {
+        case let .file(content):
+            if let tree, tree.holdBack(member, content: content) { return true }
+            report = analyze(memberPath, content, nil)
+            tree?.record(member, content: content, report: report)
+        case let .symbolicLink(target):
+            report = FileReport(path: memberPath, kind: .symlink, linkTarget: RelativePath.escape(target))
+            tree?.record(member)
+        case let .hardLink(target):
+            report = FileReport(path: memberPath, kind: .hardlink, linkTarget: path + "!" + RelativePath.escape(target))
+            tree?.record(member)
+        case let .skipped(reason, message):
+            report = FileReport(path: memberPath, kind: reason == "not-regular-file" ? .unknown : .data, size: member.size,
+                                skip: Skip(reason: reason, message: message))
+            tree?.record(member)
+        }
+        report.container = container
+        report.layer = member.layer
+        return sink(report)
+    }
+
+    /// The configuration files `tree` held back, analysed inside the container; false when the scan stopped.
+    private func deliverHeldBack(_ tree: ImageTreeRecorder, of path: String, container: String, sink: MemberSink,
+                                 analyze: MemberAnalysis) -> Bool {
+        for held in tree.heldBack {
+            var report = held.bytes.withUnsafeBytes { analyze(path + "!" + RelativePath.escape(held.member.path), $0, tree.place(of: held)) }
+            report.container = container
+            report.layer = held.member.layer
+            guard sink(report) else { return false }
+        }
+        return true
     }
 
     /// The unpacker's facts as characteristics; offsets in an ELF file also name their section.

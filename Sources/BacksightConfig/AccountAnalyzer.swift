@@ -51,10 +51,10 @@ public struct AccountAnalyzer: Sendable {
 
     /// The facts for `bytes`, the content of `file` (`etc/passwd` or `etc/shadow`).
     /// `stoppedAtTimeLimit` is true when the deadline cut the hashing short.
-    public func findings(for file: ConfigurationFile, bytes: UnsafeRawBufferPointer,
+    public func findings(for file: ConfigurationFile, bytes: UnsafeRawBufferPointer, tree: any TreeFiles,
                          deadline: Deadline) -> (findings: [AccessFinding], stoppedAtTimeLimit: Bool) {
         let own = file.pathInTreeDescription
-        let tree = Self.accountFiles(ownFile: file.kind, ownBytes: bytes, treeRoot: file.treeRootPath)
+        let tree = Self.accountFiles(ownFile: file.kind, ownBytes: bytes, tree: tree)
         let accounts = tree.accounts
         // The files this check reports on: its own, and the other one when that is a link.
         var covered: Set<String> = [own]
@@ -115,8 +115,8 @@ public struct AccountAnalyzer: Sendable {
 
     /// How root's password stands, for remote-login checks: a sentence when it is empty or a
     /// default credential, nil when it is neither (or unknown). `nil` too when the deadline ran out.
-    public func rootWeakness(treeRoot: String, deadline: Deadline) -> (empty: Bool, detail: String)? {
-        let accounts = Self.accountFiles(ownFile: nil, ownBytes: nil, treeRoot: treeRoot).accounts
+    public func rootWeakness(tree: any TreeFiles, deadline: Deadline) -> (empty: Bool, detail: String)? {
+        let accounts = Self.accountFiles(ownFile: nil, ownBytes: nil, tree: tree).accounts
         guard let root = accounts.first(where: { $0.name == "root" }), let source = root.passwordSource else { return nil }
         switch PasswordField(source.field) {
         case .locked: return nil
@@ -130,8 +130,7 @@ public struct AccountAnalyzer: Sendable {
     }
 
     /// The accounts of the tree; `ownBytes` stands for the file of kind `ownFile` being scanned.
-    static func accountFiles(ownFile: ConfigurationFile.Kind?, ownBytes: UnsafeRawBufferPointer?, treeRoot: String) -> AccountFiles {
-        let fileSystem = RootConfinedFileSystem(root: treeRoot)
+    static func accountFiles(ownFile: ConfigurationFile.Kind?, ownBytes: UnsafeRawBufferPointer?, tree fileSystem: any TreeFiles) -> AccountFiles {
         /// The file's place after links, and its bytes.
         func read(_ path: String) -> (String, [UInt8])? {
             guard case let .success(resolved) = fileSystem.resolve(Array(path.utf8)),

@@ -1,3 +1,5 @@
+import BacksightWalk
+
 /// A system configuration file the configuration checks read (one that makes programs load a
 /// library, an account file, a start-up file, a remote-login server's options): where it is,
 /// what kind it is, and which tree it configures.
@@ -124,6 +126,9 @@ public struct ConfigurationFile: Sendable, Hashable {
         guard !treeRoot.isEmpty else { return isAbsolute ? "/" : "." }
         return (isAbsolute ? "/" : "") + String(decoding: Array(treeRoot.joined(separator: [UInt8(ascii: "/")])), as: UTF8.self)
     }
+
+    /// The tree on disk, for a file scanned in a directory.
+    public var treeOnDisk: RootConfinedFileSystem { RootConfinedFileSystem(root: treeRootPath) }
 
     /// Where the file is inside its tree, for messages.
     public var pathInTreeDescription: String {

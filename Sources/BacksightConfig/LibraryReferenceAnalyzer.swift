@@ -25,27 +25,29 @@ public struct LibraryReferenceAnalyzer: Sendable {
         self.libraryByteLimit = libraryByteLimit
     }
 
-    /// The libraries `bytes`, the content of `file`, names. `judge` runs the rule set over a
-    /// library's bytes (without configuration context, so nothing recurses) and summarises it.
-    public func libraries(in file: ConfigurationFile, bytes: UnsafeRawBufferPointer,
+    /// The libraries `bytes`, the content of `file`, names, resolved in `tree`. `known` gives
+    /// what the rule set already made of a library (an image's members are judged as they are
+    /// read); otherwise `judge` runs the rule set over a library's bytes (without configuration
+    /// context, so nothing recurses) and summarises it.
+    public func libraries(in file: ConfigurationFile, bytes: UnsafeRawBufferPointer, tree: any TreeFiles,
+                          known: (RelativePath) -> LibraryOutcome? = { _ in nil },
                           judge: (String, UnsafeRawBufferPointer) -> LibraryOutcome) -> [ConfiguredLibrary] {
         let references = ConfigurationParser.references(in: bytes, kind: file.kind)
         guard !references.isEmpty else { return [] }
-        let treeRoot = file.treeRootPath
-        let resolver = LibraryResolver(fileSystem: RootConfinedFileSystem(root: treeRoot))
+        let resolver = LibraryResolver(fileSystem: tree)
         return references.map { reference in
             let resolution = resolver.resolve(reference)
             var outcome: LibraryOutcome?
             if case let .found(path) = resolution {
-                outcome = self.outcome(of: path, in: resolver.fileSystem, treeRoot: treeRoot, judge: judge)
+                outcome = known(path) ?? self.outcome(of: path, in: tree, judge: judge)
             }
             return ConfiguredLibrary(reference: reference, resolution: resolution, outcome: outcome)
         }
     }
 
-    private func outcome(of path: RelativePath, in fileSystem: RootConfinedFileSystem, treeRoot: String,
+    private func outcome(of path: RelativePath, in fileSystem: any TreeFiles,
                          judge: (String, UnsafeRawBufferPointer) -> LibraryOutcome) -> LibraryOutcome {
-        let key = treeRoot + "\u{0}" + path.description
+        let key = fileSystem.identity + "\u{0}" + path.description
         if let known = cache.outcome(forKey: key) { return known }
         let outcome: LibraryOutcome
         // One byte over the limit tells a library that is too large from one that fits exactly.

@@ -1,11 +1,11 @@
 import BacksightWalk
 
 /// Finds, inside a configured tree, the file a configuration line names, chroot-style through
-/// ``RootConfinedFileSystem``: absolute names are taken relative to the tree root, bare names
+/// ``TreeFiles`` (a directory on disk or an image's files): absolute names are taken relative to the tree root, bare names
 /// are looked up in the directories the loader (or PAM) searches. Nothing outside the tree is
 /// ever looked at.
 public struct LibraryResolver: Sendable {
-    let fileSystem: RootConfinedFileSystem
+    let fileSystem: any TreeFiles
 
     /// What became of one name.
     public enum Resolution: Sendable, Hashable {

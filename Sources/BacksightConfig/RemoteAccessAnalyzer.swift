@@ -1,4 +1,5 @@
 import BacksightLimits
+import BacksightWalk
 
 /// Finds remote shells and weak remote access that a tree sets up at boot: in `etc/inittab`,
 /// init scripts (`etc/init.d/*`, `etc/rc*`, busybox `rcS`), systemd units, inetd and xinetd
@@ -17,7 +18,7 @@ public struct RemoteAccessAnalyzer: Sendable {
         self.checksRootPassword = checksRootPassword
     }
 
-    public func findings(for file: ConfigurationFile, bytes: UnsafeRawBufferPointer, deadline: Deadline) -> [AccessFinding] {
+    public func findings(for file: ConfigurationFile, bytes: UnsafeRawBufferPointer, tree: any TreeFiles, deadline: Deadline) -> [AccessFinding] {
         let own = file.pathInTreeDescription
         let lines = Self.lines(bytes)
         var found: [AccessFinding] = []
@@ -103,7 +104,7 @@ public struct RemoteAccessAnalyzer: Sendable {
                 passwordLogins.append((permit.line, "sshd (PermitRootLogin yes)", options["permitemptypasswords"]?.value == "yes"))
             }
         case .authorizedKeys:
-            guard let owner = Self.owner(of: file) else { break }
+            guard let owner = Self.owner(of: file, tree: tree) else { break }
             for (number, text) in lines {
                 let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
                 guard let type = words.firstIndex(where: { $0.hasPrefix("ssh-") || $0.hasPrefix("ecdsa-") || $0.hasPrefix("sk-") }) else { continue }
@@ -116,7 +117,7 @@ public struct RemoteAccessAnalyzer: Sendable {
         for login in passwordLogins {
             add(.remoteRootPasswordLogin, login.line, login.server, "\(login.server) lets root log in with a password")
         }
-        if checksRootPassword, !passwordLogins.isEmpty, let weakness = accounts.rootWeakness(treeRoot: file.treeRootPath, deadline: deadline) {
+        if checksRootPassword, !passwordLogins.isEmpty, let weakness = accounts.rootWeakness(tree: tree, deadline: deadline) {
             for login in passwordLogins where !weakness.empty || login.allowsEmpty {
                 add(.remoteRootLoginWeakPassword, login.line, login.server, "\(login.server) lets root log in with a password, and \(weakness.detail)")
             }
@@ -126,12 +127,12 @@ public struct RemoteAccessAnalyzer: Sendable {
 
     /// Whom an `authorized_keys` file lets in: root (`root/.ssh`, `etc/dropbear`), or the
     /// system account (UID below 1000) whose home holds it; nil for ordinary users.
-    static func owner(of file: ConfigurationFile) -> String? {
+    static func owner(of file: ConfigurationFile, tree: any TreeFiles) -> String? {
         let path = file.pathInTree.map { String(decoding: $0, as: UTF8.self) }
         if path.first == "root" || path.first == "etc" { return "root" }
         guard path.count >= 4, path[0] == "home" else { return nil }
         let home = "/home/" + path[1]
-        let accounts = AccountAnalyzer.accountFiles(ownFile: nil, ownBytes: nil, treeRoot: file.treeRootPath).accounts.compactMap(\.passwd)
+        let accounts = AccountAnalyzer.accountFiles(ownFile: nil, ownBytes: nil, tree: tree).accounts.compactMap(\.passwd)
         guard let account = accounts.first(where: { $0.home == home || $0.home == home + "/" }) else { return nil }
         guard let uid = account.uid, uid < 1000 else { return nil }
         return "the system account \(account.name) (UID \(uid))"

@@ -88,8 +88,33 @@ final class ArchiveReader {
             return Outcome(container: nil, problems: [.malformedContainer(container: label, offset: base,
                            reason: "this libarchive cannot decode every filter in-process")])
         }
+        if formats.contains(.cpio), let oversized = CpioNameCheck.check(bytes, outputLimit: budget.decodeLimits.output) {
+            return readBefore(oversized, in: bytes, base: base, label: label, memberLimit: memberLimit ?? budget.limits.memberSize, budget: budget, sink: sink)
+        }
         reader.run()
         return reader.outcome
+    }
+
+    /// A cpio archive with a header whose name size is over the limit: libarchive would
+    /// allocate that size, and may reach the header by resynchronising from anywhere before it,
+    /// so it is given only the decoded bytes before the header (decoded here, up to the member
+    /// limit), and the rest is a problem.
+    private static func readBefore(_ oversized: (offset: UInt64, nameSize: UInt64), in bytes: UnsafeRawBufferPointer, base: UInt64, label: String,
+                                   memberLimit: UInt64, budget: UnpackBudget, sink: MemberSink) -> Outcome {
+        let isPlain = ArchiveSignature.has(bytes, at: 0, CpioNameCheck.magic)
+        let prefix: [UInt8]? = isPlain ? Array(bytes.prefix(Int(clamping: oversized.offset)))
+            : oversized.offset <= memberLimit ? CpioNameCheck.decodedPrefix(bytes, count: Int(oversized.offset)) : nil
+        let where_ = isPlain ? "offset \(base + oversized.offset)" : "decoded offset \(oversized.offset)"
+        let problem = UnpackError.malformedContainer(container: label, offset: base, reason:
+            "a cpio header at \(where_) states a name of \(oversized.nameSize) bytes, over the limit of \(CpioNameCheck.nameLimit); "
+            + (prefix == nil ? "not read" : "read up to it"))
+        guard let prefix else { return Outcome(container: "cpio", problems: [problem]) }
+        var outcome = prefix.withUnsafeBytes { read($0, formats: .cpio, base: isPlain ? base : 0, label: isPlain ? label : "cpio decoded from \(label)",
+                                                     rawName: [], memberLimit: memberLimit, budget: budget, sink: sink) }
+        outcome.container = outcome.container ?? "cpio"
+        outcome.problems.append(problem)
+        if !isPlain { outcome.produced += UInt64(prefix.count) }
+        return outcome
     }
 
     private func run() {

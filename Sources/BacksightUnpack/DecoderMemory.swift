@@ -8,15 +8,22 @@ enum DecoderMemory {
 
     static func required(_ bytes: UnsafeRawBufferPointer) -> (format: String, bytes: UInt64)? {
         if StreamHeaders.xzCheck(at: 0, in: bytes) != nil {
-            return xzDictionary(bytes).map { ("xz", $0 + overhead) }
+            return xzDictionary(bytes).map { ("xz", withOverhead($0)) }
         }
         if StreamHeaders.isLZMAAloneHeader(at: 0, in: bytes) {
-            return ("lzma", UInt64(StreamHeaders.readUInt32(bytes, at: 1)) + overhead)
+            return ("lzma", withOverhead(UInt64(StreamHeaders.readUInt32(bytes, at: 1))))
         }
         if bytes.count >= 6, bytes[0] == 0x28, bytes[1] == 0xB5, bytes[2] == 0x2F, bytes[3] == 0xFD {
-            return zstdWindow(bytes).map { ("zstd", $0 + overhead) }
+            return zstdWindow(bytes).map { ("zstd", withOverhead($0)) }
         }
         return nil
+    }
+
+    /// The need with the decoder's overhead, saturating: a single-segment zstd frame states its
+    /// content size in 8 bytes, up to 2^64 - 1.
+    private static func withOverhead(_ need: UInt64) -> UInt64 {
+        let (sum, overflow) = need.addingReportingOverflow(overhead)
+        return overflow ? .max : sum
     }
 
     /// The LZMA2 dictionary of the first block: its header's filter flags (id 0x21, one
@@ -70,6 +77,6 @@ enum DecoderMemory {
         guard bytes.count >= at + sizeField else { return nil }
         var size: UInt64 = 0
         for index in (0..<sizeField).reversed() { size = size << 8 | UInt64(bytes[at + index]) }
-        return sizeField == 2 ? size + 256 : size
+        return sizeField == 2 ? size + 256 : size   // 2 bytes: at most 65,791
     }
 }

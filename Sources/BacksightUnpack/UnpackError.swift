@@ -24,6 +24,9 @@ public enum UnpackError: Error, Sendable, Hashable, CustomStringConvertible {
     case containerMemoryLimit(container: String, offset: UInt64, needed: UInt64, limit: UInt64)
     /// An archive holds more members than the limit; the rest are not read.
     case memberCountLimit(container: String, offset: UInt64, limit: Int)
+    /// An image blob (a layer, manifest or config) whose bytes do not have the digest that names it.
+    /// The blob is still read: a layer tampered with after it was named is scanned, not hidden.
+    case digestMismatch(blob: String, offset: UInt64, expected: String, actual: String)
 
     /// A stable code for reports: `truncated-stream`, `corrupt-stream`, `decoded-size-limit`, …
     public var code: String {
@@ -39,6 +42,7 @@ public enum UnpackError: Error, Sendable, Hashable, CustomStringConvertible {
         case .containerOutputLimit: return "decoded-size-limit"
         case .containerMemoryLimit: return "decoder-memory-limit"
         case .memberCountLimit: return "member-count-limit"
+        case .digestMismatch: return "digest-mismatch"
         }
     }
 
@@ -47,7 +51,8 @@ public enum UnpackError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case let .truncated(_, _, offset), let .corrupt(_, _, offset, _), let .unsupportedOptions(_, _, offset),
              let .trailingData(_, offset), let .unsupportedCompression(_, offset), let .malformedContainer(_, offset, _),
-             let .containerOutputLimit(_, offset, _), let .containerMemoryLimit(_, offset, _, _), let .memberCountLimit(_, offset, _):
+             let .containerOutputLimit(_, offset, _), let .containerMemoryLimit(_, offset, _, _), let .memberCountLimit(_, offset, _),
+             let .digestMismatch(_, offset, _, _):
             return offset
         case let .memoryLimit(_, start, _, _): return start
         case let .outputLimit(_, start, _, consumed): return start &+ consumed
@@ -80,6 +85,8 @@ public enum UnpackError: Error, Sendable, Hashable, CustomStringConvertible {
             return "\(container) at offset \(offset) needs \(needed) bytes of decoder memory, over the limit of \(limit); not decoded"
         case let .memberCountLimit(container, offset, limit):
             return "\(container) holds more than \(limit) members; reading stopped at offset \(offset)"
+        case let .digestMismatch(blob, offset, expected, actual):
+            return "\(blob) at offset \(offset) is named \(expected) but its bytes hash to \(actual); read anyway"
         }
     }
 }

@@ -17,6 +17,8 @@ public struct UnpackedMember {
     public var content: Content
     /// The member's size as the container states it, if it states one.
     public var size: UInt64?
+    /// For a file of a container image: the digest of the layer it comes from (`sha256:…`).
+    public var layer: String? = nil
 }
 
 /// Bytes decoded from a stream found inside a file or inside another payload.
@@ -38,7 +40,7 @@ public struct DecodedPayload: Sendable {
 
 /// What unpacking one file found besides its members.
 public struct UnpackResult: Sendable {
-    /// The container the file was read as: `deb`, `tar`, `tar.xz`, `cpio.gzip`, `zip`, `squashfs`,
+    /// The container the file was read as: `deb`, `tar`, `tar.xz`, `cpio.gzip`, `zip`, `squashfs`, `oci`, `docker`,
     /// `xz`, `lzma` (a file compressed as a whole); nil for other files.
     public var container: String?
     /// Members reported through the callback.

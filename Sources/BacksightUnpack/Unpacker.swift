@@ -39,6 +39,8 @@ public struct Unpacker: Sendable {
                       compression != "gzip" || GzipHead.first(512, of: bytes).withUnsafeBytes({ ArchiveSignature.archive($0) }) != nil,
                       readArchive(bytes, formats: compression == "gzip" ? .insideCompression : .insideCompression.union(.raw),
                                   label: compression, rawName: Self.decodedName(path), budget: budget, member: member, into: &result) {
+            } else if ArchiveSignature.archive(bytes) == .tar, let image = TarImageFiles.index(bytes, budget: budget) {
+                readImage(image, label: "image tarball", layerLimit: UInt64(bytes.count), budget: budget, member: member, into: &result)
             } else if let formats = ArchiveSignature.archive(bytes),
                       readArchive(bytes, formats: formats, label: "archive", rawName: [], budget: budget, member: member, into: &result) {
             } else if !ELFReader.hasELFMagic(bytes), !ShellScriptMarkers.isText(bytes), let layout = FirmwareLayout.find(in: bytes),
@@ -54,7 +56,31 @@ public struct Unpacker: Sendable {
         return result
     }
 
+    /// Unpacks a container image whose files are not one file's bytes (an OCI image layout
+    /// directory, read by the caller): the final filesystem of its layers, each member naming
+    /// its layer. Layer blobs larger than `layerLimit` are not read.
+    public func unpackImage(_ files: some ImageFiles, path: String, layerLimit: UInt64, budget: UnpackBudget,
+                            member: (UnpackedMember) -> Bool) -> UnpackResult {
+        var result = UnpackResult()
+        guard budget.enter() else { return result }
+        defer { budget.leave() }
+        withoutActuallyEscaping(member) { member in
+            readImage(files, label: path, layerLimit: layerLimit, budget: budget, member: member, into: &result)
+        }
+        return result
+    }
+
     // MARK: Containers
+
+    /// An OCI or Docker image: its layers merged, whiteouts applied.
+    private func readImage(_ files: some ImageFiles, label: String, layerLimit: UInt64, budget: UnpackBudget,
+                           member: @escaping (UnpackedMember) -> Bool, into result: inout UnpackResult) {
+        let outcome = ContainerImageReader.read(files, label: label, layerLimit: layerLimit, budget: budget, member: member)
+        result.container = outcome.container
+        result.problems += outcome.problems
+        result.members += outcome.emitted
+        result.stopped = outcome.stopped
+    }
 
     /// Reads `bytes` as one of `formats` through libarchive; false when none recognised them.
     private func readArchive(_ bytes: UnsafeRawBufferPointer, formats: ArchiveReader.Formats, label: String, rawName: [UInt8],

@@ -43,6 +43,22 @@ public struct RootConfinedFileSystem: Sendable {
     /// Resolves `path` (absolute, or relative to the directory `base`) to a path inside the
     /// root with no links in it. The last component must exist.
     public func resolve(_ path: [UInt8], relativeTo base: RelativePath = RelativePath(bytes: [])) -> Result<RelativePath, ResolveError> {
+        Self.resolve(path, relativeTo: base, maximumLinks: maximumLinks) { candidate in
+            var info = stat()
+            let result = withRootPath(candidate) { lstat($0, &info) }
+            if result != 0 {
+                return .failure(errno == ENOENT ? .missing(candidate) : errno == ENOTDIR ? .notADirectory(candidate) : .unreadable(candidate, errno: errno))
+            }
+            let kind = EntryKind(mode: UInt32(info.st_mode))
+            guard kind == .symlink else { return .success((kind, nil)) }
+            return .success((kind, withRootPath(candidate) { readLinkTarget(directory: AT_FDCWD, path: $0) }))
+        }
+    }
+
+    /// The resolution chroot-style over any tree: `entry` says what a path inside the root is
+    /// (its kind, and a link's target), or why it cannot say.
+    static func resolve(_ path: [UInt8], relativeTo base: RelativePath, maximumLinks: Int,
+                        entry: (RelativePath) -> Result<(EntryKind, [UInt8]?), ResolveError>) -> Result<RelativePath, ResolveError> {
         var resolved: [[UInt8]] = path.first == UInt8(ascii: "/") ? [] : base.components
         var pending = Array(splitComponents(path).reversed())
         var linksFollowed = 0
@@ -54,20 +70,21 @@ public struct RootConfinedFileSystem: Sendable {
             }
             let candidate = resolved + [component]
             let candidatePath = RelativePath(bytes: Array(candidate.joined(separator: [UInt8(ascii: "/")])))
-            var info = stat()
-            let result = withRootPath(candidatePath) { lstat($0, &info) }
-            if result != 0 {
-                return .failure(errno == ENOENT ? .missing(candidatePath) : errno == ENOTDIR ? .notADirectory(candidatePath) : .unreadable(candidatePath, errno: errno))
+            let kind: EntryKind
+            let target: [UInt8]?
+            switch entry(candidatePath) {
+            case let .success(found): (kind, target) = found
+            case let .failure(error): return .failure(error)
             }
-            if EntryKind(mode: UInt32(info.st_mode)) == .symlink {
+            if kind == .symlink {
                 linksFollowed += 1
                 if linksFollowed > maximumLinks { return .failure(.linkLoop(at: candidatePath)) }
-                let target = withRootPath(candidatePath) { readLinkTarget(directory: AT_FDCWD, path: $0) }
+                let target = target ?? []
                 if target.first == UInt8(ascii: "/") { resolved = [] }
                 pending += splitComponents(target).reversed()
                 continue
             }
-            if !pending.isEmpty, EntryKind(mode: UInt32(info.st_mode)) != .directory {
+            if !pending.isEmpty, kind != .directory {
                 return .failure(.notADirectory(candidatePath))
             }
             resolved = candidate
@@ -141,7 +158,7 @@ public struct RootConfinedFileSystem: Sendable {
         return .success(current)
     }
 
-    private func splitComponents(_ path: [UInt8]) -> [[UInt8]] {
+    private static func splitComponents(_ path: [UInt8]) -> [[UInt8]] {
         path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map(Array.init)
     }
 

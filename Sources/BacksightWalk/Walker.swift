@@ -14,11 +14,14 @@ public enum WalkItem: Sendable {
     case hardLink(path: RelativePath, firstPath: RelativePath)
     /// An entry that was not read, and why.
     case skipped(path: RelativePath, kind: EntryKind, reason: SkipReason)
+    /// A directory that ``WalkOptions/claimsDirectory`` claimed: not walked, handed on whole.
+    /// The root itself may be one (`isRoot`; `path` is then the root's name).
+    case claimedDirectory(path: RelativePath, isRoot: Bool)
 
     public var path: RelativePath {
         switch self {
         case let .file(file): return file.path
-        case let .symlink(path, _), let .hardLink(path, _), let .skipped(path, _, _): return path
+        case let .symlink(path, _), let .hardLink(path, _), let .skipped(path, _, _), let .claimedDirectory(path, _): return path
         }
     }
 }
@@ -35,6 +38,9 @@ public struct WalkOptions: Sendable {
     public var openRecorder: OpenRecorder?
     /// Test hooks that change the tree at fixed points of the walk; nil costs nothing.
     public var hooks: WalkHooks?
+    /// Given the names in a directory, whether it is one thing of its own (a container image
+    /// layout) to hand on whole as a ``WalkItem/claimedDirectory(path:isRoot:)`` instead of walking it.
+    public var claimsDirectory: (@Sendable ([[UInt8]]) -> Bool)?
 
     public init() {}
 }
@@ -131,6 +137,11 @@ public struct Walker: Sendable {
         var stack: [Frame] = []
         let rootDevice = UInt64(rootStat.st_dev)
         switch listDirectory(rootDescriptor) {
+        case let .success(names) where options.claimsDirectory?(names) == true:
+            close(rootDescriptor)
+            let name = Array(root.utf8.split(separator: UInt8(ascii: "/")).last ?? [])
+            _ = visit(.claimedDirectory(path: RelativePath(bytes: name), isRoot: true))
+            return
         case let .success(names):
             stack.append(Frame(descriptor: rootDescriptor, path: RelativePath(bytes: []), device: rootDevice, inode: UInt64(rootStat.st_ino), names: names))
         case let .failure(error):
@@ -218,6 +229,9 @@ public struct Walker: Sendable {
             return .skipped(path: path, kind: .directory, reason: .changedDuringScan)
         }
         switch listDirectory(fd) {
+        case let .success(names) where options.claimsDirectory?(names) == true:
+            close(fd)
+            return .claimedDirectory(path: path, isRoot: false)
         case let .success(names):
             stack.append(Frame(descriptor: fd, path: path, device: UInt64(info.st_dev), inode: UInt64(info.st_ino), names: names))
             return nil

@@ -16,7 +16,7 @@ final class AccessChecksTests: XCTestCase {
 
     private func accountFindings(_ path: String, deadline: Deadline = .never) throws -> ([AccessFinding], Bool) {
         let (recognised, data) = try file(path)
-        let result = data.withUnsafeBytes { AccountAnalyzer(credentials: credentials).findings(for: recognised, bytes: $0, deadline: deadline) }
+        let result = data.withUnsafeBytes { AccountAnalyzer(credentials: credentials).findings(for: recognised, bytes: $0, tree: recognised.treeOnDisk, deadline: deadline) }
         return (result.findings, result.stoppedAtTimeLimit)
     }
 
@@ -25,7 +25,7 @@ final class AccessChecksTests: XCTestCase {
     private func remoteFindings(_ path: String, inventory: Bool = false) throws -> [AccessFinding] {
         let (recognised, data) = try file(path)
         let found = data.withUnsafeBytes {
-            RemoteAccessAnalyzer(accounts: AccountAnalyzer(credentials: credentials)).findings(for: recognised, bytes: $0, deadline: .never)
+            RemoteAccessAnalyzer(accounts: AccountAnalyzer(credentials: credentials)).findings(for: recognised, bytes: $0, tree: recognised.treeOnDisk, deadline: .never)
         }
         return inventory ? found : found.filter { $0.fact != .remoteRootPasswordLogin }
     }

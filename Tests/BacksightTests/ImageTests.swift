@@ -49,7 +49,8 @@ final class ImageTests: XCTestCase {
             .mapValues(Outcome.init)
         XCTAssertGreaterThan(directory.values.filter { $0.verdict != .clean }.count, 3, "the rootfs holds positives")
         let reports = try await scan(Self.images.path, options: inventory)
-        let images = ["rootfs.gzip.sqfs", "rootfs.xz.sqfs", "rootfs.zstd.sqfs", "rootfs.cpio.gz", "firmware.bin", "rootfs_1.0_amd64.deb"]
+        let images = ["rootfs.gzip.sqfs", "rootfs.xz.sqfs", "rootfs.zstd.sqfs", "rootfs.cpio.gz", "firmware.bin", "rootfs_1.0_amd64.deb",
+                      "rootfs.oci", "rootfs.docker.tar"]
         for image in images {
             let prefix = image + "!/"
             var members: [String: Outcome] = [:]
@@ -58,19 +59,57 @@ final class ImageTests: XCTestCase {
                 members[String(path.dropFirst(prefix.count))] = Outcome(report)
             }
             XCTAssertEqual(Set(members.keys), Set(directory.keys), image)
+            // Configuration files too: the rootfs rules resolve what they name inside the image.
             for (path, expected) in directory {
-                guard path.hasPrefix("etc/") else {
-                    XCTAssertEqual(members[path], expected, "\(image)!/\(path)")
-                    continue
-                }
-                // Configuration files are the same bytes, but the rootfs rules, which resolve
-                // the libraries they name inside their tree, do not yet apply inside an image.
-                XCTAssertEqual(members[path]?.sha256, expected.sha256, "\(image)!/\(path)")
-                XCTAssertEqual(members[path]?.rules.filter { !$0.hasPrefix("rootfs/") }, expected.rules.filter { !$0.hasPrefix("rootfs/") },
-                               "\(image)!/\(path)")
+                XCTAssertEqual(members[path], expected, "\(image)!/\(path)")
             }
             XCTAssertEqual(reports[image]?.problems ?? ["no report"], [], image)
         }
+    }
+
+    /// The access trees (`Corpus/access/*`, one per directory) packed as a SquashFS and a cpio.gz:
+    /// every file scans to the same findings, evidence included, as in the directory. The rootfs
+    /// rules resolve accounts, linked shadow files and libraries inside the image, per tree.
+    func testRootfsRulesApplyInsideImagesAsInTheDirectory() async throws {
+        let directory = try await scan(Self.corpus.appendingPathComponent("access").path).filter { $0.value.kind != .directory }
+        let positives = directory.values.filter { $0.verdict != .clean }
+        XCTAssertGreaterThan(positives.count, 10, "the access trees hold positives")
+        XCTAssertTrue(positives.contains { $0.path == "telnet-shell/etc/inittab" }, "\(positives.map(\.path).sorted())")
+        let reports = try await scan(Self.images.path)
+        for image in ["access.xz.sqfs", "access.cpio.gz"] {
+            let prefix = image + "!/"
+            let members = Dictionary(uniqueKeysWithValues: reports.filter { $0.key.hasPrefix(prefix) }.map { (String($0.key.dropFirst(prefix.count)), $0.value) })
+            XCTAssertEqual(Set(members.keys), Set(directory.keys), image)
+            for (path, expected) in directory {
+                XCTAssertEqual(members[path]?.verdict, expected.verdict, "\(image)!/\(path)")
+                XCTAssertEqual(members[path]?.findings, expected.findings, "\(image)!/\(path)")
+            }
+        }
+    }
+
+    /// The container images' upper layer removes three positives of the lower one (a whiteout of
+    /// a file, of a directory, an opaque directory) and replaces `etc/hostname`: the removed files
+    /// are not reported, and every member names the layer it comes from.
+    func testContainerImagesApplyWhiteoutsAndNameLayers() async throws {
+        let reports = try await scan(Self.images.path)
+        for image in ["rootfs.oci", "rootfs.docker.tar"] {
+            for removed in ["opt/old/libprocesshider.so", "usr/lib/libextra.so", "var/cache/stale/pam_backdoor.so"] {
+                XCTAssertNil(reports["\(image)!/\(removed)"], "\(image): \(removed) is whited out")
+            }
+            XCTAssertTrue(reports.keys.filter { $0.hasPrefix(image + "!/") }.allSatisfy { !$0.contains(".wh.") }, "whiteout markers are no files")
+            let lower = try XCTUnwrap(reports["\(image)!/usr/lib/libprocesshider.so"]?.layer, image)
+            let upper = try XCTUnwrap(reports["\(image)!/etc/hostname"]?.layer, image)
+            XCTAssertNotEqual(lower, upper, image)
+            XCTAssertEqual(reports["\(image)!/usr/lib/libprocesshider.so"]?.verdict, .malicious)
+            XCTAssertEqual(Set(reports.values.filter { $0.path.hasPrefix(image + "!/") }.compactMap(\.layer)), [lower, upper], image)
+            XCTAssertTrue(lower.hasPrefix("sha256:") && lower.count == 71, lower)
+        }
+        // The OCI layout names its layers by their blobs; docker save by the config's diff IDs,
+        // the digests of the uncompressed layers it stores.
+        let blobs = try FileManager.default.contentsOfDirectory(atPath: Self.images.appendingPathComponent("rootfs.oci/blobs/sha256").path)
+        XCTAssertTrue(blobs.contains(String(try XCTUnwrap(reports["rootfs.oci!/etc/hostname"]?.layer).dropFirst(7))))
+        XCTAssertNotEqual(reports["rootfs.oci!/etc/hostname"]?.layer, reports["rootfs.docker.tar!/etc/hostname"]?.layer, "gzipped and plain layers differ")
+        XCTAssertNil(reports.keys.first { $0.hasPrefix("rootfs.oci/") }, "the layout's blobs are not scanned as files of their own")
     }
 
     func testHostileImagesEndInReportedSkips() async throws {
@@ -98,5 +137,22 @@ final class ImageTests: XCTestCase {
         XCTAssertEqual(reports["bomb.cpio.bz2"]?.problems.first?.hasPrefix("decoded-size-limit: cpio.bzip2"), true,
                        "\(String(describing: reports["bomb.cpio.bz2"]?.problems))")
         XCTAssertNil(reports["bomb.cpio.bz2!/after.txt"], "reading stops at the limit")
+
+        let missing = try XCTUnwrap(reports["missing-blob.oci"])
+        XCTAssertTrue(missing.problems.contains { $0.contains("blobs/sha256/\(String(repeating: "0", count: 64)) does not exist") }, "\(missing.problems)")
+        XCTAssertEqual(reports["missing-blob.oci!/etc/hostname"]?.kind, .text, "the layer that is there is read")
+
+        let mismatch = try XCTUnwrap(reports["digest-mismatch.oci"])
+        XCTAssertEqual(mismatch.problems.filter { $0.hasPrefix("digest-mismatch: ") }.count, 1, "\(mismatch.problems)")
+        XCTAssertEqual(reports["digest-mismatch.oci!/etc/tampered"]?.kind, .text, "a blob that does not match its digest is still scanned")
+        XCTAssertEqual(reports["digest-mismatch.oci!/usr/lib/libprocesshider.so"]?.verdict, .malicious)
+
+        let nested = try XCTUnwrap(reports["nested-index.oci"])
+        XCTAssertTrue(nested.problems.contains { $0.contains("nest deeper than") }, "\(nested.problems)")
+        XCTAssertNil(reports.keys.first { $0.hasPrefix("nested-index.oci!") })
+
+        let many = try XCTUnwrap(reports["many-layers.oci"])
+        XCTAssertTrue(many.problems.contains { $0.contains("1000 layers, over the limit") }, "\(many.problems)")
+        XCTAssertNil(reports.keys.first { $0.hasPrefix("many-layers.oci!") })
     }
 }

@@ -30,6 +30,7 @@ struct FileReportJSON {
             close(&inner)
         }
         key("kind", &object); string(report.kind.rawValue)
+        if let value = report.layer { key("layer", &object); string(value) }
         if let value = report.linkTarget { key("linkTarget", &object); string(value) }
         key("path", &object); string(report.path)
         key("problems", &object); array(report.problems) { $0.string($1) }

@@ -14,6 +14,7 @@ public struct TextRenderer: ReportRenderer {
     public mutating func render(_ report: FileReport) -> String? {
         var lines: [String] = []
         let what = [report.architecture, report.elfType, report.kind.rawValue].compactMap { $0 }.joined(separator: " ")
+            + (report.layer.map { ", layer \($0)" } ?? "")
         if !report.findings.isEmpty {
             lines.append("\(paint(report.verdict.rawValue.uppercased(), report.verdict == .malicious ? "31;1" : "33;1")) \(report.path) (\(what))")
             for finding in report.findings.sorted(by: { $0.severity > $1.severity }) {

@@ -1,6 +1,7 @@
 // seeds: Corpus/images
 // The container readers over arbitrary bytes: libarchive (tar, cpio, zip, 7z, ISO 9660, RPM,
-// `.deb`, under every filter), libsquashfs (through its in-memory file) and the firmware carver,
+// `.deb`, under every filter), libsquashfs (through its in-memory file), the firmware carver and
+// `docker save` tarballs (JSONDecoder over manifests and configs, layers merged),
 // through the unpacker as the engine calls it. Each input is read as it is and behind a 4 KiB
 // made-up vendor header, so the images are carved at an offset too. Nothing may trap, hang or
 // read outside the input; member paths start with `/`, and a member over the member limit

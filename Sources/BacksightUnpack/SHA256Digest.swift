@@ -2,7 +2,7 @@ import BacksightELF
 import CCrypto
 
 /// SHA-256 through the system's OpenSSL libcrypto (hardware-accelerated where the CPU has it).
-enum SHA256Digest {
+package enum SHA256Digest {
     /// OpenSSL 3 looks a digest up by name on every `EVP_sha256()` call; the scan hashes
     /// thousands of small files, so the implementation is fetched once per process. Immutable
     /// once fetched and safe to share between threads (OpenSSL's own rule for fetched methods).
@@ -10,7 +10,7 @@ enum SHA256Digest {
 
     /// The lowercase hex SHA-256 of `bytes`, or nil when libcrypto cannot compute it (only a
     /// libcrypto configured without SHA-256 cannot).
-    static func hex(_ bytes: UnsafeRawBufferPointer) -> String? {
+    package static func hex(_ bytes: UnsafeRawBufferPointer) -> String? {
         guard let implementation else { return nil }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest -> String? in
             var size: UInt32 = 0

@@ -1,0 +1,79 @@
+import BacksightTestSupport
+import Foundation
+import XCTest
+@testable import BacksightUnpack
+
+/// Container images: the layer merge on its own, and image tarballs whose JSON is hostile.
+final class ContainerImageTests: XCTestCase {
+    private var builder: PackageBuilder!
+    override func setUpWithError() throws { builder = try PackageBuilder() }
+    override func tearDown() { builder?.remove() }
+
+    private func admit(_ merge: inout LayerMerge, _ path: String) -> LayerMerge.Entry { merge.admit(Array(path.utf8)) }
+
+    func testWhiteoutsOpaqueDirectoriesAndUpperFilesHideWhatIsBeneath() {
+        var merge = LayerMerge()
+        // Top layer.
+        XCTAssertEqual(admit(&merge, "/etc/hostname"), .visible)
+        XCTAssertEqual(admit(&merge, "/opt/.wh.old"), .whiteout)
+        XCTAssertEqual(admit(&merge, "/var/cache/.wh..wh..opq"), .whiteout)
+        XCTAssertEqual(admit(&merge, "/srv"), .visible)
+        // A layer's whiteouts apply beneath it, not to itself.
+        XCTAssertEqual(admit(&merge, "/var/cache/kept"), .visible)
+        merge.finishLayer()
+        // Lower layer.
+        XCTAssertEqual(admit(&merge, "/etc/hostname"), .hidden, "the upper file wins")
+        XCTAssertEqual(admit(&merge, "/opt/old"), .hidden, "whited out")
+        XCTAssertEqual(admit(&merge, "/opt/old/lib.so"), .hidden, "inside a whited-out directory")
+        XCTAssertEqual(admit(&merge, "/opt/older"), .visible, "a name that only starts the same")
+        XCTAssertEqual(admit(&merge, "/var/cache/stale/x.so"), .hidden, "inside an opaque directory")
+        XCTAssertEqual(admit(&merge, "/var/cachet"), .visible)
+        XCTAssertEqual(admit(&merge, "/srv/www/index.html"), .hidden, "below a file of an upper layer")
+        XCTAssertEqual(admit(&merge, "/etc/passwd"), .visible)
+        merge.finishLayer()
+        var root = LayerMerge()
+        XCTAssertEqual(admit(&root, "/.wh..wh..opq"), .whiteout)
+        root.finishLayer()
+        XCTAssertEqual(admit(&root, "/etc/passwd"), .hidden, "an opaque root hides every lower layer")
+    }
+
+    /// Builds a tar of `files` (name -> bytes) with the system's tar, names in order.
+    private func tar(_ files: [(String, [UInt8])]) throws -> [UInt8] {
+        let root = builder.directory + "/t\(UUID().uuidString)"
+        for (name, bytes) in files {
+            let path = root + "/" + name
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+        }
+        let output = root + ".tar"
+        try PackageBuilder.run("/usr/bin/tar", ["--format=gnu", "-cf", output, "-C", root] + files.map(\.0))
+        return Array(try Data(contentsOf: URL(fileURLWithPath: output)))
+    }
+
+    func testHostileImageJSONIsAProblemNotACrash() throws {
+        let layer = try tar([("etc/hostname", Array("box\n".utf8))])
+        let cases: [(files: [(String, [UInt8])], expected: String)] = [
+            ([("manifest.json", Array(#"{"Layers": "not an array"}"#.utf8))], "manifest.json is not the JSON expected"),
+            ([("manifest.json", Array("[{\"Layers\": [\"a/layer.tar\"]".utf8))], "manifest.json is not the JSON expected"),
+            ([("manifest.json", [UInt8](repeating: 0x20, count: 5 << 20))], "over the limit of \(4 << 20)"),
+            ([("manifest.json", Array(#"[{"Layers": ["../../etc/passwd"]}]"#.utf8))], "../../etc/passwd does not exist in the image"),
+            ([("index.json", Array(#"{"manifests": [{"digest": "sha256:../../x"}]}"#.utf8)), ("oci-layout", Array("{}".utf8))], "names no blob"),
+            ([("a/layer.tar", layer), ("manifest.json", Array(#"[{"Layers": ["a/layer.tar"], "Config": "c.json"}]"#.utf8))], "c.json does not exist"),
+        ]
+        for (files, expected) in cases {
+            let (result, members) = Fixtures.unpack(try tar(files), path: "image.tar")
+            XCTAssertEqual(result.container, files[0].0 == "index.json" ? "oci" : "docker")
+            XCTAssertTrue(result.problems.contains { $0.description.contains(expected) }, "\(expected): \(result.problems)")
+            if files.count == 2, files[0].0 == "a/layer.tar" {
+                XCTAssertEqual(members.map(\.path), ["/etc/hostname"], "a config that is missing names no digests; the layer is still read")
+            }
+        }
+    }
+
+    func testAnOrdinaryTarIsNotAnImage() throws {
+        let (result, members) = Fixtures.unpack(try tar([("manifest.json", Array("[]".utf8)), ("etc/passwd", Array("root:x:0:0::/root:/bin/sh\n".utf8))]),
+                                                path: "root.tar")
+        XCTAssertEqual(result.container, "tar")
+        XCTAssertEqual(Set(members.map(\.path)), ["/manifest.json", "/etc/passwd"])
+    }
+}
