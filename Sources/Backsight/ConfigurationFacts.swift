@@ -47,13 +47,15 @@ struct ConfigurationFacts: Sendable {
     /// library's bytes (without configuration context, so nothing recurses).
     /// The account check hashes under `deadline`; when it runs out, the facts are incomplete and
     /// the caller reports the file as cut short (it checks the same deadline).
+    /// In a tree that is not a whole root (`isWholeRoot` false: a package), a library not found
+    /// is not reported as missing.
     func characteristics(for file: ConfigurationFile, bytes: UnsafeRawBufferPointer, tree: any TreeFiles,
-                         known: (RelativePath) -> LibraryOutcome? = { _ in nil }, deadline: Deadline,
+                         known: (RelativePath) -> LibraryOutcome? = { _ in nil }, isWholeRoot: Bool = true, deadline: Deadline,
                          analyzeLibrary: (String, UnsafeRawBufferPointer) -> FileReport) -> [String: [Evidence]] {
         var facts: [String: [Evidence]] = [:]
         if let libraries {
             let found = libraries.libraries(in: file, bytes: bytes, tree: tree, known: known) { Self.outcome(of: analyzeLibrary($0, $1)) }
-            facts.merge(Self.characteristics(of: found, in: file)) { $0 + $1 }
+            facts.merge(Self.characteristics(of: found, in: file, isWholeRoot: isWholeRoot)) { $0 + $1 }
         }
         var access: [AccessFinding] = []
         if let accounts, file.kind == .passwd || file.kind == .shadow {
@@ -76,7 +78,7 @@ struct ConfigurationFacts: Sendable {
             problem: report.skip?.message)
     }
 
-    static func characteristics(of libraries: [ConfiguredLibrary], in file: ConfigurationFile) -> [String: [Evidence]] {
+    static func characteristics(of libraries: [ConfiguredLibrary], in file: ConfigurationFile, isWholeRoot: Bool = true) -> [String: [Evidence]] {
         var facts: [String: [Evidence]] = [:]
         for library in libraries {
             let evidence = Self.evidence(for: library, in: file)
@@ -88,7 +90,7 @@ struct ConfigurationFacts: Sendable {
                 if case .missing = library.resolution, ignoredWhenMissing { continue }
             }
             if library.outcome?.isFlagged == true { facts[Characteristic.configuredLibraryFlagged.rawValue, default: []].append(evidence) }
-            if case .missing = library.resolution { facts[Characteristic.configuredLibraryMissing.rawValue, default: []].append(evidence) }
+            if case .missing = library.resolution, isWholeRoot { facts[Characteristic.configuredLibraryMissing.rawValue, default: []].append(evidence) }
         }
         return facts
     }

@@ -9,6 +9,10 @@ struct ConfigurationPlace {
     /// What the rule set already made of a library of the tree (an image's members are judged
     /// as they are read); nil to read and judge it.
     var known: (RelativePath) -> LibraryOutcome? = { _ in nil }
+    /// Whether the tree is a whole root filesystem. A package (`.deb`, `.rpm`) is not: the PAM
+    /// module its configuration names comes with another package, so a library it lacks is
+    /// absent, not missing.
+    var isWholeRoot = true
 }
 
 /// The tree a container's members make, recorded while the container is read, so that its
@@ -37,6 +41,10 @@ final class ImageTreeRecorder {
     private let identity: String
     /// The trees built, by root inside the container (usually one: the container's root).
     private var trees: [[UInt8]: MemoryTree] = [:]
+
+    /// Whether the container holds a whole root (an image) rather than a package; known once
+    /// it has been read.
+    var isWholeRoot = true
 
     /// - Parameter identity: names the container (its path in the scan).
     init(identity: String) { self.identity = identity }
@@ -85,7 +93,7 @@ final class ImageTreeRecorder {
         }()
         trees[root] = tree
         let outcomes = outcomes
-        return ConfigurationPlace(file: held.file, tree: tree) { outcomes[prefix + $0.bytes] }
+        return ConfigurationPlace(file: held.file, tree: tree, known: { outcomes[prefix + $0.bytes] }, isWholeRoot: isWholeRoot)
     }
 
     /// `etc/passwd` for `/etc/passwd`.

@@ -159,7 +159,8 @@ struct FileAnalyzer: Sendable {
             if features.kind == .data { report.kernel = KernelFileFacts.image(bytes) }
             if features.kind == .text, let configuration, let place = configurationPlace {
                 let file = place.file
-                let facts = configuration.characteristics(for: file, bytes: bytes, tree: place.tree, known: place.known, deadline: deadline) { libraryPath, libraryBytes in
+                let facts = configuration.characteristics(for: file, bytes: bytes, tree: place.tree, known: place.known, isWholeRoot: place.isWholeRoot,
+                                                         deadline: deadline) { libraryPath, libraryBytes in
                     analyze(path: libraryPath, bytes: libraryBytes, configurationPlace: nil, container: libraryPath, placeOnDisk: nil,
                             budget: UnpackBudget(limits: unpacking?.limits ?? UnpackLimits()), members: { _ in true })
                 }

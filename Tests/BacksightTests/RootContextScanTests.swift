@@ -123,4 +123,25 @@ final class RootContextScanTests: XCTestCase {
         XCTAssertEqual(flagged.evidence.first { $0.value == "configured-library-flagged" }?.location?.file, "lib/security/pam_hide.so")
         XCTAssertEqual(reports["etc/pam.d/other"]?.findings, [], "a module that reads its password file is not flagged")
     }
+
+    /// A package is a part of a root: the PAM module its configuration names comes with another
+    /// package, so it is not reported missing inside a `.deb`; the same tree packed as a tar of a
+    /// root is a whole root, where it is.
+    func testPackagesDoNotReportModulesOtherPackagesProvide() async throws {
+        let builder = try PackageBuilder()
+        defer { builder.remove() }
+        let login = PackageBuilder.Entry.file("etc/pam.d/login", Array("auth required pam_unix.so\nsession optional pam_motd.so\n".utf8))
+        let package = try builder.tree("pkg", [PackageBuilder.control("pkg"), login])
+        _ = try builder.deb(from: package, name: "pkg.deb")
+        let root = try builder.tree("root", [login])
+        try PackageBuilder.run("/bin/tar", ["-cf", builder.directory + "/root.tar", "-C", root, "."])
+        try FileManager.default.removeItem(atPath: package)
+        try FileManager.default.removeItem(atPath: root)
+
+        let reports = try await scan(builder.directory)
+        let inPackage = try XCTUnwrap(reports.first { $0.key.hasPrefix("pkg.deb!") && $0.key.hasSuffix("etc/pam.d/login") }?.value)
+        XCTAssertNil(finding(inPackage, "rootfs/pam-config-missing-module"), "\(inPackage.findings.map(\.ruleID))")
+        let inImage = try XCTUnwrap(reports.first { $0.key.hasPrefix("root.tar!") && $0.key.hasSuffix("etc/pam.d/login") }?.value)
+        XCTAssertNotNil(finding(inImage, "rootfs/pam-config-missing-module"), "\(inImage.findings.map(\.ruleID))")
+    }
 }
