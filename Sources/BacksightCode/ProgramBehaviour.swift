@@ -10,7 +10,7 @@ import BacksightELF
 struct ProgramBehaviour {
     let search: CallSiteSearch
 
-    private var image: ObjectImage { search.image }
+    var image: ObjectImage { search.image }
     private var walker: CodeWalker { search.walker }
 
     /// Calls whose presence makes a function worth walking.
@@ -136,6 +136,7 @@ struct ProgramBehaviour {
                 note(.shellOnSocket, call, text)
             }
         }
+        facts.merge(traceFacts(calls)) { $0 + $1 }
         return facts.reduce(into: [:]) { $0[$1.key.rawValue] = $1.value }
     }
 
@@ -192,15 +193,28 @@ struct ProgramBehaviour {
             calls += systemCalls(naming: &localNames, starts: starts)
             nameExecveCallers(in: &localNames, starts: starts)
         }
-        let sites = search.sites(calling: wanted, localNames: localNames, limit: Self.siteLimit)
+        // The trace calls' own search, so that they never crowd out the others.
+        let traceNames = Self.traceCalls.subtracting(wanted)
+        var siteGroups = [search.sites(calling: wanted, localNames: localNames.filter { !traceNames.contains($0.value) }, limit: Self.siteLimit)]
+        if tracesWorthLooking(localNames: localNames) {
+            siteGroups.append(search.sites(calling: traceNames, localNames: localNames.filter { traceNames.contains($0.value) }, limit: Self.siteLimit))
+        }
+        let collected = wanted.union(Self.traceCalls)
         var lastSite: [UInt64: (site: UInt64, thumb: Bool)] = [:]
         var order: [UInt64] = []
-        for site in sites {
-            guard let start = start(of: site.address, thumb: site.thumb, starts: starts) else { continue }
-            if lastSite[start.address] == nil { order.append(start.address) }
-            lastSite[start.address] = (max(lastSite[start.address]?.site ?? 0, site.address), start.thumb)
+        for sites in siteGroups {
+            var added = 0
+            for site in sites {
+                guard let start = start(of: site.address, thumb: site.thumb, starts: starts) else { continue }
+                if lastSite[start.address] == nil {
+                    guard added < Self.functionLimit else { continue }
+                    order.append(start.address)
+                    added += 1
+                }
+                lastSite[start.address] = (max(lastSite[start.address]?.site ?? 0, site.address), start.thumb)
+            }
         }
-        for start in order.prefix(Self.functionLimit) where walker.budget > 0 {
+        for start in order where walker.budget > 0 {
             guard let (last, thumb) = lastSite[start] else { continue }
             let name = image.describe(start) ?? "code at 0x\(String(start, radix: 16))"
             // A known start walks the function to its end; a start guessed from call targets stops
@@ -214,7 +228,7 @@ struct ProgramBehaviour {
                 case let .local(address, _): callee = localNames[address] ?? image.function(at: address).map { Self.normalized($0.name) }
                 default: callee = nil
                 }
-                guard let callee, wanted.contains(callee) else { continue }
+                guard let callee, collected.contains(callee) else { continue }
                 calls.append(ProgramCall(name: callee, arguments: call.arguments, site: call.site, function: name, viaSystemCall: false))
             }
         }
@@ -234,13 +248,14 @@ struct ProgramBehaviour {
             let name = image.describe(start.address) ?? "code at 0x\(String(start.address, radix: 16))"
             let record = walker.walk(start: start.address, thumb: start.thumb, name: name, stopAfter: site.address)
             guard let call = record.systemCalls.last(where: { $0.site.address == site.address }),
-                  let number = call.number.constantValue, let callee = SystemCallNumbers.name(of: number, on: image.architecture) else { continue }
+                  let number = call.number.constantValue, let raw = SystemCallNumbers.name(of: number, on: image.architecture) else { continue }
+            let (callee, arguments) = Self.relativeToWorkingDirectory(raw, call.arguments)
             if site.address - start.address > 64 {
-                guard case .argument(0)? = call.arguments.first else { continue }
+                guard case .argument(0)? = arguments.first else { continue }
             }
             if localNames[start.address] == nil { localNames[start.address] = callee }
 
-            calls.append(ProgramCall(name: callee, arguments: call.arguments, site: call.site, function: name, viaSystemCall: true))
+            calls.append(ProgramCall(name: callee, arguments: arguments, site: call.site, function: name, viaSystemCall: true))
         }
         return calls
     }
@@ -262,9 +277,10 @@ struct ProgramBehaviour {
     /// `main` (the first argument `_start` passes to `__libc_start_main`), sorted.
     private func functionStarts() -> [UInt64] {
         var starts = search.directCallTargets(limit: 200_000)
-        // A static MIPS executable's GOT holds the address of every function its code calls or
-        // passes (`main` among them), unrelocated.
-        if image.architecture.isMIPS, image.model.dynamic.entries.isEmpty, let got = image.model.section(named: ".got") {
+        // A MIPS executable's GOT holds the address of every local function its code calls or
+        // passes (`main` among them), unrelocated (in a dynamic one: its local part, before the
+        // imports' entries, which hold their stubs' addresses).
+        if image.architecture.isMIPS, let got = image.model.section(named: ".got") {
             let width = image.architecture.wordSize
             for offset in stride(from: 0, to: min(Int(clamping: got.size), 1 << 20), by: width) {
                 if let word = image.readUnsigned(at: got.address &+ UInt64(offset), width: width), image.isExecutable(word) { starts.insert(word) }
@@ -339,14 +355,14 @@ struct ProgramBehaviour {
         return String(base)
     }
 
-    private func literal(_ arguments: [SymbolicValue], _ index: Int) -> String? {
+    func literal(_ arguments: [SymbolicValue], _ index: Int) -> String? {
         guard index < arguments.count, let raw = arguments[index].constantValue else { return nil }
         let address = UInt64(bitPattern: raw)
         guard let section = image.section(at: address), !section.isExecutable, section.hasFileBytes else { return nil }
         return image.literal(at: address)
     }
 
-    private func evidence(_ call: ProgramCall, _ note: String) -> CodeEvidence {
+    func evidence(_ call: ProgramCall, _ note: String) -> CodeEvidence {
         CodeEvidence(instruction: walker.text(of: call.site), address: call.site.address, section: image.section(at: call.site.address)?.name,
                      fileOffset: image.fileOffset(of: call.site.address), function: call.function,
                      note: call.viaSystemCall ? note + " (system call)" : note)
