@@ -177,6 +177,11 @@ struct CallSiteSearch {
                 if instruction >> 28 != 0xf, isBranchWithLink || (!callsOnly && instruction & 0x0f00_0000 == 0x0a00_0000), index % 4 == 0 {
                     direct(UInt64(bitPattern: Int64(bitPattern: address &+ 8) &+ immediate), thumb: false, site: address, siteThumb: false)
                 }
+                // BLX to Thumb code (ARM code calling a Thumb libc function): H adds a halfword.
+                if instruction & 0xfe00_0000 == 0xfa00_0000, index % 4 == 0 {
+                    let halfword = Int64((instruction >> 24) & 1) * 2
+                    direct(UInt64(bitPattern: Int64(bitPattern: address &+ 8) &+ immediate &+ halfword), thumb: true, site: address, siteThumb: false)
+                }
                 // Thumb-2 BL/BLX, or B.W for a tail call: two halfwords.
                 let first = UInt32(code[index]) | UInt32(code[index + 1]) << 8
                 let second = UInt32(code[index + 2]) | UInt32(code[index + 3]) << 8
@@ -220,6 +225,10 @@ struct CallSiteSearch {
                     // jal: a direct call inside the current 256 MiB region.
                     let target = (address &+ 4) & ~UInt64(0x0fff_ffff) | UInt64(instruction & 0x03ff_ffff) << 2
                     direct(target, thumb: false, site: address, siteThumb: false)
+                } else if instruction >> 16 == 0x0411 {
+                    // bal (bgezal $zero): a PC-relative call, as position-independent code makes to a local function.
+                    let offset = Int64(Int16(truncatingIfNeeded: instruction & 0xffff)) << 2
+                    direct(UInt64(bitPattern: Int64(bitPattern: address) &+ 4 &+ offset), thumb: false, site: address, siteThumb: false)
                 }
                 index += 4
             }

@@ -1,4 +1,5 @@
 import BacksightELF
+import Glibc
 
 /// What a program does with sockets, descriptors, shells and its own name, from the calls its
 /// code makes with constant or literal arguments: imports in a dynamic executable, named local
@@ -11,7 +12,7 @@ struct ProgramBehaviour {
     let search: CallSiteSearch
 
     var image: ObjectImage { search.image }
-    private var walker: CodeWalker { search.walker }
+    var walker: CodeWalker { search.walker }
 
     /// Calls whose presence makes a function worth walking.
     static let keyCalls: Set<String> = [
@@ -191,13 +192,13 @@ struct ProgramBehaviour {
         let starts = hasFunctionSymbols ? [] : functionStarts()
         if isStatic {
             calls += systemCalls(naming: &localNames, starts: starts)
+            calls += helperSystemCalls(naming: &localNames, starts: starts)
             nameExecveCallers(in: &localNames, starts: starts)
         }
         // The trace calls' own search, so that they never crowd out the others.
-        let traceNames = Self.traceCalls.subtracting(wanted)
-        var siteGroups = [search.sites(calling: wanted, localNames: localNames.filter { !traceNames.contains($0.value) }, limit: Self.siteLimit)]
+        var siteGroups = [search.sites(calling: wanted, localNames: localNames.filter { !Self.traceCalls.contains($0.value) }, limit: Self.siteLimit)]
         if tracesWorthLooking(localNames: localNames) {
-            siteGroups.append(search.sites(calling: traceNames, localNames: localNames.filter { traceNames.contains($0.value) }, limit: Self.siteLimit))
+            siteGroups.append(search.sites(calling: Self.traceCalls, localNames: localNames.filter { Self.traceCalls.contains($0.value) }, limit: Self.siteLimit))
         }
         let collected = wanted.union(Self.traceCalls)
         var lastSite: [UInt64: (site: UInt64, thumb: Bool)] = [:]
@@ -214,6 +215,7 @@ struct ProgramBehaviour {
                 lastSite[start.address] = (max(lastSite[start.address]?.site ?? 0, site.address), start.thumb)
             }
         }
+        if getenv("BS_DEBUG") != nil { print("DEBUG sites", siteGroups.map { $0.map { "\(String($0.address, radix: 16)) \($0.callee)" } }, "order", order.map { String($0, radix: 16) }) }
         for start in order where walker.budget > 0 {
             guard let (last, thumb) = lastSite[start] else { continue }
             let name = image.describe(start) ?? "code at 0x\(String(start, radix: 16))"
@@ -221,6 +223,7 @@ struct ProgramBehaviour {
             // after its last site (on MIPS the site loads $t9, and the call follows a few instructions on).
             let reach: UInt64 = image.architecture.isMIPS ? 48 : 8
             let record = walker.walk(start: start, thumb: thumb, name: name, stopAfter: hasFunctionSymbols ? nil : last &+ reach)
+            if getenv("BS_DEBUG") != nil { print("DEBUG walk", String(start, radix: 16), record.calls.map { "\($0.kind) \($0.arguments)" }) }
             for call in record.calls {
                 let callee: String?
                 switch call.kind {
@@ -244,12 +247,14 @@ struct ProgramBehaviour {
         for site in sites where walker.budget > 0 {
             // A wrapper makes its call within its first few instructions; a variadic one (prctl)
             // saves its arguments first, and still passes its own first argument on.
-            guard let start = start(of: site.address, thumb: site.thumb, starts: starts, within: 192) else { continue }
+            guard let start = start(of: site.address, thumb: site.thumb, starts: starts, within: 192) else { if getenv("BS_DEBUG") != nil { print("DEBUG nostart", String(site.address, radix: 16)) }; continue }
             let name = image.describe(start.address) ?? "code at 0x\(String(start.address, radix: 16))"
             let record = walker.walk(start: start.address, thumb: start.thumb, name: name, stopAfter: site.address)
+            if getenv("BS_DEBUG") != nil { print("DEBUG walked", String(site.address, radix: 16), String(start.address, radix: 16), start.thumb, site.thumb, record.systemCalls.map { "\(String($0.site.address, radix: 16)) \($0.number)" }, record.instructionCount) }
             guard let call = record.systemCalls.last(where: { $0.site.address == site.address }),
                   let number = call.number.constantValue, let raw = SystemCallNumbers.name(of: number, on: image.architecture) else { continue }
             let (callee, arguments) = Self.relativeToWorkingDirectory(raw, call.arguments)
+            if getenv("BS_DEBUG") != nil { print("DEBUG syscall", String(site.address, radix: 16), String(start.address, radix: 16), callee, arguments) }
             if site.address - start.address > 64 {
                 guard case .argument(0)? = arguments.first else { continue }
             }
@@ -270,6 +275,13 @@ struct ProgramBehaviour {
             guard let start = start(of: caller.address, thumb: caller.thumb, starts: starts, within: 768),
                   localNames[start.address] == nil else { continue }
             localNames[start.address] = Self.execveCaller
+            // A start read out of the middle of the function hides the real one: earlier starts
+            // whose code reaches the call are callers too.
+            let index = starts.countOfPrefix { $0 < start.address }
+            for earlier in starts[max(index - 3, 0)..<index].reversed() where caller.address - earlier <= 768 && localNames[earlier] == nil {
+                let record = walker.walk(start: earlier, thumb: start.thumb, name: "", stopAfter: caller.address)
+                if record.calls.contains(where: { $0.site.address == caller.address }) { localNames[earlier] = Self.execveCaller }
+            }
         }
     }
 
@@ -301,7 +313,7 @@ struct ProgramBehaviour {
 
     /// The function holding `site`: its symbol, else the nearest known start before it (at most
     /// `within` bytes away), else a window before it.
-    private func start(of site: UInt64, thumb: Bool, starts: [UInt64], within: UInt64 = 16384) -> (address: UInt64, thumb: Bool)? {
+    func start(of site: UInt64, thumb: Bool, starts: [UInt64], within: UInt64 = 16384) -> (address: UInt64, thumb: Bool)? {
         if let symbol = image.symbol(containing: site), symbol.type == "FUNC" {
             return search.functionStart(for: site, thumb: thumb)
         }
