@@ -210,7 +210,8 @@ struct CallSiteSearch {
                 // moves it to $t9, and clang copies $gp to another register first, so any load whose
                 // displacement names a wanted slot is a candidate (the walk checks the call).
                 let isLoad = instruction & 0xfc00_0000 == 0x8c00_0000 || instruction & 0xfc00_0000 == 0xdc00_0000
-                let isGPLoadToT9 = instruction & 0xffff_0000 == 0x8f99_0000 || instruction & 0xffff_0000 == 0xdf99_0000
+                // `lw/ld $t9, slot($gp)`, or from the copy of $gp clang keeps in a saved register.
+                let isGPLoadToT9 = instruction & 0xfc1f_0000 == 0x8c19_0000 || instruction & 0xfc1f_0000 == 0xdc19_0000
                 if let pointer, isLoad {
                     let displacement = Int64(Int16(truncatingIfNeeded: instruction & 0xffff))
                     let raw = UInt64(bitPattern: Int64(bitPattern: pointer) &+ displacement)

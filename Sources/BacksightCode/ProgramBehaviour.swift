@@ -1,5 +1,4 @@
 import BacksightELF
-import Glibc
 
 /// What a program does with sockets, descriptors, shells and its own name, from the calls its
 /// code makes with constant or literal arguments: imports in a dynamic executable, named local
@@ -215,7 +214,6 @@ struct ProgramBehaviour {
                 lastSite[start.address] = (max(lastSite[start.address]?.site ?? 0, site.address), start.thumb)
             }
         }
-        if getenv("BS_DEBUG") != nil { print("DEBUG sites", siteGroups.map { $0.map { "\(String($0.address, radix: 16)) \($0.callee)" } }, "order", order.map { String($0, radix: 16) }) }
         for start in order where walker.budget > 0 {
             guard let (last, thumb) = lastSite[start] else { continue }
             let name = image.describe(start) ?? "code at 0x\(String(start, radix: 16))"
@@ -223,7 +221,6 @@ struct ProgramBehaviour {
             // after its last site (on MIPS the site loads $t9, and the call follows a few instructions on).
             let reach: UInt64 = image.architecture.isMIPS ? 48 : 8
             let record = walker.walk(start: start, thumb: thumb, name: name, stopAfter: hasFunctionSymbols ? nil : last &+ reach)
-            if getenv("BS_DEBUG") != nil { print("DEBUG walk", String(start, radix: 16), record.calls.map { "\($0.kind) \($0.arguments)" }) }
             for call in record.calls {
                 let callee: String?
                 switch call.kind {
@@ -247,14 +244,12 @@ struct ProgramBehaviour {
         for site in sites where walker.budget > 0 {
             // A wrapper makes its call within its first few instructions; a variadic one (prctl)
             // saves its arguments first, and still passes its own first argument on.
-            guard let start = start(of: site.address, thumb: site.thumb, starts: starts, within: 192) else { if getenv("BS_DEBUG") != nil { print("DEBUG nostart", String(site.address, radix: 16)) }; continue }
+            guard let start = start(of: site.address, thumb: site.thumb, starts: starts, within: 192) else { continue }
             let name = image.describe(start.address) ?? "code at 0x\(String(start.address, radix: 16))"
             let record = walker.walk(start: start.address, thumb: start.thumb, name: name, stopAfter: site.address)
-            if getenv("BS_DEBUG") != nil { print("DEBUG walked", String(site.address, radix: 16), String(start.address, radix: 16), start.thumb, site.thumb, record.systemCalls.map { "\(String($0.site.address, radix: 16)) \($0.number)" }, record.instructionCount) }
             guard let call = record.systemCalls.last(where: { $0.site.address == site.address }),
                   let number = call.number.constantValue, let raw = SystemCallNumbers.name(of: number, on: image.architecture) else { continue }
             let (callee, arguments) = Self.relativeToWorkingDirectory(raw, call.arguments)
-            if getenv("BS_DEBUG") != nil { print("DEBUG syscall", String(site.address, radix: 16), String(start.address, radix: 16), callee, arguments) }
             if site.address - start.address > 64 {
                 guard case .argument(0)? = arguments.first else { continue }
             }
