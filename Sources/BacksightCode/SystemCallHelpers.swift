@@ -14,7 +14,7 @@ enum SystemCallHelpers {
         var number: Int64
     }
 
-    /// Calls (`bl`) preceded within a few instructions by a constant move into `ip`, to targets
+    /// Calls (`bl`) preceded within 32 bytes by a constant move into `ip`, to targets
     /// at least two such calls reach with different numbers (one call with `ip` set is no helper).
     static func calls(in image: ObjectImage) -> [Call] {
         guard image.architecture == .arm else { return [] }
@@ -34,7 +34,7 @@ enum SystemCallHelpers {
                     let i2 = ~((second >> 11) & 1 ^ sign) & 1
                     let raw = sign << 24 | i1 << 23 | i2 << 22 | (first & 0x3ff) << 12 | (second & 0x7ff) << 1
                     let target = UInt64(bitPattern: Int64(bitPattern: address &+ 4) &+ Int64(Int32(bitPattern: raw << 7) >> 7))
-                    let number = stride(from: index - 4, through: max(index - 12, 0), by: -2).lazy.compactMap { at in
+                    let number = stride(from: index - 4, through: max(index - 32, 0), by: -2).lazy.compactMap { at in
                         at >= 0 ? thumbMoveToIP(half(at), half(at + 2)) : nil
                     }.first
                     if let number { found.append(Call(site: address, thumb: true, helper: target, number: number)) }
@@ -43,7 +43,7 @@ enum SystemCallHelpers {
                 if index % 4 == 0, word(index) & 0x0f00_0000 == 0x0b00_0000, word(index) >> 28 == 0xe {
                     let immediate = Int64(Int32(bitPattern: word(index) << 8) >> 8) * 4
                     let target = UInt64(bitPattern: Int64(bitPattern: address &+ 8) &+ immediate)
-                    let number = stride(from: index - 4, through: max(index - 12, 0), by: -4).lazy.compactMap { at in
+                    let number = stride(from: index - 4, through: max(index - 32, 0), by: -4).lazy.compactMap { at in
                         at >= 0 ? armMoveToIP(word(at)) : nil
                     }.first
                     if let number { found.append(Call(site: address, thumb: false, helper: target, number: number)) }
