@@ -190,8 +190,9 @@ struct ProgramBehaviour {
         // Without symbols, functions start where direct calls land, and at `main`.
         let starts = hasFunctionSymbols ? [] : functionStarts()
         if isStatic {
-            calls += systemCalls(naming: &localNames, starts: starts)
-            calls += helperSystemCalls(naming: &localNames, starts: starts)
+            var stackHelpers: [UInt64: Int] = [:]
+            calls += systemCalls(naming: &localNames, stackHelpers: &stackHelpers, starts: starts)
+            calls += helperSystemCalls(naming: &localNames, stackHelpers: stackHelpers, starts: starts)
             nameExecveCallers(in: &localNames, starts: starts)
         }
         // The trace calls' own search, so that they never crowd out the others.
@@ -237,7 +238,7 @@ struct ProgramBehaviour {
 
     /// System calls with a constant number: each names the local function it sits at the start
     /// of (a libc wrapper) and, when made inline with constant arguments, is a call of its own.
-    private func systemCalls(naming localNames: inout [UInt64: String], starts: [UInt64]) -> [ProgramCall] {
+    private func systemCalls(naming localNames: inout [UInt64: String], stackHelpers: inout [UInt64: Int], starts: [UInt64]) -> [ProgramCall] {
         let sites = systemCallSites(limit: 1024)
         guard !sites.isEmpty else { return [] }
         var calls: [ProgramCall] = []
@@ -247,8 +248,12 @@ struct ProgramBehaviour {
             guard let start = start(of: site.address, thumb: site.thumb, starts: starts, within: 192) else { continue }
             let name = image.describe(start.address) ?? "code at 0x\(String(start.address, radix: 16))"
             let record = walker.walk(start: start.address, thumb: start.thumb, name: name, stopAfter: site.address)
-            guard let call = record.systemCalls.last(where: { $0.site.address == site.address }),
-                  let number = call.number.constantValue, let raw = SystemCallNumbers.name(of: number, on: image.architecture) else { continue }
+            guard let call = record.systemCalls.last(where: { $0.site.address == site.address }) else { continue }
+            if let index = SystemCallHelpers.stackNumberArgument(call.number, on: image.architecture) {
+                stackHelpers[start.address] = index
+                continue
+            }
+            guard let number = call.number.constantValue, let raw = SystemCallNumbers.name(of: number, on: image.architecture) else { continue }
             let (callee, arguments) = Self.relativeToWorkingDirectory(raw, call.arguments)
             if site.address - start.address > 64 {
                 guard case .argument(0)? = arguments.first else { continue }

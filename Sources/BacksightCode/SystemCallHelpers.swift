@@ -89,24 +89,55 @@ enum SystemCallHelpers {
     }
 }
 
+extension SystemCallHelpers {
+    /// The argument a MIPS o32 helper (`__mips_syscall5` to `7`: the calls with more arguments
+    /// than registers) reads its call number from: a stack slot of its caller's outgoing
+    /// arguments (`sp+16` is the fifth).
+    static func stackNumberArgument(_ number: SymbolicValue, on architecture: CodeArchitecture) -> Int? {
+        guard case .mips(is64Bit: false, _) = architecture, case let .loaded(.stack(offset), delta: 0) = number,
+              offset >= 16, offset <= 40, offset % 4 == 0 else { return nil }
+        return 4 + Int(offset - 16) / 4
+    }
+}
+
 extension ProgramBehaviour {
     /// The calls made through system-call helpers, named by their numbers: a call at the start
     /// of a function that passes its own first argument on names that function (a libc wrapper);
-    /// any other call with the arguments it passes is a call of its own.
-    func helperSystemCalls(naming localNames: inout [UInt64: String], starts: [UInt64]) -> [ProgramCall] {
+    /// any other call with the arguments it passes is a call of its own. ARM helpers take the
+    /// number in ip (``SystemCallHelpers/calls(in:)``), MIPS ones in a stack argument
+    /// (`stackHelpers`: helper start, argument index).
+    func helperSystemCalls(naming localNames: inout [UInt64: String], stackHelpers: [UInt64: Int], starts: [UInt64]) -> [ProgramCall] {
         var calls: [ProgramCall] = []
+        func add(_ raw: String, _ passed: [SymbolicValue], site: InstructionSite, start: (address: UInt64, thumb: Bool), function: String) {
+            let (callee, arguments) = Self.relativeToWorkingDirectory(raw, passed)
+            if case .argument(0)? = arguments.first {
+                if localNames[start.address] == nil { localNames[start.address] = callee }
+                return
+            }
+            calls.append(ProgramCall(name: callee, arguments: arguments, site: site, function: function, viaSystemCall: true))
+        }
         for helperCall in SystemCallHelpers.calls(in: image) where walker.budget > 0 {
             guard let raw = SystemCallNumbers.name(of: helperCall.number, on: image.architecture),
                   let start = start(of: helperCall.site, thumb: helperCall.thumb, starts: starts, within: 256) else { continue }
             let name = image.describe(start.address) ?? "code at 0x\(String(start.address, radix: 16))"
             let record = walker.walk(start: start.address, thumb: start.thumb, name: name, stopAfter: helperCall.site)
             guard let call = record.calls.last(where: { $0.site.address == helperCall.site }) else { continue }
-            let (callee, arguments) = Self.relativeToWorkingDirectory(raw, call.arguments)
-            if case .argument(0)? = arguments.first {
-                if localNames[start.address] == nil { localNames[start.address] = callee }
-                continue
+            add(raw, call.arguments, site: call.site, start: start, function: name)
+        }
+        guard !stackHelpers.isEmpty else { return calls }
+        let helperNames = stackHelpers.mapValues { _ in "a system-call helper" }
+        for site in search.sites(calling: [], localNames: helperNames, limit: 256) where walker.budget > 0 {
+            guard let start = start(of: site.address, thumb: false, starts: starts, within: 512) else { continue }
+            let name = image.describe(start.address) ?? "code at 0x\(String(start.address, radix: 16))"
+            // The site loads $t9; the call follows a few instructions on.
+            let record = walker.walk(start: start.address, thumb: false, name: name, stopAfter: site.address &+ 48)
+            for call in record.calls where call.site.address >= site.address && call.site.address <= site.address &+ 48 {
+                guard case let .local(address, _) = call.kind, let index = stackHelpers[address], index < call.arguments.count,
+                      let number = call.arguments[index].constantValue,
+                      let raw = SystemCallNumbers.name(of: number, on: image.architecture) else { continue }
+                add(raw, Array(call.arguments.prefix(index)), site: call.site, start: start, function: name)
+                break
             }
-            calls.append(ProgramCall(name: callee, arguments: arguments, site: call.site, function: name, viaSystemCall: true))
         }
         return calls
     }
