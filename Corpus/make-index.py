@@ -510,7 +510,7 @@ for a in PROGRAM_ARCHS:
             "execl(\"/bin/sh\", \"sh\", \"-i\"). " + link + ".", absent=absent)
         props, absent = static_stripped() if static else ([imports("memfd_create"), imports("fexecve"), imports("connect")], None)
         add("programs/shm-dropper/%s/shm_dropper%s" % (a, suffix), "dev-shm-dropper", a,
-            "elf-executable", "malicious", [R["dropper"], R["tracks"]],
+            "elf-executable", "suspicious", [R["dropper"], R["tracks"]],
             [r for r in PROGRAM_RULES if r not in (R["dropper"], R["tracks"])] + [R["packetfilter"], R["remotelogin"]],
             props + [P(["-p", ".rodata"], "/dev/shm/")],
             "Connects to 203.0.113.20:8080 (TEST-NET-3) and copies what it reads into a memfd_create "
