@@ -11,7 +11,7 @@ extension ProgramBehaviour {
     /// imports or makes `memfd_create`): they are common, and walking them otherwise is waste.
     static let traceCalls: Set<String> = [
         "readlink", "unlink", "remove", "setenv", "unsetenv", "putenv", "truncate", "truncate64", "creat", "creat64",
-        "open", "open64", "__open_2", "__open64_2", "fopen", "fopen64", "chmod", "memfd_create", "fexecve", "execveat",
+        "open", "open64", "__open_2", "__open64_2", "open_2", "open64_2", "fopen", "fopen64", "chmod", "memfd_create", "fexecve", "execveat",
     ]
     /// Words of the literals the trace calls pass.
     static let traceWords = ["/proc/self/exe", "HISTFILE", "HISTSIZE", "/tmp/", "/dev/shm/", "wtmp", "utmp", "btmp", "lastlog"]
@@ -23,11 +23,27 @@ extension ProgramBehaviour {
         "export HISTSIZE=0", "unset HISTFILE HISTSIZE", "history -c",
     ]
 
+    /// The trace facts a dynamic program cannot have: each needs its imports (`imports`) and a
+    /// literal holding one of its words in read-only data (a call's literal is a tail of a string
+    /// there), or, for a memory file, `memfd_create` and `fexecve` or `execveat`.
+    static func traceFactsRuledOut(_ imports: (Set<String>) -> Bool, image: ObjectImage) -> Set<CodeFact> {
+        var ruledOut: Set<CodeFact> = []
+        func data(_ words: [String]) -> Bool { readOnlyData(of: image) { found in words.contains { found.contains($0) } } }
+        let opens: Set<String> = ["open", "open64", "open_2", "open64_2", "creat", "creat64", "truncate", "truncate64", "fopen", "fopen64"]
+        if !(imports(["readlink"]) && imports(["unlink", "remove"]) && data(["/proc/self/exe"])) { ruledOut.insert(.selfDeleting) }
+        if !data(["HIST", "history -c"]) { ruledOut.insert(.historyDisabled) }
+        if !(imports(opens) && data(["tmp", "lastlog"])) { ruledOut.insert(.loginRecordsWiped) }
+        if !(imports(opens.union(["chmod"]).union(execs)) && data(["/tmp/", "/shm/"])) { ruledOut.insert(.temporaryDirectoryExecutable) }
+        if !(imports(["memfd_create"]) && imports(["fexecve", "execveat"])) { ruledOut.insert(.memoryFileExecuted) }
+        if !(imports(["socket"]) && imports(["connect"])) { ruledOut.insert(.connectsOut) }
+        return ruledOut
+    }
+
     /// Whether the trace calls are worth looking for in this program.
     func tracesWorthLooking(localNames: [UInt64: String]) -> Bool {
         if localNames.values.contains("memfd_create") { return true }
         if image.model.symbols.contains(where: { $0.isUndefined && Self.normalized($0.name) == "memfd_create" }) { return true }
-        return readOnlyData { data in Self.traceWords.contains { word in data.contains(word) } }
+        return Self.readOnlyData(of: image) { data in Self.traceWords.contains { word in data.contains(word) } }
     }
 
     /// `openat(AT_FDCWD, path, …)` is `open(path, …)`, and so for the other `*at` system calls
@@ -72,7 +88,7 @@ extension ProgramBehaviour {
                 if off { note(.historyDisabled, call, "\(call.name)(\"\(name)\"\(value.map { call.name == "setenv" ? ", \"\($0)\"" : "" } ?? "")): shell history off") }
             case "truncate", "truncate64", "creat", "creat64":
                 if let path = text(0), Self.isLoginRecord(path) { note(.loginRecordsWiped, call, "\(call.name)(\"\(path)\"): empties the login records") }
-            case "open", "open64", "__open_2", "__open64_2":
+            case "open", "open64", "open_2", "open64_2":
                 guard let path = text(0), let flags = number(1) else { break }
                 if Self.isLoginRecord(path), flags & truncate != 0
                     || (flags & 3 != 0 && flags & append == 0 && !path.hasSuffix("lastlog")) {
@@ -111,7 +127,7 @@ extension ProgramBehaviour {
             note(.connectsOut, socket, "socket: an Internet socket (family \(socket.arguments.first?.constantValue ?? -1))")
             note(.connectsOut, connect, "connect: the program connects out")
         }
-        if facts[.historyDisabled] == nil, readOnlyData({ $0.contains("HIST") }) {
+        if facts[.historyDisabled] == nil, Self.readOnlyData(of: image, { $0.contains("HIST") }) {
             let strings = historyOffLiterals()
             if !strings.isEmpty { facts[.historyDisabled] = strings }
         }
@@ -139,7 +155,7 @@ extension ProgramBehaviour {
         return found
     }
 
-    private func readOnlyData(_ body: (ByteSearch) -> Bool) -> Bool {
+    static func readOnlyData(of image: ObjectImage, _ body: (ByteSearch) -> Bool) -> Bool {
         for section in image.model.sections where !section.isExecutable && section.hasFileBytes && !section.isWritable && section.size > 0 {
             if body(ByteSearch(bytes: image.bytes(at: section.address, count: Int(clamping: min(section.size, 1 << 26))))) { return true }
         }
