@@ -27,6 +27,7 @@ LLD = "ld.lld-14"
 
 COMMON = ["-pipe", "-fPIC", "-Wall", "-Wno-unused-const-variable", "-Wno-unused-function",
           "-ffile-prefix-map=%s=." % HERE, "-Isupport"]
+LINKS = {"shared": ["-shared"], "pie": ["-fPIE", "-pie"], "static": ["-static"]}
 LDFLAGS = ["-Wl,--build-id=sha1", "-Wl,-z,max-page-size=4096", "-Wl,-z,common-page-size=4096",
            "-Wl,-z,noseparate-code"]
 
@@ -81,8 +82,10 @@ def build(sample, arch, variant):
     if stripped:
         target = "%s/%s/%s/%s" % (TMP, arch, variant.name, sample.dir.replace("/", "_") + "_" + sample.out)
         os.makedirs(os.path.dirname(target), exist_ok=True)
-    cmd = driver(arch, variant) + ["-O2"] + COMMON + ["-shared"] + LDFLAGS
-    cmd += ["-Wl,-soname,%s" % (sample.soname or sample.out), "-o", target]
+    cmd = driver(arch, variant) + ["-O2"] + COMMON + LINKS[sample.link] + LDFLAGS
+    if sample.link == "shared":
+        cmd += ["-Wl,-soname,%s" % (sample.soname or sample.out)]
+    cmd += ["-o", target]
     cmd += list(sample.arch_args.get(arch, ()))
     cmd += [substitute(a, arch) for a in sample.args]
     cmd += variant_flags(variant)
@@ -100,7 +103,7 @@ def main(archs):
             ["-Wl,-soname,libpam.so.0", "-o", "%s/%s/libpam.so.0" % (TMP, a), "support/libpam-stub.c"])
     only = os.environ.get("CORPUS_ONLY", "")      # e.g. CORPUS_ONLY=preload/hider while iterating
     jobs = [(s, a, v) for s in samples.SAMPLES if only in s.dir for a in s.archs if a in archs
-            for v in samples.VARIANTS]
+            for v in samples.VARIANTS if s.builds(v)]
     def attempt(job):
         try:
             build(*job)

@@ -267,7 +267,6 @@ main() {
 	build_xz_object
 	build_kernel
 	python3 kernel/make-module-trees.py
-	bash programs/build-programs.sh
 	for a in $ALL_ARCHS; do
 		have "$a" || continue
 		build_hello "$a"

@@ -59,6 +59,9 @@ R = {
     "kthread": "programs/kernel-thread-masquerade",
     "packetfilter": "programs/packet-filter-program",
     "remotelogin": "programs/remote-login-service",
+    "tracks": "programs/covers-tracks",
+    "backdoortracks": "programs/backdoor-covers-tracks",
+    "dropper": "programs/downloads-and-runs-hidden",
 }
 ACCOUNT_RULES = [R[k] for k in ("defaultcred", "emptypw", "uid0")]
 REMOTE_RULES = [R[k] for k in ("netshell", "emptyremote", "rootweak")]
@@ -446,11 +449,12 @@ for a in MAIN_ARCHS:
         "Constructor benign_init only reads BENIGN_DEBUG with getenv and sets a static int.")
 
 # ---- programs ------------------------------------------------------------------
-# Built by programs/build-programs.sh: dynamic (PIE) for every sample, static and stripped
-# for the three network backdoors.
+# Entries of samples.py (link="pie" in every variant; link="static", stripped, for the
+# backdoors, in the base and samples.STATIC_VARIANTS).
 
 PROGRAM_ARCHS = ["x86_64", "armhf", "mipsel"]
-PROGRAM_RULES = [R[k] for k in ("packetshell", "socketshell", "kthread")]
+TRACE_RULES = [R[k] for k in ("tracks", "backdoortracks", "dropper")]
+PROGRAM_RULES = [R[k] for k in ("packetshell", "socketshell", "kthread")] + TRACE_RULES
 
 
 def static_stripped():
@@ -485,8 +489,35 @@ for a in PROGRAM_ARCHS:
             props + [P(["-p", ".rodata"], "/bin/bash")],
             "Connects to 203.0.113.10:4444 (TEST-NET-3), dup2s the socket onto 0, 1, 2 and runs "
             "execve(\"/bin/bash\", {\"bash\", \"-i\"}, NULL). " + link + ".", absent=absent)
+        props, absent = static_stripped() if static else ([imports("readlink"), imports("unlink"), imports("execl")], None)
+        add("programs/self-deleting-backdoor/%s/self_delete%s" % (a, suffix), "self-deleting-backdoor", a,
+            "elf-executable", "malicious", [R["socketshell"], R["tracks"], R["backdoortracks"]],
+            [r for r in PROGRAM_RULES if r not in (R["socketshell"], R["tracks"], R["backdoortracks"])]
+            + [R["packetfilter"], R["remotelogin"]],
+            props + [P(["-p", ".rodata"], "/proc/self/exe")],
+            "First reads the target of /proc/self/exe into a stack buffer with readlink and unlinks "
+            "that buffer (deletes its own executable), then listens on TCP 40404 and gives each "
+            "client execl(\"/bin/sh\", \"sh\") on descriptors 0, 1, 2. " + link + ".", absent=absent)
+        props, absent = static_stripped() if static else ([imports("unsetenv"), imports("truncate"), imports("connect")], None)
+        add("programs/history-wiping-shell/%s/history_wipe%s" % (a, suffix), "history-wiping-reverse-shell", a,
+            "elf-executable", "malicious", [R["socketshell"], R["tracks"], R["backdoortracks"]],
+            [r for r in PROGRAM_RULES if r not in (R["socketshell"], R["tracks"], R["backdoortracks"])]
+            + [R["packetfilter"], R["remotelogin"]],
+            props + [P(["-p", ".rodata"], "HISTFILE=/dev/null")],
+            "unsetenv(\"HISTFILE\"), setenv(\"HISTSIZE\", \"0\"), putenv(\"HISTFILE=/dev/null\"); "
+            "truncate(\"/var/log/wtmp\", 0) and open(\"/var/log/btmp\", O_WRONLY|O_TRUNC); then connects "
+            "to 203.0.113.11:8443 (TEST-NET-3), dup2s the socket onto 0, 1, 2 and runs "
+            "execl(\"/bin/sh\", \"sh\", \"-i\"). " + link + ".", absent=absent)
+        props, absent = static_stripped() if static else ([imports("memfd_create"), imports("fexecve"), imports("connect")], None)
+        add("programs/shm-dropper/%s/shm_dropper%s" % (a, suffix), "dev-shm-dropper", a,
+            "elf-executable", "suspicious", [R["dropper"], R["tracks"]],
+            [r for r in PROGRAM_RULES if r not in (R["dropper"], R["tracks"])] + [R["packetfilter"], R["remotelogin"]],
+            props + [P(["-p", ".rodata"], "/dev/shm/")],
+            "Connects to 203.0.113.20:8080 (TEST-NET-3) and copies what it reads into a memfd_create "
+            "file run with fexecve; else into open(\"/dev/shm/.dbus-cache\", O_CREAT|O_WRONLY|O_TRUNC, "
+            "0755), run with execve. " + link + ".", absent=absent)
     add("programs/kthread-masquerade/%s/kthread_name" % a, "kernel-thread-masquerade", a,
-        "elf-executable", "malicious", [R["kthread"]], [R["packetshell"], R["socketshell"]],
+        "elf-executable", "malicious", [R["kthread"]], [R["packetshell"], R["socketshell"]] + TRACE_RULES,
         [imports("prctl"), imports("strncpy"), P(["-p", ".rodata"], "kworker/0:2")],
         "prctl(PR_SET_NAME, \"[kworker/0:2]\") and strncpy of the same literal over argv[0], then "
         "sleeps forever. Dynamic (PIE).")
@@ -509,6 +540,25 @@ for a in PROGRAM_ARCHS:
         "Hard negative: a screen/tmux-like server on a Unix socket; for each client it opens a "
         "pseudo-terminal with posix_openpt, dup2s the slave onto 0, 1, 2 and runs $SHELL, else the "
         "literal /bin/sh. Matches programs/remote-login-service (info).")
+    add("programs/utmp-writer/%s/utmp_writer" % a, "login-records-negative", a,
+        "elf-executable", "clean", [], PROGRAM_RULES + [R["packetfilter"], R["remotelogin"]],
+        [imports("pututline"), imports("updwtmp"), P(["-p", ".rodata"], "/var/log/lastlog")],
+        "Hard negative: writes the login records as login does: pututline for utmp, "
+        "updwtmp(\"/var/log/wtmp\") and open(\"/var/log/lastlog\", O_RDWR|O_CREAT, 0664), seek "
+        "and write of the user's record.")
+    add("programs/history-shell/%s/history_shell" % a, "history-file-negative", a,
+        "elf-executable", "clean", [], PROGRAM_RULES + [R["packetfilter"], R["remotelogin"]],
+        [imports("getenv"), imports("setenv"), P(["-p", ".rodata"], "HISTFILE")],
+        "Hard negative: a small shell keeping a history file: getenv(\"HISTFILE\"), else "
+        "setenv(\"HISTFILE\", \"$HOME/.mini_history\") and setenv(\"HISTSIZE\", \"500\"); appends "
+        "every command and runs it with execl(\"/bin/sh\", \"sh\", \"-c\", line).")
+    add("programs/tmp-installer/%s/tmp_installer" % a, "temporary-file-negative", a,
+        "elf-executable", "clean", [], PROGRAM_RULES + [R["packetfilter"], R["remotelogin"]],
+        [imports("mkstemp"), imports("readlink"), P(["-p", ".rodata"], "/tmp/setup")],
+        "Hard negative: an installer: readlink(\"/proc/self/exe\") for its own directory, a lock "
+        "file open(\"/tmp/setup.lock\", O_CREAT|O_EXCL|O_WRONLY, 0644), a download (connect to "
+        "192.0.2.5, TEST-NET-1) into mkstemp(\"/tmp/setup-XXXXXX\"), execl(\"/bin/tar\", ...) on it, "
+        "then unlink of both files.")
 
 # ---- kernel --------------------------------------------------------------------
 
@@ -874,6 +924,8 @@ def expand_variants():
         sample, arch, base = found
         entry["variant"] = base.record(sample)
         for variant in samples.VARIANTS[1:]:
+            if not sample.builds(variant):
+                continue
             clone = dict(entry)
             clone["path"] = sample.path(arch, variant)
             clone["variant"] = variant.record(sample)

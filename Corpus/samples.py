@@ -72,6 +72,11 @@ class Sample(NamedTuple):
     soname: str = ""
     arch_args: Dict[str, Tuple[str, ...]] = {}
     strip: bool = False         # every variant stripped (the sample is about a stripped build)
+    link: str = "shared"        # shared (a library) | pie (a dynamic executable) | static (an executable)
+    variants: Tuple[str, ...] = ()   # the variants built (names in VARIANTS); empty: all
+
+    def builds(self, variant):
+        return variant.base or not self.variants or variant.name in self.variants
 
     def path(self, arch, variant):
         if variant.base:
@@ -84,6 +89,37 @@ def _s(dir, out, *args, **kw):
 
 
 H = "preload/hider/src/hider.c"
+
+PROGRAM_ARCHS = ("x86_64", "armhf", "mipsel")
+# The static builds are large (static glibc): the base and one variant of another compiler
+# and linker.
+STATIC_VARIANTS = ("clang-Os-fp-lld",)
+PROGRAMS = (  # directory, source and output name, extra libraries, also built static
+    ("magic-packet-listener", "magic_listener", (), True),
+    ("bind-shell", "bind_shell", (), True),
+    ("reverse-shell", "reverse_shell", (), True),
+    ("self-deleting-backdoor", "self_delete", (), True),
+    ("history-wiping-shell", "history_wipe", (), True),
+    ("shm-dropper", "shm_dropper", (), True),
+    ("kthread-masquerade", "kthread_name", (), False),
+    ("dhcp-like-client", "dhcp_client", (), False),
+    ("telnetd-like", "telnetd_like", ("-lutil",), False),
+    ("pty-multiplexer", "pty_mux", (), False),
+    ("utmp-writer", "utmp_writer", (), False),
+    ("history-shell", "history_shell", (), False),
+    ("tmp-installer", "tmp_installer", (), False),
+)
+
+
+def _programs():
+    out = []
+    for dir, name, libs, static in PROGRAMS:
+        source = "programs/%s/src/%s.c" % (dir, name)
+        out.append(_s("programs/" + dir, name, source, *libs, archs=PROGRAM_ARCHS, link="pie"))
+        if static:
+            out.append(_s("programs/" + dir, name + "-static-stripped", source, *libs, archs=PROGRAM_ARCHS,
+                          link="static", strip=True, variants=STATIC_VARIANTS))
+    return out
 
 SAMPLES = (
     # ---- xz / IFUNC family ----
@@ -133,6 +169,8 @@ SAMPLES = (
        "{libpam}"),
     _s("auth/pam-reads-file", "pam_filepass.so", "auth/pam-reads-file/src/pam_filepass.c", "{libpam}"),
     _s("auth/sshd-rsa-hook", "librsahook.so", "auth/sshd-rsa-hook/src/rsa_hook.c"),
+    # ---- programs (executables; the BPF filters in src/*.h were compiled with tcpdump -dd) ----
+    *_programs(),
     # ---- misc ----
     _s("crypto/minicrypto", "libminicrypto.so.1", "crypto/minicrypto/src/minicrypto.c",
        "-Wl,--version-script=crypto/minicrypto/src/minicrypto.map"),
@@ -145,6 +183,6 @@ def find(path):
     for s in SAMPLES:
         for a in s.archs:
             for v in VARIANTS:
-                if s.path(a, v) == path:
+                if s.builds(v) and s.path(a, v) == path:
                     return s, a, v
     return None

@@ -108,6 +108,7 @@ extension RuleSet {
     static let programFacts: Set<String> = [
         CodeFact.rawPacketSocket, .socketFilterAttached, .socketFilterProgram, .descriptorsDuplicatedOntoStdio, .shellExecuted,
         .loginExecuted, .shellOnSocket, .ptyAllocated, .processRenamed, .kernelThreadName,
+        .selfDeleting, .historyDisabled, .loginRecordsWiped, .temporaryDirectoryExecutable, .memoryFileExecuted, .connectsOut,
     ].reduce(into: []) { $0.insert($1.rawValue) }
     private static let functionFacts: Set<String> = Set(CodeFact.allCases.map(\.rawValue)).subtracting(objectTells)
         .subtracting(moduleFacts).subtracting(programFacts)

@@ -177,6 +177,11 @@ struct CallSiteSearch {
                 if instruction >> 28 != 0xf, isBranchWithLink || (!callsOnly && instruction & 0x0f00_0000 == 0x0a00_0000), index % 4 == 0 {
                     direct(UInt64(bitPattern: Int64(bitPattern: address &+ 8) &+ immediate), thumb: false, site: address, siteThumb: false)
                 }
+                // BLX to Thumb code (ARM code calling a Thumb libc function): H adds a halfword.
+                if instruction & 0xfe00_0000 == 0xfa00_0000, index % 4 == 0 {
+                    let halfword = Int64((instruction >> 24) & 1) * 2
+                    direct(UInt64(bitPattern: Int64(bitPattern: address &+ 8) &+ immediate &+ halfword), thumb: true, site: address, siteThumb: false)
+                }
                 // Thumb-2 BL/BLX, or B.W for a tail call: two halfwords.
                 let first = UInt32(code[index]) | UInt32(code[index + 1]) << 8
                 let second = UInt32(code[index + 2]) | UInt32(code[index + 3]) << 8
@@ -205,7 +210,8 @@ struct CallSiteSearch {
                 // moves it to $t9, and clang copies $gp to another register first, so any load whose
                 // displacement names a wanted slot is a candidate (the walk checks the call).
                 let isLoad = instruction & 0xfc00_0000 == 0x8c00_0000 || instruction & 0xfc00_0000 == 0xdc00_0000
-                let isGPLoadToT9 = instruction & 0xffff_0000 == 0x8f99_0000 || instruction & 0xffff_0000 == 0xdf99_0000
+                // `lw/ld $t9, slot($gp)`, or from the copy of $gp clang keeps in a saved register.
+                let isGPLoadToT9 = instruction & 0xfc1f_0000 == 0x8c19_0000 || instruction & 0xfc1f_0000 == 0xdc19_0000
                 if let pointer, isLoad {
                     let displacement = Int64(Int16(truncatingIfNeeded: instruction & 0xffff))
                     let raw = UInt64(bitPattern: Int64(bitPattern: pointer) &+ displacement)
@@ -220,6 +226,10 @@ struct CallSiteSearch {
                     // jal: a direct call inside the current 256 MiB region.
                     let target = (address &+ 4) & ~UInt64(0x0fff_ffff) | UInt64(instruction & 0x03ff_ffff) << 2
                     direct(target, thumb: false, site: address, siteThumb: false)
+                } else if instruction >> 16 == 0x0411 {
+                    // bal (bgezal $zero): a PC-relative call, as position-independent code makes to a local function.
+                    let offset = Int64(Int16(truncatingIfNeeded: instruction & 0xffff)) << 2
+                    direct(UInt64(bitPattern: Int64(bitPattern: address) &+ 4 &+ offset), thumb: false, site: address, siteThumb: false)
                 }
                 index += 4
             }

@@ -158,6 +158,12 @@ public enum CodeFact: String, CaseIterable, Sendable {
     case ptyAllocated = "pty-allocated"
     case processRenamed = "process-renamed"
     case kernelThreadName = "kernel-thread-name"
+    case selfDeleting = "self-deleting"
+    case historyDisabled = "history-disabled"
+    case loginRecordsWiped = "login-records-wiped"
+    case temporaryDirectoryExecutable = "temporary-directory-executable"
+    case memoryFileExecuted = "memory-file-executed"
+    case connectsOut = "connects-out"
     // Relocatable objects.
     case largeModelRelocationsInRodata = "large-model-relocations-in-rodata"
     case localLabelFunctionSymbols = "local-label-function-symbols"

@@ -83,6 +83,8 @@ final class CodeWalker {
         var address = start
         var invalidRun = 0
         var blockEnded = false
+        var branchState: MachineState?
+        var returned = false
 
         while address < end, address >= start {
             if let stopAfter, address > stopAfter { break }
@@ -95,6 +97,11 @@ final class CodeWalker {
                     state.registers.addMissing(from: saved.registers)
                     state.stack.merge(saved.stack) { current, _ in current }
                 }
+            } else if blockEnded, returned, architecture.isMIPS, let branchState {
+                // A block no branch seen so far leads to (a loop's head, reached from below): it
+                // runs in the function's body, not after the epilogue that just restored the
+                // saved registers (clang keeps the GOT pointer in one of them).
+                state = branchState
             }
             if architecture == .arm, literals.contains(address) || image.isMarkedData(address) {
                 address &+= alignment
@@ -109,7 +116,7 @@ final class CodeWalker {
             }
             invalidRun = 0
             // Padding between a return and the next block keeps the block ended.
-            if blockEnded, !(instruction.effects.isEmpty && instruction.flow == .next) { blockEnded = false }
+            if blockEnded, !(instruction.effects.isEmpty && instruction.flow == .next) { blockEnded = false; returned = false }
             budget -= 1
             decoded += 1
             record.instructionCount += 1
@@ -142,6 +149,7 @@ final class CodeWalker {
                 performCall(target, resolved: resolvedTarget, thumb: thumb, state: &state, site: site, record: &record, tail: false, returnAddress: next)
             case let .branch(target):
                 record.branchOrdinals.append(site.ordinal)
+                branchState = state
                 if case let .direct(destination, _) = target, destination > address, destination < end {
                     furthestTarget = max(furthestTarget, destination)
                     if pending[destination] == nil { pending[destination] = state }
@@ -164,6 +172,7 @@ final class CodeWalker {
                 blockEnded = true
             case .return, .stop:
                 blockEnded = true
+                returned = true
             }
             if blockEnded, !hasSize, next > furthestTarget, pending.keys.allSatisfy({ $0 < next }) { break }
             address = next

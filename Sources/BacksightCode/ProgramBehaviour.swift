@@ -10,8 +10,8 @@ import BacksightELF
 struct ProgramBehaviour {
     let search: CallSiteSearch
 
-    private var image: ObjectImage { search.image }
-    private var walker: CodeWalker { search.walker }
+    var image: ObjectImage { search.image }
+    var walker: CodeWalker { search.walker }
 
     /// Calls whose presence makes a function worth walking.
     static let keyCalls: Set<String> = [
@@ -136,6 +136,7 @@ struct ProgramBehaviour {
                 note(.shellOnSocket, call, text)
             }
         }
+        facts.merge(traceFacts(calls)) { $0 + $1 }
         return facts.reduce(into: [:]) { $0[$1.key.rawValue] = $1.value }
     }
 
@@ -189,18 +190,32 @@ struct ProgramBehaviour {
         // Without symbols, functions start where direct calls land, and at `main`.
         let starts = hasFunctionSymbols ? [] : functionStarts()
         if isStatic {
-            calls += systemCalls(naming: &localNames, starts: starts)
+            var stackHelpers: [UInt64: Int] = [:]
+            calls += systemCalls(naming: &localNames, stackHelpers: &stackHelpers, starts: starts)
+            calls += helperSystemCalls(naming: &localNames, stackHelpers: stackHelpers, starts: starts)
             nameExecveCallers(in: &localNames, starts: starts)
         }
-        let sites = search.sites(calling: wanted, localNames: localNames, limit: Self.siteLimit)
+        // The trace calls' own search, so that they never crowd out the others.
+        var siteGroups = [search.sites(calling: wanted, localNames: localNames.filter { !Self.traceCalls.contains($0.value) }, limit: Self.siteLimit)]
+        if tracesWorthLooking(localNames: localNames) {
+            siteGroups.append(search.sites(calling: Self.traceCalls, localNames: localNames.filter { Self.traceCalls.contains($0.value) }, limit: Self.siteLimit))
+        }
+        let collected = wanted.union(Self.traceCalls)
         var lastSite: [UInt64: (site: UInt64, thumb: Bool)] = [:]
         var order: [UInt64] = []
-        for site in sites {
-            guard let start = start(of: site.address, thumb: site.thumb, starts: starts) else { continue }
-            if lastSite[start.address] == nil { order.append(start.address) }
-            lastSite[start.address] = (max(lastSite[start.address]?.site ?? 0, site.address), start.thumb)
+        for sites in siteGroups {
+            var added = 0
+            for site in sites {
+                guard let start = start(of: site.address, thumb: site.thumb, starts: starts) else { continue }
+                if lastSite[start.address] == nil {
+                    guard added < Self.functionLimit else { continue }
+                    order.append(start.address)
+                    added += 1
+                }
+                lastSite[start.address] = (max(lastSite[start.address]?.site ?? 0, site.address), start.thumb)
+            }
         }
-        for start in order.prefix(Self.functionLimit) where walker.budget > 0 {
+        for start in order where walker.budget > 0 {
             guard let (last, thumb) = lastSite[start] else { continue }
             let name = image.describe(start) ?? "code at 0x\(String(start, radix: 16))"
             // A known start walks the function to its end; a start guessed from call targets stops
@@ -214,7 +229,7 @@ struct ProgramBehaviour {
                 case let .local(address, _): callee = localNames[address] ?? image.function(at: address).map { Self.normalized($0.name) }
                 default: callee = nil
                 }
-                guard let callee, wanted.contains(callee) else { continue }
+                guard let callee, collected.contains(callee) else { continue }
                 calls.append(ProgramCall(name: callee, arguments: call.arguments, site: call.site, function: name, viaSystemCall: false))
             }
         }
@@ -223,7 +238,7 @@ struct ProgramBehaviour {
 
     /// System calls with a constant number: each names the local function it sits at the start
     /// of (a libc wrapper) and, when made inline with constant arguments, is a call of its own.
-    private func systemCalls(naming localNames: inout [UInt64: String], starts: [UInt64]) -> [ProgramCall] {
+    private func systemCalls(naming localNames: inout [UInt64: String], stackHelpers: inout [UInt64: Int], starts: [UInt64]) -> [ProgramCall] {
         let sites = systemCallSites(limit: 1024)
         guard !sites.isEmpty else { return [] }
         var calls: [ProgramCall] = []
@@ -233,14 +248,19 @@ struct ProgramBehaviour {
             guard let start = start(of: site.address, thumb: site.thumb, starts: starts, within: 192) else { continue }
             let name = image.describe(start.address) ?? "code at 0x\(String(start.address, radix: 16))"
             let record = walker.walk(start: start.address, thumb: start.thumb, name: name, stopAfter: site.address)
-            guard let call = record.systemCalls.last(where: { $0.site.address == site.address }),
-                  let number = call.number.constantValue, let callee = SystemCallNumbers.name(of: number, on: image.architecture) else { continue }
+            guard let call = record.systemCalls.last(where: { $0.site.address == site.address }) else { continue }
+            if let index = SystemCallHelpers.stackNumberArgument(call.number, on: image.architecture) {
+                stackHelpers[start.address] = index
+                continue
+            }
+            guard let number = call.number.constantValue, let raw = SystemCallNumbers.name(of: number, on: image.architecture) else { continue }
+            let (callee, arguments) = Self.relativeToWorkingDirectory(raw, call.arguments)
             if site.address - start.address > 64 {
-                guard case .argument(0)? = call.arguments.first else { continue }
+                guard case .argument(0)? = arguments.first else { continue }
             }
             if localNames[start.address] == nil { localNames[start.address] = callee }
 
-            calls.append(ProgramCall(name: callee, arguments: call.arguments, site: call.site, function: name, viaSystemCall: true))
+            calls.append(ProgramCall(name: callee, arguments: arguments, site: call.site, function: name, viaSystemCall: true))
         }
         return calls
     }
@@ -255,6 +275,13 @@ struct ProgramBehaviour {
             guard let start = start(of: caller.address, thumb: caller.thumb, starts: starts, within: 768),
                   localNames[start.address] == nil else { continue }
             localNames[start.address] = Self.execveCaller
+            // A start read out of the middle of the function hides the real one: earlier starts
+            // whose code reaches the call are callers too.
+            let index = starts.countOfPrefix { $0 < start.address }
+            for earlier in starts[max(index - 3, 0)..<index].reversed() where caller.address - earlier <= 768 && localNames[earlier] == nil {
+                let record = walker.walk(start: earlier, thumb: start.thumb, name: "", stopAfter: caller.address)
+                if record.calls.contains(where: { $0.site.address == caller.address }) { localNames[earlier] = Self.execveCaller }
+            }
         }
     }
 
@@ -262,9 +289,10 @@ struct ProgramBehaviour {
     /// `main` (the first argument `_start` passes to `__libc_start_main`), sorted.
     private func functionStarts() -> [UInt64] {
         var starts = search.directCallTargets(limit: 200_000)
-        // A static MIPS executable's GOT holds the address of every function its code calls or
-        // passes (`main` among them), unrelocated.
-        if image.architecture.isMIPS, image.model.dynamic.entries.isEmpty, let got = image.model.section(named: ".got") {
+        // A MIPS executable's GOT holds the address of every local function its code calls or
+        // passes (`main` among them), unrelocated (in a dynamic one: its local part, before the
+        // imports' entries, which hold their stubs' addresses).
+        if image.architecture.isMIPS, let got = image.model.section(named: ".got") {
             let width = image.architecture.wordSize
             for offset in stride(from: 0, to: min(Int(clamping: got.size), 1 << 20), by: width) {
                 if let word = image.readUnsigned(at: got.address &+ UInt64(offset), width: width), image.isExecutable(word) { starts.insert(word) }
@@ -285,7 +313,7 @@ struct ProgramBehaviour {
 
     /// The function holding `site`: its symbol, else the nearest known start before it (at most
     /// `within` bytes away), else a window before it.
-    private func start(of site: UInt64, thumb: Bool, starts: [UInt64], within: UInt64 = 16384) -> (address: UInt64, thumb: Bool)? {
+    func start(of site: UInt64, thumb: Bool, starts: [UInt64], within: UInt64 = 16384) -> (address: UInt64, thumb: Bool)? {
         if let symbol = image.symbol(containing: site), symbol.type == "FUNC" {
             return search.functionStart(for: site, thumb: thumb)
         }
@@ -339,14 +367,14 @@ struct ProgramBehaviour {
         return String(base)
     }
 
-    private func literal(_ arguments: [SymbolicValue], _ index: Int) -> String? {
+    func literal(_ arguments: [SymbolicValue], _ index: Int) -> String? {
         guard index < arguments.count, let raw = arguments[index].constantValue else { return nil }
         let address = UInt64(bitPattern: raw)
         guard let section = image.section(at: address), !section.isExecutable, section.hasFileBytes else { return nil }
         return image.literal(at: address)
     }
 
-    private func evidence(_ call: ProgramCall, _ note: String) -> CodeEvidence {
+    func evidence(_ call: ProgramCall, _ note: String) -> CodeEvidence {
         CodeEvidence(instruction: walker.text(of: call.site), address: call.site.address, section: image.section(at: call.site.address)?.name,
                      fileOffset: image.fileOffset(of: call.site.address), function: call.function,
                      note: call.viaSystemCall ? note + " (system call)" : note)

@@ -92,6 +92,24 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
     /// The program names itself like a kernel thread (`[kworker/0:1]`, `ksoftirqd/0`) with
     /// `prctl(PR_SET_NAME)` or by copying such a literal (an `argv[0]` overwrite).
     case kernelThreadName = "kernel-thread-name"
+    /// `readlink("/proc/self/exe")` into a buffer and `unlink` or `remove` of that buffer in the
+    /// same function: the program deletes its own executable.
+    case selfDeleting = "self-deleting"
+    /// Shell history switched off: `unsetenv("HISTFILE")`, `setenv` of `HISTFILE` to `/dev/null`
+    /// or of `HISTSIZE`/`HISTFILESIZE` to 0, `putenv("HISTFILE=/dev/null")`, such a `system`
+    /// command, or (a static executable) such a string in read-only data.
+    case historyDisabled = "history-disabled"
+    /// A login record (`utmp`, `wtmp`, `btmp`, `lastlog`) named by a literal is truncated
+    /// (`truncate`, `creat`, `open` with `O_TRUNC`, `fopen` "w") or opened for writing in place
+    /// (not `lastlog`, which `login` updates so; not `O_APPEND`).
+    case loginRecordsWiped = "login-records-wiped"
+    /// A literal path under `/tmp`, `/var/tmp` or `/dev/shm` is run (`exec*`, `system`), created
+    /// with execute permission (`open` with `O_CREAT`) or made executable (`chmod`).
+    case temporaryDirectoryExecutable = "temporary-directory-executable"
+    /// `memfd_create` and `fexecve` or `execveat`: a program run from an anonymous memory file.
+    case memoryFileExecuted = "memory-file-executed"
+    /// An Internet socket (`AF_INET`, `AF_INET6`) and a `connect`: the program connects out.
+    case connectsOut = "connects-out"
 
     // MARK: Configuration files (file scope)
     //
@@ -214,6 +232,7 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
         case .gotSlotPointsIntoOwnText, .inMemoryELFParsing, .constructorPresent, .dlsymRTLDNext,
              .rawPacketSocket, .socketFilterAttached, .socketFilterProgram, .descriptorsDuplicatedOntoStdio, .shellExecuted,
              .loginExecuted, .shellOnSocket, .ptyAllocated, .processRenamed, .kernelThreadName,
+             .selfDeleting, .historyDisabled, .loginRecordsWiped, .temporaryDirectoryExecutable, .memoryFileExecuted, .connectsOut,
              .xorHiddenStrings, .largeModelRelocationsInRodata, .localLabelFunctionSymbols,
              .sectionNameSymbolMismatch, .missingCommentSection, .kprobeOnSymbolLookup, .moduleListSelfReference,
              .cr0Write, .ftraceIPModifyOps, .unsignedModuleInSignedTree:
