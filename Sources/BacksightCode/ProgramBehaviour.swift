@@ -20,9 +20,15 @@ struct ProgramBehaviour {
         "openpty", "forkpty", "posix_openpt", "getpt",
     ]
     /// Calls that matter only for a kernel thread's name they copy (an `argv[0]` overwrite).
-    static let copyCalls: Set<String> = ["strcpy", "strncpy", "stpcpy", "memcpy", "memmove", "sprintf", "snprintf"]
-    /// Calls that matter only when they open `/dev/ptmx`.
-    static let openCalls: Set<String> = ["open", "open64", "__open_2", "__open64_2"]
+    /// Names are compared after ``normalized(_:)``, so the fortified `__strcpy_chk` is `strcpy_chk`.
+    static let copyCalls: Set<String> = [
+        "strcpy", "strncpy", "stpcpy", "memcpy", "memmove", "sprintf", "snprintf",
+        "strcpy_chk", "strncpy_chk", "stpcpy_chk", "memcpy_chk", "memmove_chk", "sprintf_chk", "snprintf_chk",
+    ]
+    /// Where each copy call takes the text it copies (the format of the `sprintf` family).
+    static let copiedArgument: [String: Int] = ["snprintf": 2, "sprintf_chk": 3, "snprintf_chk": 4]
+    /// Calls that matter only when they open `/dev/ptmx` (the fortified `__open_2` normalized).
+    static let openCalls: Set<String> = ["open", "open64", "open_2", "open64_2"]
     static let execs: Set<String> = ["execl", "execlp", "execle", "execv", "execvp", "execve", "execvpe", "system", "popen", execveCaller]
     /// A local function of a static executable that calls the `execve` wrapper (`execl`, `execv`…).
     static let execveCaller = "a caller of execve"
@@ -73,10 +79,10 @@ struct ProgramBehaviour {
                 }
             case "openpty", "forkpty", "posix_openpt", "getpt":
                 note(.ptyAllocated, call, "allocates a pseudo-terminal with \(call.name)")
-            case "open", "open64", "__open_2", "__open64_2":
+            case _ where Self.openCalls.contains(call.name):
                 if literal(call.arguments, 0) == "/dev/ptmx" { note(.ptyAllocated, call, "opens /dev/ptmx: allocates a pseudo-terminal") }
-            case "strcpy", "strncpy", "stpcpy", "memcpy", "memmove", "sprintf", "snprintf":
-                let position = call.name == "snprintf" ? 2 : 1
+            case _ where Self.copyCalls.contains(call.name):
+                let position = Self.copiedArgument[call.name] ?? 1
                 if let name = literal(call.arguments, position), Self.looksLikeKernelThread(name) {
                     note(.kernelThreadName, call, "\(call.name) copies the kernel thread's name \"\(name)\" (an argv[0] or process-name overwrite)")
                 }
@@ -362,6 +368,9 @@ struct ProgramBehaviour {
 
     /// `__libc_accept`, `__GI___dup2`, `__dup2` and `dup2@GLIBC_2.2.5` all name `dup2`.
     static func normalized(_ name: String) -> String {
+        // Most names have neither a version nor a prefix: no new string.
+        let utf8 = name.utf8
+        if utf8.first != UInt8(ascii: "_"), !utf8.contains(UInt8(ascii: "@")) { return name }
         var base = Substring(name.split(separator: "@").first ?? Substring(name))
         for prefix in ["__GI_", "__libc_", "__"] where base.hasPrefix(prefix) { base = base.dropFirst(prefix.count) }
         return String(base)
