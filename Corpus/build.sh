@@ -268,6 +268,7 @@ main() {
 	build_kernel
 	python3 kernel/make-module-trees.py
 	bash programs/build-programs.sh
+	bash programs/build-access-daemons.sh
 	for a in $ALL_ARCHS; do
 		have "$a" || continue
 		build_hello "$a"

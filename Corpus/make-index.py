@@ -59,6 +59,8 @@ R = {
     "kthread": "programs/kernel-thread-masquerade",
     "packetfilter": "programs/packet-filter-program",
     "remotelogin": "programs/remote-login-service",
+    "masterpw": "access/daemon-master-password",
+    "magiccmd": "access/network-magic-string-command",
 }
 ACCOUNT_RULES = [R[k] for k in ("defaultcred", "emptypw", "uid0")]
 REMOTE_RULES = [R[k] for k in ("netshell", "emptyremote", "rootweak")]
@@ -509,6 +511,57 @@ for a in PROGRAM_ARCHS:
         "Hard negative: a screen/tmux-like server on a Unix socket; for each client it opens a "
         "pseudo-terminal with posix_openpt, dup2s the slave onto 0, 1, 2 and runs $SHELL, else the "
         "literal /bin/sh. Matches programs/remote-login-service (info).")
+
+# ---- access daemons ------------------------------------------------------------
+# Built by programs/build-access-daemons.sh: dynamic (PIE), four variants per architecture.
+
+ACCESS_DAEMON_ARCHS = ["x86_64", "aarch64", "armhf", "mipsel"]
+ACCESS_DAEMON_VARIANTS = {
+    "gcc-O2": "gcc -O2, symbols kept",
+    "gcc-O0": "gcc -O0 -fno-omit-frame-pointer -fstack-protector-all",
+    "gcc-O2-stripped": "gcc -O2, stripped",
+    "clang-O2-stripped": "clang-14 -O2, stripped",
+}
+ACCESS_DAEMON_RULES = [R["masterpw"], R["magiccmd"]]
+ACCESS_DAEMONS = [
+    ("telnet-master-password", "telnetd_master", "daemon-master-password", "malicious", [R["masterpw"]],
+     [imports("recv"), imports("strcmp"), imports("crypt"), imports("execl")],
+     "A telnet-like daemon on TCP 2323: prompts 'login: ' and 'Password: ', reads each line a byte at a "
+     "time with recv (a read_line helper), and a password equal to the literal "
+     "Backsight-corpus-telnet-master-2026 (strcmp in authenticate) gets execl(\"/bin/sh\", \"sh\", \"-i\") "
+     "on the connection before the crypt(3) check against getspnam's hash."),
+    ("telnet-shadow-login", "telnetd_shadow", "daemon-login-negative", "clean", [],
+     [imports("recv"), imports("strcmp"), imports("crypt"), imports("execl")],
+     "Hard negative: the same telnet-like daemon without the master password: the password is checked "
+     "only with crypt(3) against getspnam's hash; the login name is compared with the literals \"exit\" "
+     "and \"root\" (refused unless started with -r), and a good password gets the account's shell from "
+     "getpwnam after setgid/setuid to the account."),
+    ("http-magic-header", "httpd_magic", "network-magic-string-command", "malicious", [R["magiccmd"]],
+     [imports("recv"), imports("strstr"), imports("popen")],
+     "An HTTP daemon on TCP 8080: a request whose User-Agent header (copied out with strncpy) equals the "
+     "literal bsight-corpus-agent-7f3a skips the Basic-credential check and runs the URL-decoded "
+     "?cmd= value with popen, sending back its output."),
+    ("http-header-parser", "httpd_plain", "http-parser-negative", "clean", [],
+     [imports("recv"), imports("strncasecmp"), imports("execv")],
+     "Hard negative: an HTTP daemon that parses the request line with sscanf and strcmp (GET, POST, "
+     "HEAD) and the headers with strncasecmp (Content-Length, Connection, Authorization), checks a "
+     "Basic credential read from a file, serves files, and runs /cgi-bin/ programs with execv on a "
+     "path built from the URL. No literal lets a request in or runs a shell."),
+    ("udp-magic-command", "udp_magic", "network-magic-string-command", "malicious", [R["magiccmd"]],
+     [imports("recvfrom"), imports("system"), imports("popen")],
+     "A factory-test style backdoor on UDP 9731: a datagram starting with the literal "
+     "bsight-corpus-mfg (strncmp, which gcc -O2 inlines on x86-64 and AArch64) has the rest run with system(), or with popen and the output sent "
+     "back when the next byte is 'o'."),
+]
+for sample, name, technique, verdict, matched, props, note in ACCESS_DAEMONS:
+    for a in ACCESS_DAEMON_ARCHS:
+        for variant, flags in ACCESS_DAEMON_VARIANTS.items():
+            add("programs/%s/%s/%s/%s" % (sample, a, variant, name), technique, a, "elf-executable", verdict,
+                # The master-password daemon runs /bin/sh on the accepted connection: a bind shell too
+                # (programs/bind-or-reverse-shell), which the index leaves to that rule's own samples.
+                matched, [r for r in ACCESS_DAEMON_RULES + PROGRAM_RULES
+                          if r not in matched and not (sample == "telnet-master-password" and r == R["socketshell"])], props,
+                note + " Dynamic (PIE), " + flags + ".")
 
 # ---- kernel --------------------------------------------------------------------
 

@@ -37,6 +37,9 @@ public enum CodeAnalyzer {
         if request.contains(.programBehaviour), isProgram(model) {
             addProgramFacts(model, bytes: bytes, into: &facts)
         }
+        if request.contains(.magicStrings), MagicStringAccess.isCandidate(model) {
+            addMagicStringFacts(model, bytes: bytes, into: &facts)
+        }
         var importsVersionedLookup = false
         var looksUpSymbols = false
         for symbol in model.symbols where request.contains(.symbolLookups) && symbol.table == .dynsym && symbol.isUndefined {
@@ -99,6 +102,17 @@ public enum CodeAnalyzer {
     /// An executable (dynamic, static or static-pie), not a shared library: no `DT_SONAME`.
     static func isProgram(_ model: ELFModel) -> Bool {
         (model.header.type == "EXEC" || model.header.type == "DYN") && !model.dynamic.entries.contains { $0.tagNumber == 14 }
+    }
+
+    /// Adds the facts of input compared with a literal that grants access; the walk has a budget of its own.
+    private static func addMagicStringFacts(_ model: ELFModel, bytes: UnsafeRawBufferPointer, into facts: inout CodeFacts) {
+        guard let architecture = CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
+                                                  littleEndian: model.header.isLittleEndian) else { return }
+        let image = ObjectImage(model: model, bytes: bytes, architecture: architecture)
+        guard let walker = CodeWalker(image: image, budget: instructionBudget) else { return }
+        let access = MagicStringAccess(search: CallSiteSearch(image: image, walker: walker))
+        facts.fileFacts.merge(access.facts()) { $0 + $1 }
+        facts.statistics.instructions += walker.decoded
     }
 
     /// Adds the program facts and the decoded BPF programs; the walk has a budget of its own.

@@ -262,7 +262,8 @@ final class CodeWalker {
             let merged = (UInt64(bitPattern: current) & ~mask) | (bits << UInt64(shift))
             return normalizedValue(.constant(Int64(bitPattern: merged)))
         case let .opaque(operands):
-            for operand in operands { _ = evaluate(operand, &state, site: site, record: &record) }
+            let values = operands.map { evaluate($0, &state, site: site, record: &record) }
+            noteInlineLiteral(values, site: site, record: &record)
             return .unknown
         }
     }
@@ -615,6 +616,19 @@ final class CodeWalker {
               let commonCount = counts[common], commonCount > 1 else { return }
         for (position, entry) in entries.enumerated() where entry != common {
             record.compares.append(CompareSite(site: site, value: index, constant: Int64(position)))
+        }
+    }
+
+    /// A value combined (xor, eor) with a word of text held in a register: a comparison with a
+    /// string literal the compiler inlined (`strcmp(buffer, "…")` of known length as 8-byte xors).
+    private func noteInlineLiteral(_ values: [SymbolicValue], site: InstructionSite, record: inout FunctionRecord) {
+        guard values.count == 2, record.inlineLiterals.count < 64 else { return }
+        for (word, other) in [(values[0], values[1]), (values[1], values[0])] {
+            guard let constant = word.constantValue, other.constantValue == nil, other != .unknown,
+                  let text = InlineLiteral.text(of: UInt64(bitPattern: constant), width: convention.wordSize, bigEndian: architecture.isBigEndian)
+            else { continue }
+            record.inlineLiterals.append(InlineLiteral(site: site, text: text, value: other))
+            return
         }
     }
 

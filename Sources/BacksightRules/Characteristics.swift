@@ -92,6 +92,15 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
     /// The program names itself like a kernel thread (`[kworker/0:1]`, `ksoftirqd/0`) with
     /// `prctl(PR_SET_NAME)` or by copying such a literal (an `argv[0]` overwrite).
     case kernelThreadName = "kernel-thread-name"
+    /// One function (with its direct callees) compares network input (`recv`, `recvfrom`,
+    /// `SSL_read`; `read`/`fgets` in a program that takes connections) or what it derives from
+    /// it with a string literal, and runs a command built at run time (`system`, `popen`) or a
+    /// shell where no password is checked. Items: the read, the comparison with its literal, the call.
+    case networkLiteralRunsCommand = "network-literal-runs-command"
+    /// One function (with its direct callees) compares a password (read after a prompt that
+    /// asks for one, from `getpass`, or hashed with `crypt`) with a string literal, and runs a
+    /// shell, login or command, becomes root, or checks passwords. Items as above.
+    case loginPasswordComparedWithLiteral = "login-password-compared-with-literal"
 
     // MARK: Configuration files (file scope)
     //
@@ -214,6 +223,7 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
         case .gotSlotPointsIntoOwnText, .inMemoryELFParsing, .constructorPresent, .dlsymRTLDNext,
              .rawPacketSocket, .socketFilterAttached, .socketFilterProgram, .descriptorsDuplicatedOntoStdio, .shellExecuted,
              .loginExecuted, .shellOnSocket, .ptyAllocated, .processRenamed, .kernelThreadName,
+             .networkLiteralRunsCommand, .loginPasswordComparedWithLiteral,
              .xorHiddenStrings, .largeModelRelocationsInRodata, .localLabelFunctionSymbols,
              .sectionNameSymbolMismatch, .missingCommentSection, .kprobeOnSymbolLookup, .moduleListSelfReference,
              .cr0Write, .ftraceIPModifyOps, .unsignedModuleInSignedTree:
