@@ -59,6 +59,8 @@ R = {
     "kthread": "programs/kernel-thread-masquerade",
     "packetfilter": "programs/packet-filter-program",
     "remotelogin": "programs/remote-login-service",
+    "groupweak": "access/administrative-group-weak-password",
+    "grouplogin": "access/administrative-group-login-account",
     "masterpw": "access/daemon-master-password",
     "magiccmd": "access/network-magic-string-command",
 }
@@ -750,6 +752,38 @@ for variant, text in (("star", "root:*"), ("bang", "root:!<SHA-512 of xc3511> (l
         [], ACCOUNT_RULES, [], "Hard negative: locked root, %s." % text)
     add("access/locked-root/%s/etc/passwd" % variant, "access-benign", "any", "text", "clean",
         [], ACCOUNT_RULES, [], "root, daemon, nobody.")
+
+GROUP_RULES = [R["groupweak"], R["grouplogin"]]
+add("access/admin-group-default/etc/group", "access-admin-group", "any", "text", "malicious",
+    [R["groupweak"]], [R["grouplogin"]] + ACCOUNT_RULES, [],
+    "sudo:x:27:admin (line 6): the vendor account admin (UID 1000, /bin/sh) is in sudo, and its "
+    "password in etc/shadow is admin (SHA-512), a default credential.")
+add("access/admin-group-default/etc/shadow", "access-default-password", "any", "text", "malicious",
+    [R["defaultcred"]], [R["emptypw"]] + GROUP_RULES, [], "admin's password is admin (SHA-512); root is locked.")
+add("access/admin-group-default/etc/passwd", "access-benign", "any", "text", "clean",
+    [], ACCOUNT_RULES + GROUP_RULES, [], "root, daemon, nobody, admin; passwords shadowed.")
+add("access/root-group-empty/etc/group", "access-admin-group", "any", "text", "malicious",
+    [R["groupweak"]], [R["grouplogin"]] + ACCOUNT_RULES, [],
+    "Busybox-style: maint (UID 1001, /bin/ash) has GID 0 (root, line 1) as its primary group in "
+    "etc/passwd and an empty password there.")
+add("access/root-group-empty/etc/passwd", "access-empty-password", "any", "text", "malicious",
+    [R["emptypw"]], [R["uid0"], R["defaultcred"]] + GROUP_RULES, [],
+    "maint::1001:0 with /bin/ash: an empty password; root has a strong MD5 password.")
+add("access/admin-group-locked/etc/group", "access-benign", "any", "text", "clean",
+    [], GROUP_RULES + ACCOUNT_RULES, [],
+    "Hard negative: admin is in wheel but its password is locked ('!' before the hash of admin).")
+add("access/admin-group-locked/etc/shadow", "access-benign", "any", "text", "clean",
+    [], ACCOUNT_RULES + GROUP_RULES, [], "root '*', admin '!<SHA-512 of admin>': both locked.")
+add("access/admin-group-locked/etc/passwd", "access-benign", "any", "text", "clean",
+    [], ACCOUNT_RULES + GROUP_RULES, [], "root, daemon, nobody, admin; passwords shadowed.")
+add("access/admin-group-strong/etc/group", "access-admin-group", "any", "text", "clean",
+    [R["grouplogin"]], [R["groupweak"]] + ACCOUNT_RULES, [],
+    "Hard negative for the weak-password rule: ops (UID 1000, /bin/bash) is in sudo with a strong "
+    "yescrypt password: access/administrative-group-login-account (info) only.")
+add("access/admin-group-strong/etc/shadow", "access-benign", "any", "text", "clean",
+    [], ACCOUNT_RULES + GROUP_RULES, [], "root '*', ops with a strong yescrypt password.")
+add("access/admin-group-strong/etc/passwd", "access-benign", "any", "text", "clean",
+    [], ACCOUNT_RULES + GROUP_RULES, [], "root, daemon, nobody, ops; passwords shadowed.")
 
 add("access/telnet-shell/etc/inittab", "access-network-shell", "any", "text", "malicious",
     [R["netshell"]], [R["rootlogin"], R["rootweak"], R["emptyremote"]], [],

@@ -264,6 +264,7 @@ final class CodeWalker {
         case let .opaque(operands):
             let values = operands.map { evaluate($0, &state, site: site, record: &record) }
             noteInlineLiteral(values, site: site, record: &record)
+            noteVectorLiteral(operands, values, state: state, site: site, record: &record)
             return .unknown
         }
     }
@@ -627,6 +628,24 @@ final class CodeWalker {
             guard let constant = word.constantValue, other.constantValue == nil, other != .unknown,
                   let text = InlineLiteral.text(of: UInt64(bitPattern: constant), width: convention.wordSize, bigEndian: architecture.isBigEndian)
             else { continue }
+            record.inlineLiterals.append(InlineLiteral(site: site, text: text, value: other))
+            return
+        }
+    }
+
+    /// A value compared (`pcmpeqb`) with sixteen bytes of text in read-only data: a string
+    /// comparison the compiler inlined with vector instructions.
+    private func noteVectorLiteral(_ operands: [Operand], _ values: [SymbolicValue], state: MachineState, site: InstructionSite,
+                                   record: inout FunctionRecord) {
+        guard !operands.isEmpty, operands.count <= 2, values.count == operands.count, record.inlineLiterals.count < 64 else { return }
+        for (index, operand) in operands.enumerated() {
+            guard case let .memory(memory) = operand, memory.width == 16, let raw = effectiveAddress(memory, state).constantValue,
+                  let section = image.section(at: UInt64(bitPattern: raw)), !section.isWritable, !section.isExecutable else { continue }
+            // Vector registers are not followed: the compared value is then unknown.
+            let other = operands.count == 2 ? values[1 - index] : .unknown
+            guard other.constantValue == nil else { continue }
+            let bytes = image.bytes(at: UInt64(bitPattern: raw), count: 16)
+            guard bytes.count == 16, let text = InlineLiteral.text(of: Array(bytes)) else { continue }
             record.inlineLiterals.append(InlineLiteral(site: site, text: text, value: other))
             return
         }

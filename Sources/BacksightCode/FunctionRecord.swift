@@ -63,6 +63,12 @@ struct InlineLiteral: Sendable {
         guard width == 8 else { return nil }
         var bytes = (0..<8).map { UInt8(truncatingIfNeeded: word >> (8 * UInt64($0))) }
         if bigEndian { bytes.reverse() }
+        return text(of: bytes)
+    }
+
+    /// Bytes as text: at least six printable, four letters or digits (three different), and
+    /// nothing but printable bytes and NULs.
+    static func text(of bytes: [UInt8]) -> String? {
         let printable = bytes.filter { (0x20..<0x7f).contains($0) }
         let alphanumeric = bytes.filter { (0x30...0x39).contains($0) || (0x41...0x5a).contains($0) || (0x61...0x7a).contains($0) }
         guard printable.count >= 6, alphanumeric.count >= 4, Set(alphanumeric).count >= 3,

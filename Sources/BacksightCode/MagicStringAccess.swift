@@ -71,6 +71,8 @@ struct MagicStringAccess {
         var call: String
         /// Bytes the buffer holds: the read's size argument when constant.
         var length: Int64
+        /// The call that wrote the buffer (the read, or the copy out of another input).
+        var filler = ""
         /// A read of one byte: a line reader inlined here, storing each byte into a buffer
         /// through an index the walk does not follow.
         var byteAtATime = false
@@ -159,11 +161,11 @@ struct MagicStringAccess {
         var passwordPrompt = false
         var calleesRead = 0
         func add(_ value: SymbolicValue, _ source: Source, _ site: InstructionSite, _ call: String, password: Bool,
-                 length: SymbolicValue = .unknown, defaultLength: Int64 = 256) {
+                 length: SymbolicValue = .unknown, defaultLength: Int64 = 256, filler: String? = nil) {
             guard value != .unknown, value.constantValue.map({ isWritableData($0) }) ?? true, inputs.count < 64 else { return }
             let size = length.constantValue.flatMap { (1...65536).contains($0) ? $0 : nil } ?? defaultLength
             inputs.append(Input(value: value, source: source, password: password, site: site, call: call, length: size,
-                                byteAtATime: length.constantValue == 1))
+                                filler: filler ?? call, byteAtATime: length.constantValue == 1))
         }
         for call in record.calls {
             let arguments = call.arguments
@@ -187,7 +189,7 @@ struct MagicStringAccess {
                     // A line reader fills the buffers it is handed.
                     for (index, value) in arguments.enumerated() where isBuffer(value) {
                         add(value, read.source, call.site, "\(read.call) in \(describe(call.kind))", password: passwordPrompt,
-                            length: argument(index + 1))
+                            length: argument(index + 1), filler: name ?? describe(call.kind))
                     }
                     passwordPrompt = false
                 }
@@ -220,9 +222,15 @@ struct MagicStringAccess {
                 add(argument(1), .terminal, call.site, name, password: true, length: argument(2))
                 add(.callResult(name), .terminal, call.site, name, password: true)
             case _ where Self.copies.contains(name):
-                if let from = input(holding: argument(1), in: inputs).map({ inputs[$0] }) {
+                // From an input, or from a pointer computed into one (`strstr(request, "Host: ") + 6`,
+                // which the walk does not follow) in a function that read from the network.
+                let from = input(holding: argument(1), in: inputs).map { inputs[$0] }
+                    ?? (literal(argument(1)) == nil && argument(1).constantValue == nil ? inputs.last(where: { $0.source == .network }) : nil)
+                if let from {
                     add(argument(0), from.source, from.site, from.call, password: from.password,
-                        length: name.hasPrefix("strn") || name.hasPrefix("mem") ? argument(2) : .unknown)
+                        length: name.hasPrefix("strn") || name.hasPrefix("mem") ? argument(2) : .unknown, filler: name)
+                    // The copy hands back its destination, which the compiler may compare at once.
+                    add(.callResult(name), from.source, from.site, from.call, password: from.password)
                 }
             case _ where Self.scanners.contains(name):
                 if let from = input(holding: argument(0), in: inputs).map({ inputs[$0] }) {
@@ -260,7 +268,13 @@ struct MagicStringAccess {
         var facts: [CodeFact: [CodeEvidence]] = [:]
         let checksPasswords = actions.contains { $0.kind == .passwordCheck }
         let commands = actions.filter { $0.kind == .runtimeCommand || ($0.kind == .shell && !checksPasswords) }
-        if let (input, compare) = compares.first(where: { $0.input.source == .network }), let command = commands.first {
+        // The comparison to show: an equality test before a search (`strstr`), the longer literal first.
+        let ranked = compares.sorted { left, right in
+            let equality = (!Self.searches.contains(left.compare.call), !Self.searches.contains(right.compare.call))
+            if equality.0 != equality.1 { return equality.0 }
+            return left.compare.literal.count > right.compare.literal.count
+        }
+        if let (input, compare) = ranked.first(where: { $0.input.source == .network }), let command = commands.first {
             facts[.networkLiteralRunsCommand] = [
                 evidence(input.site, note: "reads network input with \(input.call)"),
                 evidence(compare.site, note: "\(compare.call) compares that input with the literal \"\(compare.literal)\" \(location(of: compare))"),
@@ -268,7 +282,7 @@ struct MagicStringAccess {
             ]
         }
         let grants = actions.filter { $0.kind != .fixedCommand }
-        if let (input, compare) = compares.first(where: { $0.input.password }),
+        if let (input, compare) = ranked.first(where: { $0.input.password }),
            let grant = grants.first(where: { $0.kind != .passwordCheck }) ?? grants.first {
             facts[.loginPasswordComparedWithLiteral] = [
                 evidence(input.site, note: "reads a password with \(input.call)"),
@@ -295,9 +309,12 @@ struct MagicStringAccess {
             case let .loaded(.stack(slot), _):
                 input = self.input(holding: .stack(slot), in: inputs, before: literal.site.ordinal)
                 offset = slot
-            case .calleeOutput, .loaded:
-                // The word at the start of the buffer a call filled.
-                input = inputs.lastIndex { $0.site.ordinal < literal.site.ordinal }
+            case .calleeOutput, .loaded, .unknown:
+                // The word at the start of the buffer a call filled: that call's buffer if known.
+                var filler: String?
+                if case let .calleeOutput(name) = literal.value { filler = name }
+                input = inputs.lastIndex { $0.filler == filler && isBuffer($0.value) }
+                    ?? inputs.lastIndex { $0.site.ordinal < literal.site.ordinal }
                 if let input, case let .stack(start) = inputs[input].value { offset = start }
             default:
                 input = nil
@@ -485,6 +502,7 @@ struct MagicStringAccess {
 
     private func hex<T: BinaryInteger>(_ value: T) -> String { String(value, radix: 16) }
 }
+
 
 
 

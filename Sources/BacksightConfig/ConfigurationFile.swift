@@ -25,6 +25,8 @@ public struct ConfigurationFile: Sendable, Hashable {
         case passwd
         /// `etc/shadow`.
         case shadow
+        /// `etc/group`.
+        case group
         /// `etc/inittab` (sysvinit and busybox init).
         case inittab
         /// A start-up script: `etc/init.d/*`, `etc/rc.local`, `etc/rcS`, `etc/rc`, `etc/rc.d/**`.
@@ -82,6 +84,7 @@ public struct ConfigurationFile: Sendable, Hashable {
                 case "pam.conf": return .pamConf
                 case "passwd": return .passwd
                 case "shadow": return .shadow
+                case "group": return .group
                 case "inittab": return .inittab
                 case "rc.local", "rcS", "rc", "rc.sysinit": return .initScript
                 case "inetd.conf": return .inetdConf

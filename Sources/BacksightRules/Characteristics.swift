@@ -145,6 +145,13 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
     /// A remote-login server started at boot (telnetd, dropbear, sshd with `PermitRootLogin yes`)
     /// lets root log in with a password, and root's password is empty or a default credential.
     case remoteRootLoginWeakPassword = "remote-root-login-weak-password"
+    /// A non-root account with a login shell belongs to an administrative group (GID 0, `root`,
+    /// `wheel`, `sudo`, `admin`; listed in `etc/group` or as its primary GID) and its password is
+    /// empty or a default credential (one item per account and group, on the group's line).
+    case administrativeGroupWeakMember = "administrative-group-weak-member"
+    /// The same membership with a password that is neither empty nor a default credential: an
+    /// inventory fact.
+    case administrativeGroupLoginMember = "administrative-group-login-member"
     /// A remote-login server started at boot asks root for a password (telnetd with login,
     /// dropbear without `-w`/`-g`/`-s`, sshd with `PermitRootLogin yes`), whatever root's password is.
     case remoteRootPasswordLogin = "remote-root-password-login"
@@ -232,7 +239,8 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
              .substitutedCompressionMagic, .embeddedCompressedStream, .preloadListEntry, .ldPreloadAssignment,
              .pamModuleConfigured, .configuredLibraryFlagged, .configuredLibraryMissing,
              .additionalUIDZeroAccount, .loginAccountEmptyPassword, .accountDefaultPassword, .networkShellWithoutLogin,
-             .remoteLoginAcceptsEmptyPasswords, .remoteRootLoginWeakPassword, .remoteRootPasswordLogin, .shippedAuthorizedKey:
+             .remoteLoginAcceptsEmptyPasswords, .remoteRootLoginWeakPassword, .remoteRootPasswordLogin, .shippedAuthorizedKey,
+             .administrativeGroupWeakMember, .administrativeGroupLoginMember:
             return .file
         case .shellScriptPayload:
             return .payload
