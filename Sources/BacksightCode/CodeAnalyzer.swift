@@ -106,13 +106,18 @@ public enum CodeAnalyzer {
 
     /// Adds the facts of input compared with a literal that grants access; the walk has a budget of its own.
     private static func addMagicStringFacts(_ model: ELFModel, bytes: UnsafeRawBufferPointer, into facts: inout CodeFacts) {
+        guard let search = callSiteSearch(model, bytes: bytes) else { return }
+        facts.fileFacts.merge(MagicStringAccess(search: search).facts()) { $0 + $1 }
+        facts.statistics.instructions += search.walker.decoded
+    }
+
+    /// A search over the file's code with a walker of its own budget, when the architecture is covered.
+    private static func callSiteSearch(_ model: ELFModel, bytes: UnsafeRawBufferPointer) -> CallSiteSearch? {
         guard let architecture = CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
-                                                  littleEndian: model.header.isLittleEndian) else { return }
+                                                  littleEndian: model.header.isLittleEndian) else { return nil }
         let image = ObjectImage(model: model, bytes: bytes, architecture: architecture)
-        guard let walker = CodeWalker(image: image, budget: instructionBudget) else { return }
-        let access = MagicStringAccess(search: CallSiteSearch(image: image, walker: walker))
-        facts.fileFacts.merge(access.facts()) { $0 + $1 }
-        facts.statistics.instructions += walker.decoded
+        guard let walker = CodeWalker(image: image, budget: instructionBudget) else { return nil }
+        return CallSiteSearch(image: image, walker: walker)
     }
 
     /// Adds the program facts and the decoded BPF programs; the walk has a budget of its own.
@@ -123,12 +128,8 @@ public enum CodeAnalyzer {
                 instruction: "sock_filter[\(program.instructions.count)]", address: program.address, section: program.section,
                 fileOffset: program.fileOffset, note: "classic BPF program in data: \(program.summary)"))
         }
-        guard let architecture = CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
-                                                  littleEndian: model.header.isLittleEndian) else { return }
-        let image = ObjectImage(model: model, bytes: bytes, architecture: architecture)
-        guard let walker = CodeWalker(image: image, budget: instructionBudget) else { return }
-        let behaviour = ProgramBehaviour(search: CallSiteSearch(image: image, walker: walker))
-        facts.fileFacts.merge(behaviour.facts()) { $0 + $1 }
-        facts.statistics.instructions += walker.decoded
+        guard let search = callSiteSearch(model, bytes: bytes) else { return }
+        facts.fileFacts.merge(ProgramBehaviour(search: search).facts()) { $0 + $1 }
+        facts.statistics.instructions += search.walker.decoded
     }
 }

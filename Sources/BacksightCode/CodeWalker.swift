@@ -641,9 +641,11 @@ final class CodeWalker {
         for (index, operand) in operands.enumerated() {
             guard case let .memory(memory) = operand, memory.width == 16, let raw = effectiveAddress(memory, state).constantValue,
                   let section = image.section(at: UInt64(bitPattern: raw)), !section.isWritable, !section.isExecutable else { continue }
-            // Vector registers are not followed: the compared value is then unknown.
+            // Vector registers are not followed: the compared value is then unknown, and only a
+            // vector compare counts (a `movdqa` of the same bytes copies a string).
             let other = operands.count == 2 ? values[1 - index] : .unknown
-            guard other.constantValue == nil else { continue }
+            guard other.constantValue == nil, operands.count == 2 || text(of: site).hasPrefix("pcmpeq") || text(of: site).hasPrefix("vpcmpeq")
+            else { continue }
             let bytes = image.bytes(at: UInt64(bitPattern: raw), count: 16)
             guard bytes.count == 16, let text = InlineLiteral.text(of: Array(bytes)) else { continue }
             record.inlineLiterals.append(InlineLiteral(site: site, text: text, value: other))
