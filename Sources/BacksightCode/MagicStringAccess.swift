@@ -48,13 +48,16 @@ struct MagicStringAccess {
     static let functionLimit = 64
     static let calleesPerFunction = 16
 
-    /// Whether the file's imports (or, static, its function symbols) hold a comparison, an
-    /// input and something to grant: the analysis costs nothing on the others.
+    /// Whether the file's imports (or, static, its function symbols) hold an input from the
+    /// network or a password (a network read or server call; `getpass`; a stream read in code
+    /// that checks passwords) and something to grant: the analysis costs nothing on the others,
+    /// most programs of a distribution among them.
     static func isCandidate(_ model: ELFModel) -> Bool {
         let names = Set(model.symbols.filter { $0.type == "FUNC" || $0.isUndefined }.map { ProgramBehaviour.normalized($0.name) })
         // No comparison import is needed: a comparison with a literal of known length may be inlined.
-        return !names.isDisjoint(with: networkReads.union(streamReads).union(passwordReaders))
-            && !names.isDisjoint(with: commandRunners.union(execs).union(userChanges).union(passwordChecks))
+        let input = !names.isDisjoint(with: networkReads.union(networkServer).union(passwordReaders))
+            || (!names.isDisjoint(with: streamReads) && !names.isDisjoint(with: passwordChecks))
+        return input && !names.isDisjoint(with: commandRunners.union(execs).union(userChanges).union(passwordChecks))
     }
 
     // MARK: What the code holds
