@@ -267,6 +267,7 @@ main() {
 	build_xz_object
 	build_kernel
 	python3 kernel/make-module-trees.py
+	bash programs/build-access-daemons.sh
 	for a in $ALL_ARCHS; do
 		have "$a" || continue
 		build_hello "$a"

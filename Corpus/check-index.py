@@ -24,7 +24,8 @@ KINDS = {"elf-shared-object", "elf-executable", "elf-relocatable", "blob", "text
 RULE_RE = re.compile(r"^(supply-chain|userland|auth|rootfs|kernel|access|programs)/[a-z0-9-]+$")
 NOT_SAMPLES_TOP = {"README.md", "index.json", "build.sh", "make-index.py", "check-index.py", ".gitignore",
                    "samples.py", "build-matrix.py"}
-NOT_SAMPLES_FILES = {"blobs/make-blobs.py", "access/make-trees.py", "kernel/make-module-trees.py", "programs/build-programs.sh"}
+NOT_SAMPLES_FILES = {"blobs/make-blobs.py", "access/make-trees.py", "kernel/make-module-trees.py", "programs/build-programs.sh",
+                     "programs/build-access-daemons.sh"}
 # images/: the rootfs packed as images by images/make-images.sh; ImageTests checks them against rootfs.
 NOT_SAMPLES_DIRS = {"support", ".build-tmp", "images"}
 

@@ -62,6 +62,10 @@ R = {
     "tracks": "programs/covers-tracks",
     "backdoortracks": "programs/backdoor-covers-tracks",
     "dropper": "programs/downloads-and-runs-hidden",
+    "groupweak": "access/administrative-group-weak-password",
+    "grouplogin": "access/administrative-group-login-account",
+    "masterpw": "access/daemon-master-password",
+    "magiccmd": "access/network-magic-string-command",
 }
 ACCOUNT_RULES = [R[k] for k in ("defaultcred", "emptypw", "uid0")]
 REMOTE_RULES = [R[k] for k in ("netshell", "emptyremote", "rootweak")]
@@ -560,6 +564,57 @@ for a in PROGRAM_ARCHS:
         "192.0.2.5, TEST-NET-1) into mkstemp(\"/tmp/setup-XXXXXX\"), execl(\"/bin/tar\", ...) on it, "
         "then unlink of both files.")
 
+# ---- access daemons ------------------------------------------------------------
+# Built by programs/build-access-daemons.sh: dynamic (PIE), four variants per architecture.
+
+ACCESS_DAEMON_ARCHS = ["x86_64", "aarch64", "armhf", "mipsel"]
+ACCESS_DAEMON_VARIANTS = {
+    "gcc-O2": "gcc -O2, symbols kept",
+    "gcc-O0": "gcc -O0 -fno-omit-frame-pointer -fstack-protector-all",
+    "gcc-O2-stripped": "gcc -O2, stripped",
+    "clang-O2-stripped": "clang-14 -O2, stripped",
+}
+ACCESS_DAEMON_RULES = [R["masterpw"], R["magiccmd"]]
+ACCESS_DAEMONS = [
+    ("telnet-master-password", "telnetd_master", "daemon-master-password", "malicious", [R["masterpw"]],
+     [imports("recv"), imports("strcmp"), imports("crypt"), imports("execl")],
+     "A telnet-like daemon on TCP 2323: prompts 'login: ' and 'Password: ', reads each line a byte at a "
+     "time with recv (a read_line helper), and a password equal to the literal "
+     "Backsight-corpus-telnet-master-2026 (strcmp in authenticate) gets execl(\"/bin/sh\", \"sh\", \"-i\") "
+     "on the connection before the crypt(3) check against getspnam's hash."),
+    ("telnet-shadow-login", "telnetd_shadow", "daemon-login-negative", "clean", [],
+     [imports("recv"), imports("strcmp"), imports("crypt"), imports("execl")],
+     "Hard negative: the same telnet-like daemon without the master password: the password is checked "
+     "only with crypt(3) against getspnam's hash; the login name is compared with the literals \"exit\" "
+     "and \"root\" (refused unless started with -r), and a good password gets the account's shell from "
+     "getpwnam after setgid/setuid to the account."),
+    ("http-magic-header", "httpd_magic", "network-magic-string-command", "malicious", [R["magiccmd"]],
+     [imports("recv"), imports("strstr"), imports("popen")],
+     "An HTTP daemon on TCP 8080: a request whose User-Agent header (copied out with strncpy) equals the "
+     "literal bsight-corpus-agent-7f3a skips the Basic-credential check and runs the URL-decoded "
+     "?cmd= value with popen, sending back its output."),
+    ("http-header-parser", "httpd_plain", "http-parser-negative", "clean", [],
+     [imports("recv"), imports("strncasecmp"), imports("execv")],
+     "Hard negative: an HTTP daemon that parses the request line with sscanf and strcmp (GET, POST, "
+     "HEAD) and the headers with strncasecmp (Content-Length, Connection, Authorization), checks a "
+     "Basic credential read from a file, serves files, and runs /cgi-bin/ programs with execv on a "
+     "path built from the URL. No literal lets a request in or runs a shell."),
+    ("udp-magic-command", "udp_magic", "network-magic-string-command", "malicious", [R["magiccmd"]],
+     [imports("recvfrom"), imports("system"), imports("popen")],
+     "A factory-test style backdoor on UDP 9731: a datagram starting with the literal "
+     "bsight-corpus-mfg (strncmp, which gcc -O2 inlines on x86-64 and AArch64) has the rest run with system(), or with popen and the output sent "
+     "back when the next byte is 'o'."),
+]
+for sample, name, technique, verdict, matched, props, note in ACCESS_DAEMONS:
+    for a in ACCESS_DAEMON_ARCHS:
+        for variant, flags in ACCESS_DAEMON_VARIANTS.items():
+            add("programs/%s/%s/%s/%s" % (sample, a, variant, name), technique, a, "elf-executable", verdict,
+                # The master-password daemon runs /bin/sh on the accepted connection: a bind shell too
+                # (programs/bind-or-reverse-shell), which the index leaves to that rule's own samples.
+                matched, [r for r in ACCESS_DAEMON_RULES + PROGRAM_RULES
+                          if r not in matched and not (sample == "telnet-master-password" and r == R["socketshell"])], props,
+                note + " Dynamic (PIE), " + flags + ".")
+
 # ---- kernel --------------------------------------------------------------------
 
 add("kernel/syscall-hook/x86_64/rootkit.ko", "kernel-syscall-hook", "x86_64",
@@ -747,6 +802,38 @@ for variant, text in (("star", "root:*"), ("bang", "root:!<SHA-512 of xc3511> (l
         [], ACCOUNT_RULES, [], "Hard negative: locked root, %s." % text)
     add("access/locked-root/%s/etc/passwd" % variant, "access-benign", "any", "text", "clean",
         [], ACCOUNT_RULES, [], "root, daemon, nobody.")
+
+GROUP_RULES = [R["groupweak"], R["grouplogin"]]
+add("access/admin-group-default/etc/group", "access-admin-group", "any", "text", "malicious",
+    [R["groupweak"]], [R["grouplogin"]] + ACCOUNT_RULES, [],
+    "sudo:x:27:admin (line 6): the vendor account admin (UID 1000, /bin/sh) is in sudo, and its "
+    "password in etc/shadow is admin (SHA-512), a default credential.")
+add("access/admin-group-default/etc/shadow", "access-default-password", "any", "text", "malicious",
+    [R["defaultcred"]], [R["emptypw"]] + GROUP_RULES, [], "admin's password is admin (SHA-512); root is locked.")
+add("access/admin-group-default/etc/passwd", "access-benign", "any", "text", "clean",
+    [], ACCOUNT_RULES + GROUP_RULES, [], "root, daemon, nobody, admin; passwords shadowed.")
+add("access/root-group-empty/etc/group", "access-admin-group", "any", "text", "malicious",
+    [R["groupweak"]], [R["grouplogin"]] + ACCOUNT_RULES, [],
+    "Busybox-style: maint (UID 1001, /bin/ash) has GID 0 (root, line 1) as its primary group in "
+    "etc/passwd and an empty password there.")
+add("access/root-group-empty/etc/passwd", "access-empty-password", "any", "text", "malicious",
+    [R["emptypw"]], [R["uid0"], R["defaultcred"]] + GROUP_RULES, [],
+    "maint::1001:0 with /bin/ash: an empty password; root has a strong MD5 password.")
+add("access/admin-group-locked/etc/group", "access-benign", "any", "text", "clean",
+    [], GROUP_RULES + ACCOUNT_RULES, [],
+    "Hard negative: admin is in wheel but its password is locked ('!' before the hash of admin).")
+add("access/admin-group-locked/etc/shadow", "access-benign", "any", "text", "clean",
+    [], ACCOUNT_RULES + GROUP_RULES, [], "root '*', admin '!<SHA-512 of admin>': both locked.")
+add("access/admin-group-locked/etc/passwd", "access-benign", "any", "text", "clean",
+    [], ACCOUNT_RULES + GROUP_RULES, [], "root, daemon, nobody, admin; passwords shadowed.")
+add("access/admin-group-strong/etc/group", "access-admin-group", "any", "text", "clean",
+    [R["grouplogin"]], [R["groupweak"]] + ACCOUNT_RULES, [],
+    "Hard negative for the weak-password rule: ops (UID 1000, /bin/bash) is in sudo with a strong "
+    "yescrypt password: access/administrative-group-login-account (info) only.")
+add("access/admin-group-strong/etc/shadow", "access-benign", "any", "text", "clean",
+    [], ACCOUNT_RULES + GROUP_RULES, [], "root '*', ops with a strong yescrypt password.")
+add("access/admin-group-strong/etc/passwd", "access-benign", "any", "text", "clean",
+    [], ACCOUNT_RULES + GROUP_RULES, [], "root, daemon, nobody, ops; passwords shadowed.")
 
 add("access/telnet-shell/etc/inittab", "access-network-shell", "any", "text", "malicious",
     [R["netshell"]], [R["rootlogin"], R["rootweak"], R["emptyremote"]], [],

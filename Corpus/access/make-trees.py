@@ -159,6 +159,24 @@ def main():
           "from=\"10.0.0.0/8\" ssh-ed25519 %s backup@vendor-build\n" % key, 0o600)
     write("vendor-key/home/alice/.ssh/authorized_keys", "ssh-ed25519 %s alice@laptop\n" % key, 0o600)
 
+    # Administrative groups (etc/group): a vendor account in sudo with its default password, a
+    # busybox maintenance account whose primary group is root (GID 0) with no password; the
+    # negatives: the same membership with a locked password (wheel) and with a strong one (sudo,
+    # an inventory fact only).
+    groups = "root:x:0:\ndaemon:x:1:\nadm:x:4:\nusers:x:100:\nnogroup:x:65534:\n"
+    write("admin-group-default/etc/passwd", PASSWD_HEAD + SERVICES + "admin:x:1000:1000:admin:/home/admin:/bin/sh\n")
+    write("admin-group-default/etc/shadow", shadow("*", "admin:%s:19000:0:99999:7:::\n" % hashed("admin", "sha512")), 0o640)
+    write("admin-group-default/etc/group", groups + "sudo:x:27:admin\nadmin:x:1000:\n")
+    write("root-group-empty/etc/passwd", "root:%s:0:0:root:/root:/bin/ash\n" % hashed(STRONG, "md5")
+          + "daemon:*:1:1:daemon:/usr/sbin:/bin/false\nmaint::1001:0:maintenance:/home/maint:/bin/ash\n")
+    write("root-group-empty/etc/group", "root:x:0:\ndaemon:x:1:\n")
+    write("admin-group-locked/etc/passwd", PASSWD_HEAD + SERVICES + "admin:x:1000:1000:admin:/home/admin:/bin/sh\n")
+    write("admin-group-locked/etc/shadow", shadow("*", "admin:!%s:19000:0:99999:7:::\n" % hashed("admin", "sha512")), 0o640)
+    write("admin-group-locked/etc/group", groups + "wheel:x:10:admin\nadmin:x:1000:\n")
+    write("admin-group-strong/etc/passwd", PASSWD_HEAD + SERVICES + "ops:x:1000:1000:ops:/home/ops:/bin/bash\n")
+    write("admin-group-strong/etc/shadow", shadow("*", "ops:%s:19000:0:99999:7:::\n" % hashed(STRONG, "yescrypt")), 0o640)
+    write("admin-group-strong/etc/group", groups + "sudo:x:27:ops\nops:x:1000:\n")
+
 
 if __name__ == "__main__":
     main()

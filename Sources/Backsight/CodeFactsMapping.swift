@@ -110,8 +110,9 @@ extension RuleSet {
         .loginExecuted, .shellOnSocket, .ptyAllocated, .processRenamed, .kernelThreadName,
         .selfDeleting, .historyDisabled, .loginRecordsWiped, .temporaryDirectoryExecutable, .memoryFileExecuted, .connectsOut,
     ].reduce(into: []) { $0.insert($1.rawValue) }
+    private static let accessFacts: Set<String> = [CodeFact.networkLiteralRunsCommand.rawValue, CodeFact.loginPasswordComparedWithLiteral.rawValue]
     private static let functionFacts: Set<String> = Set(CodeFact.allCases.map(\.rawValue)).subtracting(objectTells)
-        .subtracting(moduleFacts).subtracting(programFacts)
+        .subtracting(moduleFacts).subtracting(programFacts).subtracting(accessFacts)
 
     static func request(scopes: Set<Scope>, characteristics: (Scope) -> Set<String>) -> CodeAnalysisRequest {
         var request: CodeAnalysisRequest = []
@@ -127,6 +128,7 @@ extension RuleSet {
         if !all.isDisjoint(with: objectTells) { request.insert(.objectTells) }
         if !all.isDisjoint(with: moduleFacts) { request.insert(.kernelModules) }
         if !all.isDisjoint(with: programFacts) { request.insert(.programBehaviour) }
+        if !all.isDisjoint(with: accessFacts) { request.insert(.magicStrings) }
         return request
     }
 }

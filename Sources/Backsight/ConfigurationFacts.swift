@@ -16,6 +16,7 @@ struct ConfigurationFacts: Sendable {
     /// The characteristics that come from account files.
     static let accountCharacteristics: Set<String> = [
         AccessFact.additionalUIDZeroAccount, .loginAccountEmptyPassword, .accountDefaultPassword,
+        .administrativeGroupWeakMember, .administrativeGroupLoginMember,
     ].reduce(into: []) { $0.insert($1.rawValue) }
     /// The characteristics that come from start-up files and remote-login options.
     static let remoteAccessCharacteristics: Set<String> = Set(AccessFact.allCases.map(\.rawValue)).subtracting(accountCharacteristics)
@@ -31,7 +32,8 @@ struct ConfigurationFacts: Sendable {
         libraries = wanted.isDisjoint(with: Self.libraryCharacteristics) ? nil
             : LibraryReferenceAnalyzer(libraryByteLimit: Int(clamping: options.maximumFileSize))
         // Hashing is the cost: the list is handed over only when a rule reads a fact that needs it.
-        let hashes = wanted.contains(AccessFact.accountDefaultPassword.rawValue) || wanted.contains(AccessFact.remoteRootLoginWeakPassword.rawValue)
+        let hashes = [AccessFact.accountDefaultPassword, .remoteRootLoginWeakPassword, .administrativeGroupWeakMember, .administrativeGroupLoginMember]
+            .contains { wanted.contains($0.rawValue) }
         let credentials = !hashes ? [] : ruleSet.lists.filter { $0.name == Self.credentialList }.flatMap(\.symbols).compactMap(DefaultCredential.init(entry:))
         let accountAnalyzer = AccountAnalyzer(credentials: credentials)
         accounts = wanted.isDisjoint(with: Self.accountCharacteristics) ? nil : accountAnalyzer
@@ -60,6 +62,9 @@ struct ConfigurationFacts: Sendable {
         var access: [AccessFinding] = []
         if let accounts, file.kind == .passwd || file.kind == .shadow {
             access += accounts.findings(for: file, bytes: bytes, tree: tree, deadline: deadline).findings
+        }
+        if let accounts, file.kind == .group {
+            access += accounts.groupFindings(for: file, bytes: bytes, tree: tree, deadline: deadline).findings
         }
         if let remoteAccess { access += remoteAccess.findings(for: file, bytes: bytes, tree: tree, deadline: deadline) }
         for finding in access {

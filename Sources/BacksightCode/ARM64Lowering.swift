@@ -73,7 +73,9 @@ struct ARM64Lowering {
             guard operands.count == 2, let destination = operands[0].register,
                   case let .immediate(value) = operands[1].operand else { break }
             let shift = Int64(backsight_cs_arm64_op(insn, 1)?.pointee.shift.value ?? 0)
-            instruction.effects.append(.set(destination, .insertBits(destination, UInt64(bitPattern: value) & 0xffff, shift: shift)))
+            // The operand conversion has already shifted the immediate into place.
+            let bits = shift > 0 && shift < 64 ? UInt64(bitPattern: value) >> UInt64(shift) : UInt64(bitPattern: value)
+            instruction.effects.append(.set(destination, .insertBits(destination, bits & 0xffff, shift: shift)))
         case "add", "sub", "adds", "subs":
             guard operands.count == 3 else { break }
             if operands[2].isShifted {

@@ -37,6 +37,9 @@ public enum CodeAnalyzer {
         if request.contains(.programBehaviour), isProgram(model) {
             addProgramFacts(model, bytes: bytes, into: &facts)
         }
+        if request.contains(.magicStrings), MagicStringAccess.isCandidate(model) {
+            addMagicStringFacts(model, bytes: bytes, into: &facts)
+        }
         var importsVersionedLookup = false
         var looksUpSymbols = false
         for symbol in model.symbols where request.contains(.symbolLookups) && symbol.table == .dynsym && symbol.isUndefined {
@@ -110,6 +113,22 @@ public enum CodeAnalyzer {
         (model.header.type == "EXEC" || model.header.type == "DYN") && !model.dynamic.entries.contains { $0.tagNumber == 14 }
     }
 
+    /// Adds the facts of input compared with a literal that grants access; the walk has a budget of its own.
+    private static func addMagicStringFacts(_ model: ELFModel, bytes: UnsafeRawBufferPointer, into facts: inout CodeFacts) {
+        guard let search = callSiteSearch(model, bytes: bytes) else { return }
+        facts.fileFacts.merge(MagicStringAccess(search: search).facts()) { $0 + $1 }
+        facts.statistics.instructions += search.walker.decoded
+    }
+
+    /// A search over the file's code with a walker of its own budget, when the architecture is covered.
+    private static func callSiteSearch(_ model: ELFModel, bytes: UnsafeRawBufferPointer) -> CallSiteSearch? {
+        guard let architecture = CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
+                                                  littleEndian: model.header.isLittleEndian) else { return nil }
+        let image = ObjectImage(model: model, bytes: bytes, architecture: architecture)
+        guard let walker = CodeWalker(image: image, budget: instructionBudget) else { return nil }
+        return CallSiteSearch(image: image, walker: walker)
+    }
+
     /// Adds the program facts and the decoded BPF programs; the walk has a budget of its own.
     private static func addProgramFacts(_ model: ELFModel, bytes: UnsafeRawBufferPointer, into facts: inout CodeFacts) {
         facts.filterPrograms = SocketFilterProgram.find(in: model, bytes: bytes)
@@ -118,12 +137,8 @@ public enum CodeAnalyzer {
                 instruction: "sock_filter[\(program.instructions.count)]", address: program.address, section: program.section,
                 fileOffset: program.fileOffset, note: "classic BPF program in data: \(program.summary)"))
         }
-        guard let architecture = CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
-                                                  littleEndian: model.header.isLittleEndian) else { return }
-        let image = ObjectImage(model: model, bytes: bytes, architecture: architecture)
-        guard let walker = CodeWalker(image: image, budget: instructionBudget) else { return }
-        let behaviour = ProgramBehaviour(search: CallSiteSearch(image: image, walker: walker))
-        facts.fileFacts.merge(behaviour.facts()) { $0 + $1 }
-        facts.statistics.instructions += walker.decoded
+        guard let search = callSiteSearch(model, bytes: bytes) else { return }
+        facts.fileFacts.merge(ProgramBehaviour(search: search).facts()) { $0 + $1 }
+        facts.statistics.instructions += search.walker.decoded
     }
 }

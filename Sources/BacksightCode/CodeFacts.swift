@@ -43,8 +43,12 @@ public struct CodeAnalysisRequest: OptionSet, Sendable, Hashable {
     /// and the classic BPF programs its data holds.
     public static let programBehaviour = CodeAnalysisRequest(rawValue: 1 << 6)
 
+    /// Input from the network or a password prompt compared with a literal that runs a shell or
+    /// a command, or lets a password in (programs and libraries).
+    public static let magicStrings = CodeAnalysisRequest(rawValue: 1 << 7)
+
     public static let all: CodeAnalysisRequest = [.resolvers, .constructors, .entryPoints, .symbolLookups, .objectTells, .kernelModules,
-                                                  .programBehaviour]
+                                                  .programBehaviour, .magicStrings]
 }
 
 /// What kind of root function an entry describes.
@@ -164,6 +168,9 @@ public enum CodeFact: String, CaseIterable, Sendable {
     case temporaryDirectoryExecutable = "temporary-directory-executable"
     case memoryFileExecuted = "memory-file-executed"
     case connectsOut = "connects-out"
+    // Programs and libraries: input compared with a literal that grants access (MagicStringAccess).
+    case networkLiteralRunsCommand = "network-literal-runs-command"
+    case loginPasswordComparedWithLiteral = "login-password-compared-with-literal"
     // Relocatable objects.
     case largeModelRelocationsInRodata = "large-model-relocations-in-rodata"
     case localLabelFunctionSymbols = "local-label-function-symbols"

@@ -271,7 +271,9 @@ final class CodeWalker {
             let merged = (UInt64(bitPattern: current) & ~mask) | (bits << UInt64(shift))
             return normalizedValue(.constant(Int64(bitPattern: merged)))
         case let .opaque(operands):
-            for operand in operands { _ = evaluate(operand, &state, site: site, record: &record) }
+            let values = operands.map { evaluate($0, &state, site: site, record: &record) }
+            noteInlineLiteral(values, site: site, record: &record)
+            noteVectorLiteral(operands, values, state: state, site: site, record: &record)
             return .unknown
         }
     }
@@ -624,6 +626,39 @@ final class CodeWalker {
               let commonCount = counts[common], commonCount > 1 else { return }
         for (position, entry) in entries.enumerated() where entry != common {
             record.compares.append(CompareSite(site: site, value: index, constant: Int64(position)))
+        }
+    }
+
+    /// A value combined (xor, eor) with a word of text held in a register: a comparison with a
+    /// string literal the compiler inlined (`strcmp(buffer, "…")` of known length as 8-byte xors).
+    private func noteInlineLiteral(_ values: [SymbolicValue], site: InstructionSite, record: inout FunctionRecord) {
+        guard values.count == 2, record.inlineLiterals.count < 64 else { return }
+        for (word, other) in [(values[0], values[1]), (values[1], values[0])] {
+            guard let constant = word.constantValue, other.constantValue == nil, other != .unknown,
+                  let text = InlineLiteral.text(of: UInt64(bitPattern: constant), width: convention.wordSize, bigEndian: architecture.isBigEndian)
+            else { continue }
+            record.inlineLiterals.append(InlineLiteral(site: site, text: text, value: other))
+            return
+        }
+    }
+
+    /// A value compared (`pcmpeqb`) with sixteen bytes of text in read-only data: a string
+    /// comparison the compiler inlined with vector instructions.
+    private func noteVectorLiteral(_ operands: [Operand], _ values: [SymbolicValue], state: MachineState, site: InstructionSite,
+                                   record: inout FunctionRecord) {
+        guard !operands.isEmpty, operands.count <= 2, values.count == operands.count, record.inlineLiterals.count < 64 else { return }
+        for (index, operand) in operands.enumerated() {
+            guard case let .memory(memory) = operand, memory.width == 16, let raw = effectiveAddress(memory, state).constantValue,
+                  let section = image.section(at: UInt64(bitPattern: raw)), !section.isWritable, !section.isExecutable else { continue }
+            // Vector registers are not followed: the compared value is then unknown, and only a
+            // vector compare counts (a `movdqa` of the same bytes copies a string).
+            let other = operands.count == 2 ? values[1 - index] : .unknown
+            guard other.constantValue == nil, operands.count == 2 || text(of: site).hasPrefix("pcmpeq") || text(of: site).hasPrefix("vpcmpeq")
+            else { continue }
+            let bytes = image.bytes(at: UInt64(bitPattern: raw), count: 16)
+            guard bytes.count == 16, let text = InlineLiteral.text(of: Array(bytes)) else { continue }
+            record.inlineLiterals.append(InlineLiteral(site: site, text: text, value: other))
+            return
         }
     }
 

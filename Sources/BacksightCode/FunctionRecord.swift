@@ -50,6 +50,33 @@ struct SystemCallSite: Sendable {
     var arguments: [SymbolicValue]
 }
 
+/// A word of text (at least six printable bytes, four of them letters or digits) combined with
+/// another value: one piece of a string comparison the compiler inlined.
+struct InlineLiteral: Sendable {
+    var site: InstructionSite
+    var text: String
+    /// What the word was combined with (a load from the compared buffer).
+    var value: SymbolicValue
+
+    /// The word's bytes in memory order as text, when they read as text.
+    static func text(of word: UInt64, width: Int, bigEndian: Bool) -> String? {
+        guard width == 8 else { return nil }
+        var bytes = (0..<8).map { UInt8(truncatingIfNeeded: word >> (8 * UInt64($0))) }
+        if bigEndian { bytes.reverse() }
+        return text(of: bytes)
+    }
+
+    /// Bytes as text: at least six printable, four letters or digits (three different), and
+    /// nothing but printable bytes and NULs.
+    static func text(of bytes: [UInt8]) -> String? {
+        let printable = bytes.filter { (0x20..<0x7f).contains($0) }
+        let alphanumeric = bytes.filter { (0x30...0x39).contains($0) || (0x41...0x5a).contains($0) || (0x61...0x7a).contains($0) }
+        guard printable.count >= 6, alphanumeric.count >= 4, Set(alphanumeric).count >= 3,
+              bytes.allSatisfy({ (0x20..<0x7f).contains($0) || $0 == 0 }) else { return nil }
+        return String(decoding: bytes.map { $0 == 0 ? UInt8(ascii: ".") : $0 }, as: UTF8.self)
+    }
+}
+
 struct CompareSite: Sendable {
     var site: InstructionSite
     var value: SymbolicValue
@@ -67,6 +94,8 @@ struct FunctionRecord: Sendable {
     var calls: [CallSite] = []
     var stores: [StoreSite] = []
     var compares: [CompareSite] = []
+    /// Words of text combined with other values (inlined string comparisons).
+    var inlineLiterals: [InlineLiteral] = []
     var cpuProbes: [InstructionSite] = []
     var systemCalls: [SystemCallSite] = []
     var canaryReads: [InstructionSite] = []

@@ -293,7 +293,7 @@ struct ProgramBehaviour {
 
     /// Function starts of an object without symbols: direct call targets, the entry point and
     /// `main` (the first argument `_start` passes to `__libc_start_main`), sorted.
-    private func functionStarts() -> [UInt64] {
+    func functionStarts() -> [UInt64] {
         var starts = search.directCallTargets(limit: 200_000)
         // A MIPS executable's GOT holds the address of every local function its code calls or
         // passes (`main` among them), unrelocated (in a dynamic one: its local part, before the

@@ -10,6 +10,8 @@ public enum AccessFact: String, Sendable, Hashable, CaseIterable {
     case remoteRootLoginWeakPassword = "remote-root-login-weak-password"
     case remoteRootPasswordLogin = "remote-root-password-login"
     case shippedAuthorizedKey = "shipped-authorized-key"
+    case administrativeGroupWeakMember = "administrative-group-weak-member"
+    case administrativeGroupLoginMember = "administrative-group-login-member"
 }
 
 /// One fact about one line of a configuration file (or of the file it joins, such as the

@@ -100,6 +100,56 @@ public struct AccountAnalyzer: Sendable {
         return (found, false)
     }
 
+    /// The facts for `bytes`, the content of `etc/group`: non-root accounts that can log in and
+    /// belong to an administrative group (GID 0, `root`, `wheel`, `sudo`, `admin`), listed as
+    /// members or by their primary GID; weak when their password is empty or a default credential.
+    public func groupFindings(for file: ConfigurationFile, bytes: UnsafeRawBufferPointer, tree: any TreeFiles,
+                              deadline: Deadline) -> (findings: [AccessFinding], stoppedAtTimeLimit: Bool) {
+        let own = file.pathInTreeDescription
+        let administrative = PasswordDatabase.groupEntries(bytes).filter(PasswordDatabase.isAdministrative)
+        guard !administrative.isEmpty else { return ([], false) }
+        let accounts = Self.accountFiles(ownFile: nil, ownBytes: nil, tree: tree).accounts
+        var byName: [String: Account] = [:]
+        for account in accounts where byName[account.name] == nil { byName[account.name] = account }
+        var found: [AccessFinding] = []
+        var reported: Set<String> = []
+        let hasher = PasswordHasher()
+        for group in administrative {
+            let groupName = "\(group.name) (GID \(group.gid.map(String.init) ?? "?"))"
+            var members = group.members.map { (name: $0, how: "is a member of \(groupName)") }
+            if let gid = group.gid {
+                members += accounts.compactMap(\.passwd).filter { $0.gid == gid }.map { (name: $0.name, how: "has \(groupName) as its primary group") }
+            }
+            for member in members {
+                guard let account = byName[member.name], let passwd = account.passwd, passwd.uid != 0, account.isLoginCapable,
+                      let source = account.passwordSource, reported.insert(member.name + ":" + group.name).inserted else { continue }
+                let who = "\(own) line \(group.line): account \(member.name) (UID \(passwd.uid.map(String.init) ?? "?"), shell \(passwd.shell.isEmpty ? "/bin/sh" : passwd.shell)) \(member.how)"
+                func weak(_ why: String) {
+                    found.append(AccessFinding(fact: .administrativeGroupWeakMember, file: own, line: group.line, value: member.name,
+                                               detail: "\(who), and \(why)"))
+                }
+                switch PasswordField(source.field) {
+                case .locked:
+                    continue
+                case .empty:
+                    weak("has an empty password (\(source.file) line \(source.line))")
+                case let .hash(hash):
+                    if deadline.hasExpired { return (found, true) }
+                    switch match(account, hash: hash, hasher: hasher, deadline: deadline) {
+                    case let .found(credential):
+                        weak("its password is the default credential \(credential) (\(source.file) line \(source.line))")
+                    case .none:
+                        found.append(AccessFinding(fact: .administrativeGroupLoginMember, file: own, line: group.line, value: member.name,
+                                                   detail: "\(who) and logs in with a password"))
+                    case .stopped:
+                        return (found, true)
+                    }
+                }
+            }
+        }
+        return (found, false)
+    }
+
     enum Match { case found(DefaultCredential), none, stopped }
 
     /// Tries the entries for the account's name, and root's for any other UID-0 account.

@@ -27,6 +27,8 @@ public struct ConfigurationFile: Sendable, Hashable {
         case passwd
         /// `etc/shadow`.
         case shadow
+        /// `etc/group`.
+        case group
         /// `etc/inittab` (sysvinit and busybox init).
         case inittab
         /// A start-up script: `etc/init.d/*`, `etc/rc.local`, `etc/rcS`, `etc/rc`, `etc/rc.d/**`.
@@ -84,6 +86,7 @@ public struct ConfigurationFile: Sendable, Hashable {
                 case "pam.conf": return .pamConf
                 case "passwd": return .passwd
                 case "shadow": return .shadow
+                case "group": return .group
                 case "inittab": return .inittab
                 case "rc.local", "rcS", "rc", "rc.sysinit": return .initScript
                 case "inetd.conf": return .inetdConf

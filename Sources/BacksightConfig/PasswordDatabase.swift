@@ -5,6 +5,8 @@ public struct PasswdEntry: Sendable, Hashable {
     /// and busybox-style trees), empty for no password.
     public var password: String
     public var uid: Int?
+    /// The primary group.
+    public var gid: Int?
     public var home: String
     public var shell: String
     public var line: Int
@@ -14,6 +16,14 @@ public struct PasswdEntry: Sendable, Hashable {
 public struct ShadowEntry: Sendable, Hashable {
     public var name: String
     public var hash: String
+    public var line: Int
+}
+
+/// One line of `etc/group`: `name:password:gid:member,member`.
+public struct GroupEntry: Sendable, Hashable {
+    public var name: String
+    public var gid: Int?
+    public var members: [String]
     public var line: Int
 }
 
@@ -50,7 +60,7 @@ public enum PasswordDatabase {
     public static func passwdEntries(_ bytes: UnsafeRawBufferPointer) -> [PasswdEntry] {
         var entries: [PasswdEntry] = []
         for (number, fields) in lines(bytes) where fields.count >= 7 && !fields[0].isEmpty {
-            entries.append(PasswdEntry(name: fields[0], password: fields[1], uid: Int(fields[2]), home: fields[5],
+            entries.append(PasswdEntry(name: fields[0], password: fields[1], uid: Int(fields[2]), gid: Int(fields[3]), home: fields[5],
                                        shell: fields[6].trimmed([" ", "\t", "\r"]), line: number))
             if entries.count >= maximumEntries { break }
         }
@@ -64,6 +74,26 @@ public enum PasswordDatabase {
             if entries.count >= maximumEntries { break }
         }
         return entries
+    }
+
+    public static func groupEntries(_ bytes: UnsafeRawBufferPointer) -> [GroupEntry] {
+        var entries: [GroupEntry] = []
+        for (number, fields) in lines(bytes) where fields.count >= 4 && !fields[0].isEmpty {
+            let members = fields[3].trimmed([" ", "\t", "\r"]).split(separator: ",").map { String($0).trimmed([" ", "\t"]) }.filter { !$0.isEmpty }
+            entries.append(GroupEntry(name: fields[0], gid: Int(fields[2]), members: members, line: number))
+            if entries.count >= maximumEntries { break }
+        }
+        return entries
+    }
+
+    /// Groups whose members administer the system: GID 0 (`root`), and the groups `sudo`,
+    /// `wheel` (su and sudo on Red Hat and busybox systems) and `admin` (older Ubuntu) allow root.
+    /// A user's own group that happens to be named `admin` (GID 1000 and up) is not one.
+    public static let administrativeGroups: Set<String> = ["root", "wheel", "sudo", "admin"]
+
+    public static func isAdministrative(_ group: GroupEntry) -> Bool {
+        guard let gid = group.gid else { return false }
+        return gid == 0 || (gid < 1000 && administrativeGroups.contains(group.name))
     }
 
     /// Non-comment lines with their 1-based numbers, split on `:`.

@@ -110,6 +110,15 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
     case memoryFileExecuted = "memory-file-executed"
     /// An Internet socket (`AF_INET`, `AF_INET6`) and a `connect`: the program connects out.
     case connectsOut = "connects-out"
+    /// One function (with its direct callees) compares network input (`recv`, `recvfrom`,
+    /// `SSL_read`; `read`/`fgets` in a program that takes connections) or what it derives from
+    /// it with a string literal, and runs a command built at run time (`system`, `popen`) or a
+    /// shell where no password is checked. Items: the read, the comparison with its literal, the call.
+    case networkLiteralRunsCommand = "network-literal-runs-command"
+    /// One function (with its direct callees) compares a password (read after a prompt that
+    /// asks for one, from `getpass`, or hashed with `crypt`) with a string literal, and runs a
+    /// shell, login or command, becomes root, or checks passwords. Items as above.
+    case loginPasswordComparedWithLiteral = "login-password-compared-with-literal"
 
     // MARK: Configuration files (file scope)
     //
@@ -154,6 +163,13 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
     /// A remote-login server started at boot (telnetd, dropbear, sshd with `PermitRootLogin yes`)
     /// lets root log in with a password, and root's password is empty or a default credential.
     case remoteRootLoginWeakPassword = "remote-root-login-weak-password"
+    /// A non-root account with a login shell belongs to an administrative group (GID 0, `root`,
+    /// `wheel`, `sudo`, `admin`; listed in `etc/group` or as its primary GID) and its password is
+    /// empty or a default credential (one item per account and group, on the group's line).
+    case administrativeGroupWeakMember = "administrative-group-weak-member"
+    /// The same membership with a password that is neither empty nor a default credential: an
+    /// inventory fact.
+    case administrativeGroupLoginMember = "administrative-group-login-member"
     /// A remote-login server started at boot asks root for a password (telnetd with login,
     /// dropbear without `-w`/`-g`/`-s`, sshd with `PermitRootLogin yes`), whatever root's password is.
     case remoteRootPasswordLogin = "remote-root-password-login"
@@ -233,6 +249,7 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
              .rawPacketSocket, .socketFilterAttached, .socketFilterProgram, .descriptorsDuplicatedOntoStdio, .shellExecuted,
              .loginExecuted, .shellOnSocket, .ptyAllocated, .processRenamed, .kernelThreadName,
              .selfDeleting, .historyDisabled, .loginRecordsWiped, .temporaryDirectoryExecutable, .memoryFileExecuted, .connectsOut,
+             .networkLiteralRunsCommand, .loginPasswordComparedWithLiteral,
              .xorHiddenStrings, .largeModelRelocationsInRodata, .localLabelFunctionSymbols,
              .sectionNameSymbolMismatch, .missingCommentSection, .kprobeOnSymbolLookup, .moduleListSelfReference,
              .cr0Write, .ftraceIPModifyOps, .unsignedModuleInSignedTree:
@@ -241,7 +258,8 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
              .substitutedCompressionMagic, .embeddedCompressedStream, .preloadListEntry, .ldPreloadAssignment,
              .pamModuleConfigured, .configuredLibraryFlagged, .configuredLibraryMissing,
              .additionalUIDZeroAccount, .loginAccountEmptyPassword, .accountDefaultPassword, .networkShellWithoutLogin,
-             .remoteLoginAcceptsEmptyPasswords, .remoteRootLoginWeakPassword, .remoteRootPasswordLogin, .shippedAuthorizedKey:
+             .remoteLoginAcceptsEmptyPasswords, .remoteRootLoginWeakPassword, .remoteRootPasswordLogin, .shippedAuthorizedKey,
+             .administrativeGroupWeakMember, .administrativeGroupLoginMember:
             return .file
         case .shellScriptPayload:
             return .payload

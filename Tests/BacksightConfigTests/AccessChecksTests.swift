@@ -63,6 +63,29 @@ final class AccessChecksTests: XCTestCase {
                        ["var/shadow line 1: account root's password is the default credential root:hi3518 (SHA-512 hash)"])
     }
 
+    private func groupFindings(_ path: String) throws -> [AccessFinding] {
+        let (recognised, data) = try file(path)
+        XCTAssertEqual(recognised.kind, .group)
+        return data.withUnsafeBytes { AccountAnalyzer(credentials: credentials).groupFindings(for: recognised, bytes: $0, deadline: .never).findings }
+    }
+
+    func testAdministrativeGroupMembersWithWeakPasswords() throws {
+        // A listed member of sudo with admin:admin; the user's own group named admin (GID 1000) is no administrative group.
+        let sudo = try groupFindings("admin-group-default/etc/group")
+        XCTAssertEqual(sudo.map(\.fact), [.administrativeGroupWeakMember])
+        XCTAssertEqual(sudo.first?.line, 6)
+        XCTAssertEqual(sudo.first?.detail, "etc/group line 6: account admin (UID 1000, shell /bin/sh) is a member of sudo (GID 27), "
+                       + "and its password is the default credential admin:admin (etc/shadow line 4)")
+        // Busybox: the primary GID 0 in etc/passwd, an empty password there.
+        let root = try groupFindings("root-group-empty/etc/group")
+        XCTAssertEqual(root.map(\.fact), [.administrativeGroupWeakMember])
+        XCTAssertTrue(root.first?.detail.contains("maint (UID 1001, shell /bin/ash) has root (GID 0) as its primary group") ?? false,
+                      root.first?.detail ?? "")
+        // Locked: nothing; strong: the inventory fact only.
+        XCTAssertEqual(try groupFindings("admin-group-locked/etc/group"), [])
+        XCTAssertEqual(try groupFindings("admin-group-strong/etc/group").map(\.fact), [.administrativeGroupLoginMember])
+    }
+
     func testExtraUIDZeroAccount() throws {
         let found = try accountFindings("extra-uid-zero/etc/passwd").0
         XCTAssertEqual(found.map(\.fact), [.additionalUIDZeroAccount])

@@ -78,11 +78,13 @@ final class CodeFactsMappingTests: XCTestCase {
                        [.entryPoints, .constructors])
         XCTAssertEqual(try compile("{characteristic: shell-on-socket}").codeAnalysisRequest, [.programBehaviour])
         XCTAssertEqual(try compile("{characteristic: socket-filter-program}").codeAnalysisRequest, [.programBehaviour])
+        XCTAssertEqual(try compile("{characteristic: network-literal-runs-command}").codeAnalysisRequest, [.magicStrings])
+        XCTAssertEqual(try compile("{characteristic: login-password-compared-with-literal}").codeAnalysisRequest, [.magicStrings])
         // The bundled rules read resolvers, PAM entry points and object tells, the preload rule's
         // dlsym-rtld-next asks for the dlsym search, supply-chain/constructor-rewrites-loaded-objects
-        // for the constructor walk, the kernel rules for the module analysis and the programs
-        // rules for the program facts.
+        // for the constructor walk, the kernel rules for the module analysis, the programs
+        // rules for the program facts and the access rules for the magic-string analysis.
         XCTAssertEqual(try RuleSet.compile(directories: [Self.rules.path]).codeAnalysisRequest,
-                       [.resolvers, .constructors, .entryPoints, .symbolLookups, .objectTells, .kernelModules, .programBehaviour])
+                       [.resolvers, .constructors, .entryPoints, .symbolLookups, .objectTells, .kernelModules, .programBehaviour, .magicStrings])
     }
 }
