@@ -53,7 +53,10 @@ struct MagicStringAccess {
     /// that checks passwords) and something to grant: the analysis costs nothing on the others,
     /// most programs of a distribution among them.
     static func isCandidate(_ model: ELFModel) -> Bool {
-        let names = Set(model.symbols.filter { $0.type == "FUNC" || $0.isUndefined }.map { ProgramBehaviour.normalized($0.name) })
+        // A dynamic object reaches these functions through its imports; one that defines them
+        // (libc, libssl) is not thereby reading input. A static executable has only its own.
+        let imports = model.symbols.filter { $0.table == .dynsym && $0.isUndefined && !$0.name.isEmpty }
+        let names = Set((imports.isEmpty ? model.symbols.filter { $0.type == "FUNC" } : imports).map { ProgramBehaviour.normalized($0.name) })
         // No comparison import is needed: a comparison with a literal of known length may be inlined.
         let input = !names.isDisjoint(with: networkReads.union(networkServer).union(passwordReaders))
             || (!names.isDisjoint(with: streamReads) && !names.isDisjoint(with: passwordChecks))
