@@ -66,7 +66,7 @@ final class AccessChecksTests: XCTestCase {
     private func groupFindings(_ path: String) throws -> [AccessFinding] {
         let (recognised, data) = try file(path)
         XCTAssertEqual(recognised.kind, .group)
-        return data.withUnsafeBytes { AccountAnalyzer(credentials: credentials).groupFindings(for: recognised, bytes: $0, deadline: .never).findings }
+        return data.withUnsafeBytes { AccountAnalyzer(credentials: credentials).groupFindings(for: recognised, bytes: $0, tree: recognised.treeOnDisk, deadline: .never).findings }
     }
 
     func testAdministrativeGroupMembersWithWeakPasswords() throws {
