@@ -60,7 +60,12 @@ final class ImageTests: XCTestCase {
             }
             XCTAssertEqual(Set(members.keys), Set(directory.keys), image)
             // Configuration files too: the rootfs rules resolve what they name inside the image.
-            for (path, expected) in directory {
+            // A package is not a whole root: a module it lacks comes with another package, so it
+            // is not reported missing there.
+            let isPackage = image.hasSuffix(".deb")
+            for (path, directoryOutcome) in directory {
+                var expected = directoryOutcome
+                if isPackage { expected.rules.removeAll { $0 == "rootfs/pam-config-missing-module" } }
                 XCTAssertEqual(members[path], expected, "\(image)!/\(path)")
             }
             XCTAssertEqual(reports[image]?.problems ?? ["no report"], [], image)
