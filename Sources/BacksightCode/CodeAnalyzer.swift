@@ -115,17 +115,17 @@ public enum CodeAnalyzer {
 
     /// Adds the facts of input compared with a literal that grants access; the walk has a budget of its own.
     private static func addMagicStringFacts(_ model: ELFModel, bytes: UnsafeRawBufferPointer, into facts: inout CodeFacts) {
-        guard let search = callSiteSearch(model, bytes: bytes) else { return }
+        guard let search = callSiteSearch(model, bytes: bytes, budget: MagicStringAccess.instructionBudget) else { return }
         facts.fileFacts.merge(MagicStringAccess(search: search).facts()) { $0 + $1 }
         facts.statistics.instructions += search.walker.decoded
     }
 
     /// A search over the file's code with a walker of its own budget, when the architecture is covered.
-    private static func callSiteSearch(_ model: ELFModel, bytes: UnsafeRawBufferPointer) -> CallSiteSearch? {
+    private static func callSiteSearch(_ model: ELFModel, bytes: UnsafeRawBufferPointer, budget: Int = instructionBudget) -> CallSiteSearch? {
         guard let architecture = CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
                                                   littleEndian: model.header.isLittleEndian) else { return nil }
         let image = ObjectImage(model: model, bytes: bytes, architecture: architecture)
-        guard let walker = CodeWalker(image: image, budget: instructionBudget) else { return nil }
+        guard let walker = CodeWalker(image: image, budget: budget) else { return nil }
         return CallSiteSearch(image: image, walker: walker)
     }
 

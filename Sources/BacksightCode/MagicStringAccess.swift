@@ -44,6 +44,9 @@ struct MagicStringAccess {
     static let passwordChecks: Set<String> = ["crypt", "crypt_r", "crypt_rn", "crypt_ra", "getspnam", "getspnam_r", "pam_authenticate"]
     private static let shells: Set<String> = ["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "csh", "tcsh", "busybox"]
 
+    /// Instructions the analysis of one file may decode: functions are read best first, so
+    /// what the budget leaves out is what was least likely to matter.
+    static let instructionBudget = 16_000
     static let siteLimit = 256
     static let functionLimit = 64
     static let calleesPerFunction = 16
@@ -139,11 +142,24 @@ struct MagicStringAccess {
         let hasFunctionSymbols = image.model.symbols.contains { $0.type == "FUNC" && !$0.isUndefined && $0.value != 0 && $0.table == .symtab }
         let starts = hasFunctionSymbols ? [] : functionStarts()
         var order: [(address: UInt64, thumb: Bool)] = []
-        var seen: Set<UInt64> = []
+        var callees: [UInt64: Set<String>] = [:]
         for site in sites {
-            guard let start = start(of: site, starts: starts), seen.insert(start.address).inserted else { continue }
-            order.append(start)
+            guard let start = start(of: site, starts: starts) else { continue }
+            if callees[start.address] == nil { order.append(start) }
+            callees[start.address, default: []].insert(site.callee)
         }
+        // Best first: a function that compares and grants, then one that compares input, then
+        // the rest (whose comparison or grant may sit in a callee), each group in address order.
+        let grants = Self.commandRunners.union(Self.execs).union(Self.userChanges).union(Self.passwordChecks)
+        let inputs = Self.networkReads.union(Self.streamReads).union(Self.passwordReaders)
+        func rank(_ start: UInt64) -> Int {
+            let called = callees[start] ?? []
+            let compares = !called.isDisjoint(with: Self.comparisons)
+            if compares, !called.isDisjoint(with: grants) { return 0 }
+            if compares, !called.isDisjoint(with: inputs) { return 1 }
+            return 2
+        }
+        order = order.enumerated().sorted { (rank($0.element.address), $0.offset) < (rank($1.element.address), $1.offset) }.map(\.element)
         var summaries: [UInt64: CalleeSummary] = [:]
         var facts: [CodeFact: [CodeEvidence]] = [:]
         for start in order.prefix(Self.functionLimit) where walker.budget > 0 {
