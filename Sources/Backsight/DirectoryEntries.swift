@@ -1,3 +1,4 @@
+import BacksightWalk
 import Glibc
 
 /// The entries directly in a directory on disk, as `readdir` gives them: names and `d_type`,
@@ -19,7 +20,7 @@ enum DirectoryEntries {
         var seen = 0
         while seen < limit, let entry = readdir(stream) {
             seen += 1
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = String(decoding: directoryEntryName(entry), as: UTF8.self)
             guard name != ".", name != "..", !name.contains("/") else { continue }
             entries.append(Entry(name: name, type: entry.pointee.d_type))
         }

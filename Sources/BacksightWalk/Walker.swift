@@ -271,9 +271,7 @@ public struct Walker: Sendable {
                 if errno != 0 { return .failure(DirectoryError(code: errno)) }
                 break
             }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                Array(raw.prefix { $0 != 0 })
-            }
+            let name = directoryEntryName(entry)
             if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] || name.isEmpty { continue }
             names.append(name)
         }

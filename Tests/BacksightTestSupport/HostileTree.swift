@@ -374,7 +374,7 @@ private func removeEntry(parent: Int32, name: [UInt8]) {
             var names: [[UInt8]] = []
             if let stream = fdopendir(dup(directory)) {
                 while let entry = readdir(stream) {
-                    let entryName = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+                    let entryName = directoryEntryName(entry)
                     if entryName != [0x2e], entryName != [0x2e, 0x2e] { names.append(entryName) }
                 }
                 closedir(stream)
