@@ -32,17 +32,10 @@ struct Unpacking: Sendable {
             deliver(member, of: path, container: container, tree: tree, sink: sink, analyze: analyze)
         }
         if let tree, !result.stopped {
-            tree.isWholeRoot = !Self.isPackage(result.container)
+            tree.isWholeRoot = !result.isPackage
             result.stopped = !deliverHeldBack(tree, of: path, container: container, sink: sink, analyze: analyze)
         }
         return result
-    }
-
-    /// Whether the container format is a software package (a part of a root, not a whole one).
-    static func isPackage(_ container: String?) -> Bool {
-        // libarchive reads an RPM as a cpio behind an `rpm` filter: `cpio.xz.rpm`.
-        guard let container = container?.lowercased() else { return false }
-        return container == "deb" || container.split(separator: ".").contains("rpm")
     }
 
     /// Unpacks the OCI image layout directory at `path` (on disk at `diskPath`): the final

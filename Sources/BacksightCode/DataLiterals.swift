@@ -1,5 +1,3 @@
-import Glibc
-
 /// What the strings in an object's data could say, read before any code is walked.
 ///
 /// A call's literal argument is read where the code points (``ObjectImage/literal(at:)``): a
@@ -7,7 +5,7 @@ import Glibc
 /// may land inside a longer string (linkers merge `sh` into the tail of `bash`), so every tail
 /// of every such run counts. When no tail can be a given kind of literal, no call in the code
 /// can pass one, and the calls that matter only for that kind need not be walked. Each answer
-/// is a few byte searches for the bytes such a literal must hold.
+/// is a few ``ByteSearch`` searches for the bytes such a literal must hold.
 struct DataLiterals {
     private let regions: [UnsafeRawBufferPointer]
 
@@ -55,21 +53,7 @@ struct DataLiterals {
 
     /// Whether `test` holds at some occurrence of `needle` (its offset in the region).
     private func anyOccurrence(of needle: [UInt8], where test: (UnsafeRawBufferPointer, Int) -> Bool) -> Bool {
-        needle.withUnsafeBytes { pattern in
-            guard let patternBase = pattern.baseAddress else { return false }
-            for data in regions {
-                guard let base = data.baseAddress else { continue }
-                var offset = 0
-                // memchr for the first byte, memcmp for the rest (Glibc's memmem needs _GNU_SOURCE).
-                while offset + pattern.count <= data.count,
-                      let found = memchr(base + offset, Int32(pattern[0]), data.count - offset - pattern.count + 1) {
-                    let at = base.distance(to: UnsafeRawPointer(found))
-                    if memcmp(base + at, patternBase, pattern.count) == 0, test(data, at) { return true }
-                    offset = at + 1
-                }
-            }
-            return false
-        }
+        regions.contains { data in ByteSearch(bytes: data).contains(needle) { test(data, $0) } }
     }
 
     /// Whether the tail ending at `end` (a NUL after `]`) is a bracketed kernel thread's name:

@@ -58,7 +58,7 @@ struct MagicStringAccess {
     static func isCandidate(_ model: ELFModel) -> Bool {
         // A dynamic object reaches these functions through its imports; one that defines them
         // (libc, libssl) is not thereby reading input. A static executable has only its own.
-        let imports = model.symbols.filter { $0.table == .dynsym && $0.isUndefined && !$0.name.isEmpty }
+        let imports = model.symbols.filter { $0.isImport }
         let names = Set((imports.isEmpty ? model.symbols.filter { $0.type == "FUNC" } : imports).map { ProgramBehaviour.normalized($0.name) })
         // No comparison import is needed: a comparison with a literal of known length may be inlined.
         let input = !names.isDisjoint(with: networkReads.union(networkServer).union(passwordReaders))

@@ -191,7 +191,7 @@ struct ProgramBehaviour {
             let address = image.architecture == .arm ? symbol.value & ~1 : symbol.value
             localNames[address] = name
         }
-        let isStatic = !image.model.symbols.contains { $0.table == .dynsym && $0.isUndefined && !$0.name.isEmpty }
+        let isStatic = !image.model.symbols.contains { $0.isImport }
         let hasFunctionSymbols = image.model.symbols.contains { $0.type == "FUNC" && !$0.isUndefined && $0.value != 0 && $0.table == .symtab }
         // Without symbols, functions start where direct calls land, and at `main`.
         let starts = hasFunctionSymbols ? [] : functionStarts()

@@ -11,7 +11,7 @@ extension ProgramBehaviour {
     /// system calls of its own, so nothing is ruled out for it; facts not named here are never
     /// ruled out.
     static func factsRuledOut(in model: ELFModel, bytes: UnsafeRawBufferPointer, architecture: CodeArchitecture) -> Set<CodeFact> {
-        let isStatic = !model.symbols.contains { $0.table == .dynsym && $0.isUndefined && !$0.name.isEmpty }
+        let isStatic = !model.symbols.contains { $0.isImport }
         guard !isStatic else { return [] }
         let present = Set(model.symbols.lazy.filter { !$0.name.isEmpty }.map { normalized($0.name) })
         func any(_ names: Set<String>) -> Bool { !present.isDisjoint(with: names) }

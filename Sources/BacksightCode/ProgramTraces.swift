@@ -1,5 +1,4 @@
 import BacksightELF
-import Glibc
 
 /// How a program covers its tracks, from the calls its code makes with literal or constant
 /// arguments (the calls ``ProgramBehaviour`` collects): it deletes its own executable, turns
@@ -177,23 +176,5 @@ extension ProgramBehaviour {
 
     private static func runsProgram(_ name: String) -> Bool {
         ["execl", "execlp", "execle", "execv", "execvp", "execve", "execvpe", "system", "popen", execveCaller].contains(name)
-    }
-}
-
-/// A substring search over a byte range (`memchr` for the first byte, then `memcmp`).
-struct ByteSearch {
-    let bytes: UnsafeRawBufferPointer
-
-    func contains(_ word: String) -> Bool {
-        let needle = Array(word.utf8)
-        guard let first = needle.first, let base = bytes.baseAddress, bytes.count >= needle.count else { return false }
-        var offset = 0
-        let last = bytes.count - needle.count
-        while offset <= last, let found = memchr(base + offset, Int32(first), last - offset + 1) {
-            let at = base.distance(to: UnsafeRawPointer(found))
-            if memcmp(base + at, needle, needle.count) == 0 { return true }
-            offset = at + 1
-        }
-        return false
     }
 }

@@ -55,6 +55,13 @@ public struct UnpackResult: Sendable {
     public var stopped = false
 
     public init() {}
+
+    /// Whether the container is a software package (`.deb`, RPM): a part of a root filesystem,
+    /// not a whole one. libarchive reads an RPM as a cpio behind an `rpm` filter (`cpio.xz.rpm`).
+    public var isPackage: Bool {
+        guard let container else { return false }
+        return container == "deb" || container.split(separator: ".").contains("rpm")
+    }
 }
 
 /// The decoding allowance of one file on disk, shared by everything nested inside it, and how
