@@ -88,6 +88,29 @@ struct CallSiteSearch {
         return Set(counts.compactMap { target, count in target % alignment == 0 || count >= 2 || startsWithPrologue(target) ? target : nil })
     }
 
+    /// Direct calls and jumps whose target lies in the object's own code (not a PLT stub), in
+    /// site order, at most `limit`: the edges from each function to its local callees, as far as
+    /// the encodings show them (calls through registers or, on MIPS, the GOT are not among them).
+    func directBranches(limit: Int) -> [(site: UInt64, target: UInt64)] {
+        let code = image.model.sections.filter { $0.isExecutable && $0.hasFileBytes && $0.size > 0 && !image.isPLT($0.address) }
+        let ranges = code.compactMap { section in
+            section.address <= UInt64.max - section.size ? section.address..<(section.address + section.size) : nil
+        }
+        var branches: [(site: UInt64, target: UInt64)] = []
+        var target: UInt64 = 0
+        for section in code where branches.count < limit {
+            let bytes = image.bytes(at: section.address, count: Int(clamping: section.size))
+            scan(bytes, base: section.address, slots: [:], localTargets: nil, callee: { candidate, _ in
+                guard ranges.contains(where: { $0.contains(candidate) }) else { return nil }
+                target = candidate
+                return ""
+            }, found: { site, _, _ in
+                if branches.count < limit { branches.append((site, target)) }
+            })
+        }
+        return branches.sorted { $0.site < $1.site }
+    }
+
     /// Whether the code at `address` opens a stack frame the way compilers do (`push rbp`,
     /// `endbr64`, `sub rsp`; Thumb `push {…, lr}`; ARM `push`; MIPS `addiu sp, sp, -n` or `lui gp`):
     /// an unaligned function start (`-O0`) reached by one call.

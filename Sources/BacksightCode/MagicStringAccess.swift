@@ -162,15 +162,51 @@ struct MagicStringAccess {
         order = order.enumerated().sorted { (rank($0.element.address), $0.offset) < (rank($1.element.address), $1.offset) }.map(\.element)
         var summaries: [UInt64: CalleeSummary] = [:]
         var facts: [CodeFact: [CodeEvidence]] = [:]
+        let roleIndex = CallRoleIndex(search: search, names: Self.roles, localNames: localNames,
+                                      starts: hasFunctionSymbols ? functionSymbolStarts() : starts, limit: Self.roleSiteLimit)
+        // A function that neither reads input nor grants, itself or in a direct callee, can show
+        // nothing: left out before its walk (as its calls' encodings tell) and before its callees
+        // are read (as its walk tells).
+        if let roleIndex { order = order.filter { roleIndex.rolesWithCallees(ofFunctionAt: $0.address) == .both } }
         for start in order.prefix(Self.functionLimit) where walker.budget > 0 {
             let name = image.describe(start.address) ?? "code at 0x\(String(start.address, radix: 16))"
             let record = walker.walk(start: start.address, thumb: start.thumb, name: name)
+            if let roleIndex, !mayGrantOnInput(record, localNames: localNames, roleIndex: roleIndex) { continue }
             let found = examine(record, localNames: localNames, isNetworkProgram: isNetworkProgram, summaries: &summaries)
             for (fact, items) in found where (facts[fact]?.count ?? 0) < 12 {
                 facts[fact, default: []] += items
             }
         }
         return facts.reduce(into: [:]) { $0[$1.key.rawValue] = $1.value }
+    }
+
+    /// What a call's name does for the verdicts: reads input, or grants something.
+    private static let roles: [String: CallRoleIndex.Roles] = {
+        var roles: [String: CallRoleIndex.Roles] = [:]
+        for name in networkReads.union(streamReads).union(passwordReaders) { roles[name, default: []].insert(.input) }
+        for name in commandRunners.union(execs).union(userChanges).union(passwordChecks) { roles[name, default: []].insert(.grant) }
+        return roles
+    }()
+    static let roleSiteLimit = 8192
+
+    /// Whether the function's own calls, and the extents of the local functions it calls, hold
+    /// both an input and a grant: every verdict needs the two in the function or a direct callee.
+    private func mayGrantOnInput(_ record: FunctionRecord, localNames: [UInt64: String], roleIndex: CallRoleIndex) -> Bool {
+        var roles: CallRoleIndex.Roles = []
+        for call in record.calls where roles != .both {
+            if let name = calleeName(call.kind, localNames: localNames), let role = Self.roles[name] { roles.formUnion(role) }
+            if case let .local(address, _) = call.kind, localNames[address] == nil, address != record.start {
+                roles.formUnion(roleIndex.roles(ofFunctionAt: address))
+            }
+        }
+        return roles == .both
+    }
+
+    /// Where the object's function symbols start, in address order.
+    private func functionSymbolStarts() -> [UInt64] {
+        let isARM = image.architecture == .arm
+        return Set(image.model.symbols.filter { $0.type == "FUNC" && !$0.isUndefined && $0.value != 0 }.map { isARM ? $0.value & ~1 : $0.value })
+            .sorted()
     }
 
     /// The facts one function shows, with its direct callees.

@@ -1,0 +1,75 @@
+import XCTest
+import BacksightELF
+import BacksightTestSupport
+@testable import BacksightCode
+
+/// The byte scan's view of which functions read input or grant, and of the direct calls between
+/// functions, which lets the magic-string analysis leave out functions before walking them.
+final class CallRoleIndexTests: XCTestCase {
+    private func withSearch<T>(_ path: String, _ body: (CallSiteSearch) throws -> T) throws -> T {
+        let bytes = try Corpus.bytes(path)
+        return try bytes.withUnsafeBytes { buffer in
+            let model = try ELFReader.model(of: buffer)
+            let architecture = try XCTUnwrap(CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
+                                                              littleEndian: model.header.isLittleEndian))
+            let image = ObjectImage(model: model, bytes: buffer, architecture: architecture)
+            let walker = try XCTUnwrap(CodeWalker(image: image, budget: 1000))
+            return try body(CallSiteSearch(image: image, walker: walker))
+        }
+    }
+
+    private func address(of name: String, in search: CallSiteSearch) throws -> UInt64 {
+        let symbol = search.image.model.symbols.first { $0.name == name && $0.type == "FUNC" && !$0.isUndefined }
+        return try XCTUnwrap(symbol, "no symbol \(name)").value & ~1
+    }
+
+    func testDirectBranchesHoldEveryLocalCallObjdumpPrints() throws {
+        let path = "programs/telnet-master-password/x86_64/gcc-O0/telnetd_master"
+        let listing = String(decoding: try ChildProcess.output("/usr/bin/objdump", ["-d", "--no-show-raw-insn", Corpus.root.appendingPathComponent(path).path]),
+                             as: UTF8.self)
+        // "  401234:\tcall   401156 <read_line>" (not "<recv@plt>").
+        var expected: [(site: UInt64, target: UInt64)] = []
+        for line in listing.split(separator: "\n") where line.contains("call") && line.contains("<") && !line.contains("@plt") {
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ":" })
+            guard fields.count >= 3, fields[1] == "call", let site = UInt64(fields[0], radix: 16),
+                  let target = UInt64(fields[2], radix: 16) else { continue }
+            expected.append((site, target))
+        }
+        XCTAssertGreaterThanOrEqual(expected.count, 4, "objdump printed too few local calls to test")
+        try withSearch(path) { search in
+            let branches = search.directBranches(limit: 1 << 20)
+            XCTAssertEqual(branches.map(\.site), branches.map(\.site).sorted())
+            for call in expected {
+                XCTAssertTrue(branches.contains { $0.site == call.site && $0.target == call.target },
+                              "call at 0x\(String(call.site, radix: 16)) to 0x\(String(call.target, radix: 16)) missing")
+            }
+        }
+    }
+
+    func testRolesComeFromTheFunctionAndItsDirectCallees() throws {
+        for arch in ["x86_64", "aarch64", "armhf"] {
+            try withSearch("programs/telnet-master-password/\(arch)/gcc-O0/telnetd_master") { search in
+                let names: [String: CallRoleIndex.Roles] = ["recv": .input, "execl": .grant]
+                let starts = search.image.model.symbols.filter { $0.type == "FUNC" && !$0.isUndefined && $0.value != 0 }.map { $0.value & ~1 }
+                let index = try XCTUnwrap(CallRoleIndex(search: search, names: names, localNames: [:], starts: Set(starts).sorted(), limit: 64))
+                let readLine = try address(of: "read_line", in: search)
+                let say = try address(of: "say", in: search)
+                let session = try address(of: "session", in: search)
+                XCTAssertEqual(index.roles(ofFunctionAt: readLine), .input, arch)
+                XCTAssertEqual(index.roles(ofFunctionAt: say), [], arch)
+                // session runs the shell itself and reads the password through read_line.
+                XCTAssertEqual(index.roles(ofFunctionAt: session), .grant, arch)
+                XCTAssertEqual(index.rolesWithCallees(ofFunctionAt: session), .both, arch)
+                XCTAssertNotEqual(index.rolesWithCallees(ofFunctionAt: say), .both, arch)
+            }
+        }
+    }
+
+    func testMIPSCannotRuleOutFromEncodings() throws {
+        // MIPS code calls its own functions through the GOT: the encodings do not show the edges.
+        try withSearch("programs/telnet-master-password/mipsel/gcc-O0/telnetd_master") { search in
+            let index = try XCTUnwrap(CallRoleIndex(search: search, names: ["recv": .input], localNames: [:], starts: [], limit: 64))
+            XCTAssertEqual(index.rolesWithCallees(ofFunctionAt: try address(of: "say", in: search)), .both)
+        }
+    }
+}
