@@ -10,6 +10,27 @@ import BacksightELF
 struct CallSiteSearch {
     let image: ObjectImage
     let walker: CodeWalker
+    /// The code's branches, scanned once on first use and shared by every copy of the search.
+    private let branchCache = BranchCache()
+
+    private final class BranchCache {
+        var index: BranchIndex?
+    }
+
+    /// The PLT sections' address ranges.
+    private var stubRanges: [Range<UInt64>] {
+        image.model.sections.compactMap { section in
+            image.isPLT(section.address) && section.size > 0 && section.address <= UInt64.max - section.size
+                ? section.address..<(section.address + section.size) : nil
+        }
+    }
+
+    private var branches: [BranchIndex.Branch] {
+        if let index = branchCache.index { return index.branches }
+        let index = BranchIndex(image: image)
+        branchCache.index = index
+        return index.branches
+    }
 
     /// One call found: where, and to which of the chosen names.
     struct Site {
@@ -32,12 +53,10 @@ struct CallSiteSearch {
             stubNames[target] = name
             return name
         }
-        for section in image.model.sections where section.isExecutable && section.hasFileBytes && section.size > 0 {
-            guard !image.isPLT(section.address), sites.count < limit else { continue }
-            let code = image.bytes(at: section.address, count: Int(clamping: section.size))
-            scan(code, base: section.address, slots: slots, localTargets: Set(localNames.keys), callee: callee) { site, thumb, name in
-                if sites.count < limit { sites.append(Site(address: site, thumb: thumb, callee: name)) }
-            }
+        guard limit > 0 else { return [] }
+        scan(slots: slots, localTargets: Set(localNames.keys), callee: callee) { site, thumb, name in
+            sites.append(Site(address: site, thumb: thumb, callee: name))
+            return sites.count < limit
         }
         return sites
     }
@@ -76,13 +95,15 @@ struct CallSiteSearch {
     /// holds for it (16 bytes on x86, 4 elsewhere) or two calls reach it.
     func directCallTargets(limit: Int) -> Set<UInt64> {
         var counts: [UInt64: Int] = [:]
-        for section in image.model.sections where section.isExecutable && section.hasFileBytes && section.size > 0 {
-            guard !image.isPLT(section.address), counts.count < limit else { continue }
-            let code = image.bytes(at: section.address, count: Int(clamping: section.size))
-            scan(code, base: section.address, slots: [:], localTargets: nil, callsOnly: true, callee: { target, _ in
-                if counts.count < limit, self.image.isExecutable(target) { counts[target, default: 0] += 1 }
-                return nil
-            }, found: { _, _, _ in })
+        for branch in branches where branch.kind == .call || branch.kind == .gpLoadToT9 {
+            guard counts.count < limit else { break }
+            var target = branch.target
+            if branch.kind == .gpLoadToT9 {
+                // A static MIPS executable's GOT holds its own functions' addresses, unrelocated.
+                guard image.model.dynamic.entries.isEmpty, let word = image.readUnsigned(at: target, width: image.architecture.wordSize) else { continue }
+                target = word
+            }
+            if image.isExecutable(target) { counts[target, default: 0] += 1 }
         }
         let alignment: UInt64 = image.architecture.isX86 ? 16 : 4
         return Set(counts.compactMap { target, count in target % alignment == 0 || count >= 2 || startsWithPrologue(target) ? target : nil })
@@ -92,23 +113,13 @@ struct CallSiteSearch {
     /// site order, at most `limit`: the edges from each function to its local callees, as far as
     /// the encodings show them (calls through registers or, on MIPS, the GOT are not among them).
     func directBranches(limit: Int) -> [(site: UInt64, target: UInt64)] {
-        let code = image.model.sections.filter { $0.isExecutable && $0.hasFileBytes && $0.size > 0 && !image.isPLT($0.address) }
-        let ranges = code.compactMap { section in
-            section.address <= UInt64.max - section.size ? section.address..<(section.address + section.size) : nil
+        let stubRanges = stubRanges
+        var found: [(site: UInt64, target: UInt64)] = []
+        for branch in branches where (branch.kind == .call || branch.kind == .jump) && !stubRanges.contains(where: { $0.contains(branch.target) }) {
+            guard found.count < limit else { break }
+            found.append((branch.site, branch.target))
         }
-        var branches: [(site: UInt64, target: UInt64)] = []
-        var target: UInt64 = 0
-        for section in code where branches.count < limit {
-            let bytes = image.bytes(at: section.address, count: Int(clamping: section.size))
-            scan(bytes, base: section.address, slots: [:], localTargets: nil, callee: { candidate, _ in
-                guard ranges.contains(where: { $0.contains(candidate) }) else { return nil }
-                target = candidate
-                return ""
-            }, found: { site, _, _ in
-                if branches.count < limit { branches.append((site, target)) }
-            })
-        }
-        return branches.sorted { $0.site < $1.site }
+        return found.sorted { $0.site < $1.site }
     }
 
     /// Whether the code at `address` opens a stack frame the way compilers do (`push rbp`,
@@ -133,129 +144,39 @@ struct CallSiteSearch {
         }
     }
 
-    /// Scans code for calls; `callee` names a direct target (nil: not wanted), `slots` names GOT
-    /// slots. `localTargets`, when given, limits direct targets outside the PLT to that set;
-    /// `callsOnly` leaves out jumps (tail calls).
-    private func scan(_ code: UnsafeRawBufferPointer, base: UInt64, slots: [UInt64: String], localTargets: Set<UInt64>?,
-                      callsOnly: Bool = false, callee: (UInt64, Bool) -> String?, found: (UInt64, Bool, String) -> Void) {
-        func littleWord(_ at: Int) -> UInt32 {
-            UInt32(code[at]) | UInt32(code[at + 1]) << 8 | UInt32(code[at + 2]) << 16 | UInt32(code[at + 3]) << 24
-        }
-        func word(_ at: Int) -> UInt32 {
-            image.architecture.isBigEndian
-                ? UInt32(code[at]) << 24 | UInt32(code[at + 1]) << 16 | UInt32(code[at + 2]) << 8 | UInt32(code[at + 3])
-                : littleWord(at)
-        }
-        let count = code.count
+    /// Reads the branch index for calls; `callee` names a direct target (nil: not wanted),
+    /// `slots` names GOT slots. `localTargets`, when given, limits direct targets outside the PLT
+    /// to that set; `callsOnly` leaves out jumps (tail calls). `found` returns whether to go on.
+    private func scan(slots: [UInt64: String], localTargets: Set<UInt64>?, callsOnly: Bool = false,
+                      callee: (UInt64, Bool) -> String?, found: (UInt64, Bool, String) -> Bool) {
         // Direct calls reach an import only through a PLT stub: reject other targets at once.
-        let stubRanges = image.model.sections.filter { image.isPLT($0.address) && $0.size > 0 }.map { $0.address..<($0.address &+ $0.size) }
-        func direct(_ target: UInt64, thumb: Bool, site: UInt64, siteThumb: Bool) {
+        let stubRanges = stubRanges
+        let isStatic = image.model.dynamic.entries.isEmpty
+        for branch in branches {
+            var target = branch.target
+            switch branch.kind {
+            case .call:
+                break
+            case .jump:
+                if callsOnly { continue }
+            case .slot:
+                if !slots.isEmpty, let name = slots[branch.target] {
+                    guard found(branch.site, false, name) else { return }
+                }
+                continue
+            case .gpLoad, .gpLoadToT9:
+                if let name = slots[branch.target] {
+                    guard found(branch.site, false, name) else { return }
+                    continue
+                }
+                // A static executable's GOT holds its own functions' addresses, unrelocated.
+                guard isStatic, branch.kind == .gpLoadToT9,
+                      let word = image.readUnsigned(at: branch.target, width: image.architecture.wordSize) else { continue }
+                target = word
+            }
             let wanted = localTargets.map { $0.contains(target) } ?? true
-            guard wanted || stubRanges.contains(where: { $0.contains(target) }), let name = callee(target, thumb) else { return }
-            found(site, siteThumb, name)
-        }
-        switch image.architecture {
-        case .x86_64, .i386:
-            guard count >= 5 else { return }
-            let gotBase = (image.model.section(named: ".got.plt") ?? image.model.section(named: ".got"))?.address ?? 0
-            for index in 0...(count - 5) {     // a tail call can be the section's last five bytes
-                let opcode = code[index]
-                let address = base &+ UInt64(index)
-                if opcode == 0xe8 || (opcode == 0xe9 && !callsOnly) {
-                    let relative = Int64(Int32(bitPattern: littleWord(index + 1)))
-                    direct(UInt64(bitPattern: Int64(bitPattern: address &+ 5) &+ relative), thumb: false, site: address, siteThumb: false)
-                } else if opcode == 0xff, index + 6 <= count, !slots.isEmpty {
-                    let modrm = code[index + 1]
-                    let displacement = Int64(Int32(bitPattern: littleWord(index + 2)))
-                    var slot: UInt64?
-                    if modrm == 0x15 || modrm == 0x25 {
-                        slot = image.architecture == .x86_64
-                            ? UInt64(bitPattern: Int64(bitPattern: address &+ 6) &+ displacement) : UInt64(UInt32(truncatingIfNeeded: displacement))
-                    } else if image.architecture == .i386, modrm == 0x93 || modrm == 0xa3 {
-                        slot = UInt64(UInt32(truncatingIfNeeded: Int64(gotBase) &+ displacement))
-                    }
-                    if let slot, let name = slots[slot] { found(address, false, name) }
-                }
-            }
-        case .aarch64:
-            var index = 0
-            while index + 4 <= count {
-                let instruction = littleWord(index)
-                let opcode = instruction >> 26
-                if opcode == 0x25 || (opcode == 0x05 && !callsOnly) {
-                    let offset = Int64(Int32(bitPattern: instruction << 6) >> 6) * 4
-                    let address = base &+ UInt64(index)
-                    direct(UInt64(bitPattern: Int64(bitPattern: address) &+ offset), thumb: false, site: address, siteThumb: false)
-                }
-                index += 4
-            }
-        case .arm:
-            var index = 0
-            while index + 4 <= count {
-                let address = base &+ UInt64(index)
-                let instruction = littleWord(index)
-                let immediate = Int64(Int32(bitPattern: instruction << 8) >> 8) * 4
-                // BL, or B for a tail call.
-                let isBranchWithLink = instruction & 0x0f00_0000 == 0x0b00_0000
-                if instruction >> 28 != 0xf, isBranchWithLink || (!callsOnly && instruction & 0x0f00_0000 == 0x0a00_0000), index % 4 == 0 {
-                    direct(UInt64(bitPattern: Int64(bitPattern: address &+ 8) &+ immediate), thumb: false, site: address, siteThumb: false)
-                }
-                // BLX to Thumb code (ARM code calling a Thumb libc function): H adds a halfword.
-                if instruction & 0xfe00_0000 == 0xfa00_0000, index % 4 == 0 {
-                    let halfword = Int64((instruction >> 24) & 1) * 2
-                    direct(UInt64(bitPattern: Int64(bitPattern: address &+ 8) &+ immediate &+ halfword), thumb: true, site: address, siteThumb: false)
-                }
-                // Thumb-2 BL/BLX, or B.W for a tail call: two halfwords.
-                let first = UInt32(code[index]) | UInt32(code[index + 1]) << 8
-                let second = UInt32(code[index + 2]) | UInt32(code[index + 3]) << 8
-                if first & 0xf800 == 0xf000, second & 0xc000 == 0xc000 || (!callsOnly && second & 0xd000 == 0x9000) {
-                    let sign = (first >> 10) & 1
-                    let i1 = ~((second >> 13) & 1 ^ sign) & 1
-                    let i2 = ~((second >> 11) & 1 ^ sign) & 1
-                    let raw = sign << 24 | i1 << 23 | i2 << 22 | (first & 0x3ff) << 12 | (second & 0x7ff) << 1
-                    let offset = Int64(Int32(bitPattern: raw << 7) >> 7)
-                    let isExchange = second & 0x5000 == 0x4000     // BLX (BL and B.W have bit 12 set)
-                    let origin = isExchange ? (address &+ 4) & ~3 : address &+ 4
-                    direct(UInt64(bitPattern: Int64(bitPattern: origin) &+ offset), thumb: !isExchange, site: address, siteThumb: true)
-                }
-                index += 2
-            }
-        case .mips:
-            // $gp points 0x7ff0 past the start of the GOT (DT_PLTGOT; in a static executable, `.got`).
-            let got = image.model.dynamic.entries.first(where: { $0.tagNumber == 3 })?.value ?? image.model.section(named: ".got")?.address
-            let pointer = got.map { $0 &+ 0x7ff0 }
-            let isStatic = image.model.dynamic.entries.isEmpty
-            var index = 0
-            while index + 4 <= count {
-                let instruction = word(index)
-                let address = base &+ UInt64(index)
-                // `lw/ld $t9, slot($gp)`; unoptimized code loads the slot into another register and
-                // moves it to $t9, and clang copies $gp to another register first, so any load whose
-                // displacement names a wanted slot is a candidate (the walk checks the call).
-                let isLoad = instruction & 0xfc00_0000 == 0x8c00_0000 || instruction & 0xfc00_0000 == 0xdc00_0000
-                // `lw/ld $t9, slot($gp)`, or from the copy of $gp clang keeps in a saved register.
-                let isGPLoadToT9 = instruction & 0xfc1f_0000 == 0x8c19_0000 || instruction & 0xfc1f_0000 == 0xdc19_0000
-                if let pointer, isLoad {
-                    let displacement = Int64(Int16(truncatingIfNeeded: instruction & 0xffff))
-                    let raw = UInt64(bitPattern: Int64(bitPattern: pointer) &+ displacement)
-                    let slot = image.architecture.wordSize == 4 ? raw & 0xffff_ffff : raw
-                    if let name = slots[slot] {
-                        found(address, false, name)
-                    } else if isStatic, isGPLoadToT9, let target = image.readUnsigned(at: slot, width: image.architecture.wordSize) {
-                        // A static executable's GOT holds its own functions' addresses, unrelocated.
-                        direct(target, thumb: false, site: address, siteThumb: false)
-                    }
-                } else if instruction >> 26 == 0x03 {
-                    // jal: a direct call inside the current 256 MiB region.
-                    let target = (address &+ 4) & ~UInt64(0x0fff_ffff) | UInt64(instruction & 0x03ff_ffff) << 2
-                    direct(target, thumb: false, site: address, siteThumb: false)
-                } else if instruction >> 16 == 0x0411 {
-                    // bal (bgezal $zero): a PC-relative call, as position-independent code makes to a local function.
-                    let offset = Int64(Int16(truncatingIfNeeded: instruction & 0xffff)) << 2
-                    direct(UInt64(bitPattern: Int64(bitPattern: address) &+ 4 &+ offset), thumb: false, site: address, siteThumb: false)
-                }
-                index += 4
-            }
+            guard wanted || stubRanges.contains(where: { $0.contains(target) }), let name = callee(target, branch.targetThumb) else { continue }
+            guard found(branch.site, branch.siteThumb, name) else { return }
         }
     }
 }
