@@ -14,22 +14,30 @@ extension ScanSubject {
     /// all of them) when the rule gets that far, unless the program's imports and data already
     /// rule the fact out. Most programs import neither sockets, descriptor duplication nor
     /// pseudo-terminals, and their code is never read.
-    mutating func addCodeFacts(of model: ELFModel, bytes: UnsafeRawBufferPointer, request: CodeAnalysisRequest) {
+    ///
+    /// With a `cache` and the file's `digest`, files whose bytes the scan has analysed before
+    /// take their facts from the cache.
+    mutating func addCodeFacts(of model: ELFModel, bytes: UnsafeRawBufferPointer, request: CodeAnalysisRequest,
+                               cache: CodeFactsCache? = nil, digest: String? = nil) {
+        func analyze(_ request: CodeAnalysisRequest) -> CodeFacts {
+            guard let cache, let digest else { return CodeAnalyzer.analyze(model, bytes: bytes, request: request) }
+            return cache.facts(digest: digest, request: request) { CodeAnalyzer.analyze(model, bytes: bytes, request: request) }
+        }
         var eager = request.subtracting(.symbolLookups)
         if eager.contains(.programBehaviour), let ruledOut = CodeAnalyzer.programFactsRuledOut(model, bytes: bytes) {
             eager.remove(.programBehaviour)
-            let program = DeferredCodeFacts { CodeAnalyzer.analyze(model, bytes: bytes, request: .programBehaviour) }
+            let program = DeferredCodeFacts { analyze(.programBehaviour) }
             for name in RuleSet.programFacts where !ruledOut.contains(name) {
                 deferredCharacteristics[name] = DeferredCharacteristic {
                     program.facts.fileFacts[name].map { $0.map(Evidence.init(code:)) }
                 }
             }
         }
-        if !eager.isEmpty { add(CodeAnalyzer.analyze(model, bytes: bytes, request: eager)) }
+        if !eager.isEmpty { add(analyze(eager)) }
         if request.contains(.symbolLookups) {
             let name = CodeFact.dlsymRTLDNext.rawValue
             deferredCharacteristics[name] = DeferredCharacteristic {
-                let facts = CodeAnalyzer.analyze(model, bytes: bytes, request: .symbolLookups)
+                let facts = analyze(.symbolLookups)
                 return facts.fileFacts[name].map { $0.map(Evidence.init(code:)) }
             }
         }

@@ -27,6 +27,8 @@ struct FileAnalyzer: Sendable {
     /// Stages check the deadline between them and inside their long loops; a file over the
     /// limit is a `time-limit` skip.
     let timeLimit: Duration?
+    /// Code facts by content, for files the scan meets more than once.
+    let codeFacts = CodeFactsCache()
 
     init(ruleSet: RuleSet, options: ScanOptions = ScanOptions(jobs: 1)) {
         self.ruleSet = ruleSet
@@ -116,7 +118,7 @@ struct FileAnalyzer: Sendable {
         var openedAsContainer = false
         var report = analyzeUnhashed(path: path, bytes: bytes, configurationPlace: configurationPlace, container: container, placeOnDisk: placeOnDisk,
                                      budget: budget, members: members, subjectReady: subjectReady, openedAsContainer: &openedAsContainer)
-        if hashesEveryFile || FileAnalyzer.carriesHash(report, openedAsContainer: openedAsContainer) {
+        if report.sha256 == nil, hashesEveryFile || FileAnalyzer.carriesHash(report, openedAsContainer: openedAsContainer) {
             report.sha256 = SHA256Digest.hex(bytes)
         }
         return report
@@ -147,7 +149,9 @@ struct FileAnalyzer: Sendable {
             report.problems = elf.problems.map(\.description)
             report.kernel = KernelFileFacts.module(elf, bytes: bytes)
             subject.elf = elf
-            subject.addCodeFacts(of: elf, bytes: bytes, request: codeRequest)
+            // Every ELF file's report carries its hash; the code analysis keys its cache with it.
+            report.sha256 = SHA256Digest.hex(bytes)
+            subject.addCodeFacts(of: elf, bytes: bytes, request: codeRequest, cache: codeFacts, digest: report.sha256)
             if let hiddenStrings {
                 subject.deferredCharacteristics[Characteristic.xorHiddenStrings.rawValue] = DeferredCharacteristic {
                     hiddenStrings.characteristic(bytes: bytes, model: elf)

@@ -45,9 +45,9 @@ struct CallSiteSearch {
         var sites: [Site] = []
         var stubNames: [UInt64: String?] = [:]
         func callee(_ target: UInt64, thumb: Bool) -> String? {
-            if let local = localNames[target] { return local }
-            guard image.isPLT(target) else { return nil }
+            if !localNames.isEmpty, let local = localNames[target] { return local }
             if let known = stubNames[target] { return known }
+            guard image.isPLT(target) else { return nil }
             var name: String?
             if case let .imported(imported, _) = walker.stubTarget(target, thumb: thumb), names.contains(imported) { name = imported }
             stubNames[target] = name
@@ -94,19 +94,42 @@ struct CallSiteSearch {
     /// the middle of other instructions; a target counts when the compiler's function alignment
     /// holds for it (16 bytes on x86, 4 elsewhere) or two calls reach it.
     func directCallTargets(limit: Int) -> Set<UInt64> {
-        var counts: [UInt64: Int] = [:]
+        // Sorted, equal targets lie side by side and count their calls without a dictionary.
+        var targets: [UInt64] = []
         for branch in branches where branch.kind == .call || branch.kind == .gpLoadToT9 {
-            guard counts.count < limit else { break }
             var target = branch.target
             if branch.kind == .gpLoadToT9 {
                 // A static MIPS executable's GOT holds its own functions' addresses, unrelocated.
-                guard image.model.dynamic.entries.isEmpty, let word = image.readUnsigned(at: target, width: image.architecture.wordSize) else { continue }
+                guard image.model.dynamic.entries.isEmpty, let word = image.readUnsigned(at: target, width: image.architecture.wordSize),
+                      image.isExecutable(word) else { continue }
                 target = word
+            } else if !image.isExecutable(target) {
+                continue
             }
-            if image.isExecutable(target) { counts[target, default: 0] += 1 }
+            targets.append(target)
+        }
+        targets.sort()
+        var counted: [(target: UInt64, count: Int)] = []
+        var index = 0
+        while index < targets.count {
+            var end = index + 1
+            while end < targets.count, targets[end] == targets[index] { end += 1 }
+            counted.append((targets[index], end - index))
+            index = end
+        }
+        // Past the limit, the first `limit` targets in code order, counted up to the moment the limit was reached.
+        if counted.count > limit {
+            var counts: [UInt64: Int] = [:]
+            for branch in branches where branch.kind == .call {
+                guard counts.count < limit else { break }
+                if image.isExecutable(branch.target) { counts[branch.target, default: 0] += 1 }
+            }
+            counted = counts.map { ($0.key, $0.value) }
         }
         let alignment: UInt64 = image.architecture.isX86 ? 16 : 4
-        return Set(counts.compactMap { target, count in target % alignment == 0 || count >= 2 || startsWithPrologue(target) ? target : nil })
+        var starts = Set<UInt64>()
+        for (target, count) in counted where target % alignment == 0 || count >= 2 || startsWithPrologue(target) { starts.insert(target) }
+        return starts
     }
 
     /// Direct calls and jumps whose target lies in the object's own code (not a PLT stub), in
@@ -174,7 +197,7 @@ struct CallSiteSearch {
                       let word = image.readUnsigned(at: branch.target, width: image.architecture.wordSize) else { continue }
                 target = word
             }
-            let wanted = localTargets.map { $0.contains(target) } ?? true
+            let wanted = localTargets.map { !$0.isEmpty && $0.contains(target) } ?? true
             guard wanted || stubRanges.contains(where: { $0.contains(target) }), let name = callee(target, branch.targetThumb) else { continue }
             guard found(branch.site, branch.siteThumb, name) else { return }
         }

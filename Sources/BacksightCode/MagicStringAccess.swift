@@ -61,10 +61,11 @@ struct MagicStringAccess {
         let imports = model.symbols.filter { $0.isImport }
         let names = Set((imports.isEmpty ? model.symbols.filter { $0.type == "FUNC" } : imports).map { ProgramBehaviour.normalized($0.name) })
         // No comparison import is needed: a comparison with a literal of known length may be inlined.
-        let input = !names.isDisjoint(with: networkReads.union(networkServer).union(passwordReaders))
-            || (!names.isDisjoint(with: streamReads) && !names.isDisjoint(with: passwordChecks))
-        return input && !names.isDisjoint(with: commandRunners.union(execs).union(userChanges).union(passwordChecks))
+        let input = !names.isDisjoint(with: candidateInputs) || (!names.isDisjoint(with: streamReads) && !names.isDisjoint(with: passwordChecks))
+        return input && !names.isDisjoint(with: candidateGrants)
     }
+    private static let candidateInputs = networkReads.union(networkServer).union(passwordReaders)
+    private static let candidateGrants = commandRunners.union(execs).union(userChanges).union(passwordChecks)
 
     // MARK: What the code holds
 

@@ -55,6 +55,48 @@ final class CodeFactsMappingTests: XCTestCase {
         XCTAssertEqual(mprotect.location?.symbol, "rewrite_slot (call depth 3)")
     }
 
+    /// A scan analyses the code of each content once: a second copy of a file (a package's
+    /// member installed beside it) gets the same findings from the cache, eager and deferred
+    /// facts alike, and different bytes never share facts.
+    func testCopiesOfAFileShareTheirCodeFactsAndOthersDoNot() async throws {
+        let ruleSet = try RuleSet.compile(directories: [Self.rules.path]).withoutSignatures()
+        let samples = [
+            ("programs/telnet-master-password/x86_64/gcc-O2/telnetd_master", "access/daemon-master-password"),
+            ("programs/bind-shell/x86_64/bind_shell", "programs/bind-or-reverse-shell"),
+            ("programs/http-header-parser/x86_64/gcc-O2/httpd_plain", nil),
+        ]
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("backsight-copies-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        for copy in ["a", "b"] {
+            for (path, _) in samples {
+                let target = root.appendingPathComponent(copy).appendingPathComponent(path)
+                try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.copyItem(at: Self.corpus.appendingPathComponent(path), to: target)
+            }
+        }
+        var found: [String: [String]] = [:]
+        for await report in try Scanner(ruleSet: ruleSet, options: ScanOptions(jobs: 1)).scan(root: root.path) {
+            found[report.path] = report.findings.map { "\($0.ruleID) \($0.evidence.map(\.value))" }.sorted()
+        }
+        for (path, rule) in samples {
+            let first = try XCTUnwrap(found["a/" + path]), second = try XCTUnwrap(found["b/" + path])
+            XCTAssertEqual(first, second, path)
+            if let rule { XCTAssertTrue(first.contains { $0.hasPrefix(rule + " ") }, "\(path): \(first)") } else { XCTAssertEqual(first, [], path) }
+        }
+        // The cache itself: one computation per content and part of the analysis.
+        let cache = CodeFactsCache()
+        var computed = 0
+        func facts(_ digest: String, _ request: CodeAnalysisRequest) -> CodeFacts {
+            cache.facts(digest: digest, request: request) { computed += 1; return CodeFacts() }
+        }
+        _ = facts("aa", .programBehaviour)
+        _ = facts("aa", .programBehaviour)
+        XCTAssertEqual(computed, 1)
+        _ = facts("bb", .programBehaviour)
+        _ = facts("aa", .magicStrings)
+        XCTAssertEqual(computed, 3)
+    }
+
     /// Rule sets that read no code fact never run the disassembler.
     func testOnlyRuleSetsThatReadCodeFactsAskForTheAnalysis() throws {
         func compile(_ condition: String, scope: String = "elf") throws -> RuleSet {
