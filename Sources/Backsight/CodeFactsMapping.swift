@@ -24,7 +24,11 @@ extension ScanSubject {
             return cache.facts(digest: digest, request: request) { CodeAnalyzer.analyze(model, bytes: bytes, request: request) }
         }
         var eager = request.subtracting(.symbolLookups)
-        if eager.contains(.programBehaviour), let ruledOut = CodeAnalyzer.programFactsRuledOut(model, bytes: bytes) {
+        func programFactsRuledOut() -> Set<String>? {
+            guard let cache, let digest else { return CodeAnalyzer.programFactsRuledOut(model, bytes: bytes) }
+            return cache.programFactsRuledOut(digest: digest) { CodeAnalyzer.programFactsRuledOut(model, bytes: bytes) }
+        }
+        if eager.contains(.programBehaviour), let ruledOut = programFactsRuledOut() {
             eager.remove(.programBehaviour)
             let program = DeferredCodeFacts { analyze(.programBehaviour) }
             for name in RuleSet.programFacts where !ruledOut.contains(name) {
