@@ -27,11 +27,12 @@ extension ProgramBehaviour {
     /// there), or, for a memory file, `memfd_create` and `fexecve` or `execveat`.
     static func traceFactsRuledOut(_ imports: (Set<String>) -> Bool, image: ObjectImage) -> Set<CodeFact> {
         var ruledOut: Set<CodeFact> = []
-        func data(_ words: [String]) -> Bool { readOnlyData(of: image) { found in words.contains { found.contains($0) } } }
+        func data(_ words: [String]) -> Bool { literalData(of: image) { found in words.contains { found.contains($0) } } }
         let opens: Set<String> = ["open", "open64", "open_2", "open64_2", "creat", "creat64", "truncate", "truncate64", "fopen", "fopen64"]
         if !(imports(["readlink"]) && imports(["unlink", "remove"]) && data(["/proc/self/exe"])) { ruledOut.insert(.selfDeleting) }
         if !data(["HIST", "history -c"]) { ruledOut.insert(.historyDisabled) }
-        if !(imports(opens) && data(["tmp", "lastlog"])) { ruledOut.insert(.loginRecordsWiped) }
+        // A login record's path ends in one of their names (`/var/log/wtmp`, `/var/run/utmpx`).
+        if !(imports(opens) && data(loginRecords.map { "/" + $0 })) { ruledOut.insert(.loginRecordsWiped) }
         if !(imports(opens.union(["chmod"]).union(execs)) && data(["/tmp/", "/shm/"])) { ruledOut.insert(.temporaryDirectoryExecutable) }
         if !(imports(["memfd_create"]) && imports(["fexecve", "execveat"])) { ruledOut.insert(.memoryFileExecuted) }
         if !(imports(["socket"]) && imports(["connect"])) { ruledOut.insert(.connectsOut) }
@@ -42,7 +43,7 @@ extension ProgramBehaviour {
     func tracesWorthLooking(localNames: [UInt64: String]) -> Bool {
         if localNames.values.contains("memfd_create") { return true }
         if image.model.symbols.contains(where: { $0.isUndefined && Self.normalized($0.name) == "memfd_create" }) { return true }
-        return Self.readOnlyData(of: image) { data in Self.traceWords.contains { word in data.contains(word) } }
+        return Self.literalData(of: image) { data in Self.traceWords.contains { word in data.contains(word) } }
     }
 
     /// `openat(AT_FDCWD, path, …)` is `open(path, …)`, and so for the other `*at` system calls
@@ -152,6 +153,15 @@ extension ProgramBehaviour {
             }
         }
         return found
+    }
+
+    /// Whether `body` holds for the data a literal argument can point into (``literal(_:_:)``
+    /// reads any section with file bytes that is not code, writable ones too).
+    static func literalData(of image: ObjectImage, _ body: (ByteSearch) -> Bool) -> Bool {
+        for section in image.model.sections where section.isAllocated && !section.isExecutable && section.hasFileBytes && section.size > 0 {
+            if body(ByteSearch(bytes: image.bytes(at: section.address, count: Int(clamping: min(section.size, 1 << 26))))) { return true }
+        }
+        return false
     }
 
     static func readOnlyData(of image: ObjectImage, _ body: (ByteSearch) -> Bool) -> Bool {
