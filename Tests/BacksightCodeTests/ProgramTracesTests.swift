@@ -45,6 +45,27 @@ final class ProgramTracesTests: XCTestCase {
         }
     }
 
+    /// Login-record wiping needs a login record's path in the data: a program that opens files
+    /// and mentions `/tmp/` does not have its code read for it, one that names `/var/log/wtmp` does.
+    func testLoginRecordWipingIsRuledOutWithoutARecordPath() throws {
+        func ruledOut(_ path: String) throws -> Set<CodeFact> {
+            let bytes = try Corpus.bytes(path)
+            return try bytes.withUnsafeBytes { buffer in
+                let model = try ELFReader.model(of: buffer)
+                let architecture = try XCTUnwrap(CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
+                                                                  littleEndian: model.header.isLittleEndian))
+                return ProgramBehaviour.factsRuledOut(in: model, bytes: buffer, architecture: architecture)
+            }
+        }
+        for arch in Self.architectures {
+            XCTAssertFalse(try ruledOut("programs/history-wiping-shell/\(arch)/history_wipe").contains(.loginRecordsWiped), arch)
+            XCTAssertFalse(try ruledOut("programs/utmp-writer/\(arch)/utmp_writer").contains(.loginRecordsWiped), arch)
+            let installer = try ruledOut("programs/tmp-installer/\(arch)/tmp_installer")
+            XCTAssertTrue(installer.contains(.loginRecordsWiped), arch)
+            XCTAssertFalse(installer.contains(.temporaryDirectoryExecutable), arch)
+        }
+    }
+
     func testDropperRunsFromDevShmAndFromMemory() throws {
         for arch in Self.architectures {
             for path in builds("shm-dropper", "shm_dropper", arch) {
