@@ -7,30 +7,43 @@
 /// can pass one, and the calls that matter only for that kind need not be walked. Each answer
 /// is a few ``ByteSearch`` searches for the bytes such a literal must hold.
 struct DataLiterals {
-    private let regions: [UnsafeRawBufferPointer]
+    private let regions: [(address: UInt64, bytes: UnsafeRawBufferPointer)]
 
     init(image: ObjectImage) {
         regions = image.model.sections
             .filter { $0.isAllocated && $0.size > 0 && $0.hasFileBytes && !$0.isExecutable }
-            .map { image.bytes(at: $0.address, count: Int(clamping: $0.size)) }
-            .filter { !$0.isEmpty }
+            .map { ($0.address, image.bytes(at: $0.address, count: Int(clamping: $0.size))) }
+            .filter { !$0.bytes.isEmpty }
     }
 
     /// Some tail is a kernel thread's name (``ProgramBehaviour/looksLikeKernelThread(_:)``): one
     /// that ends in `]` before its NUL, or one that starts with a known prefix.
-    var kernelThreadName: Bool {
-        if anyOccurrence(of: Self.bracketEnd, where: { data, at in Self.bracketedNameEnds(at: at + 1, in: data) }) { return true }
-        return ProgramBehaviour.kernelThreadPrefixes.contains { prefix in
-            anyOccurrence(of: prefix) { data, at in
+    var kernelThreadName: Bool { !kernelThreadNameStarts(limit: 1).isEmpty }
+
+    /// Where such tails start, at most `limit` of them.
+    func kernelThreadNameStarts(limit: Int) -> [UInt64] {
+        var starts: [UInt64] = []
+        func collect(_ needle: [UInt8], _ start: (UnsafeRawBufferPointer, Int) -> Int?) {
+            for region in regions where starts.count < limit {
+                _ = ByteSearch(bytes: region.bytes).contains(needle) { at in
+                    if let offset = start(region.bytes, at) { starts.append(region.address &+ UInt64(offset)) }
+                    return starts.count >= limit
+                }
+            }
+        }
+        collect(Self.bracketEnd) { data, at in Self.bracketedNameStart(endingAt: at + 1, in: data) }
+        for prefix in ProgramBehaviour.kernelThreadPrefixes where starts.count < limit {
+            collect(prefix) { data, at in
                 // The tail runs from the prefix to its NUL, at most 32 name bytes.
                 var end = at
                 while end < data.count, end - at <= 32, data[end] != 0 {
-                    guard ProgramBehaviour.isKernelThreadNameByte(data[end]) else { return false }
+                    guard ProgramBehaviour.isKernelThreadNameByte(data[end]) else { return nil }
                     end += 1
                 }
-                return end < data.count && data[end] == 0 && ProgramBehaviour.looksLikeKernelThread(Array(data[at..<end])[...])
+                return end < data.count && data[end] == 0 && ProgramBehaviour.looksLikeKernelThread(Array(data[at..<end])[...]) ? at : nil
             }
         }
+        return starts
     }
 
     /// Some tail is exactly `/dev/ptmx`.
@@ -53,16 +66,16 @@ struct DataLiterals {
 
     /// Whether `test` holds at some occurrence of `needle` (its offset in the region).
     private func anyOccurrence(of needle: [UInt8], where test: (UnsafeRawBufferPointer, Int) -> Bool) -> Bool {
-        regions.contains { data in ByteSearch(bytes: data).contains(needle) { test(data, $0) } }
+        regions.contains { region in ByteSearch(bytes: region.bytes).contains(needle) { test(region.bytes, $0) } }
     }
 
-    /// Whether the tail ending at `end` (a NUL after `]`) is a bracketed kernel thread's name:
-    /// a `[`, at most 32 name bytes, the `]`.
-    private static func bracketedNameEnds(at end: Int, in data: UnsafeRawBufferPointer) -> Bool {
+    /// Where the tail ending at `end` (a NUL after `]`) starts, if it is a bracketed kernel
+    /// thread's name: a `[`, at most 32 name bytes, the `]`.
+    private static func bracketedNameStart(endingAt end: Int, in data: UnsafeRawBufferPointer) -> Int? {
         let runEnd = end - 1
         var runStart = runEnd
         while runStart > 0, runEnd - runStart <= 32, ProgramBehaviour.isKernelThreadNameByte(data[runStart - 1]) { runStart -= 1 }
-        guard runStart > 0, data[runStart - 1] == UInt8(ascii: "[") else { return false }
-        return ProgramBehaviour.looksLikeKernelThread(Array(data[(runStart - 1)..<end])[...])
+        guard runStart > 0, data[runStart - 1] == UInt8(ascii: "[") else { return nil }
+        return ProgramBehaviour.looksLikeKernelThread(Array(data[(runStart - 1)..<end])[...]) ? runStart - 1 : nil
     }
 }

@@ -183,7 +183,7 @@ struct ProgramBehaviour {
         // that would make one of them a fact.
         let literals = DataLiterals(image: image)
         var wanted = Self.keyCalls.union([Self.execveCaller])
-        if literals.kernelThreadName { wanted.formUnion(Self.copyCalls) }
+        if Self.mayCopyKernelThreadName(literals, image: image) { wanted.formUnion(Self.copyCalls) }
         if literals.pseudoTerminalMaster { wanted.formUnion(Self.openCalls) }
         for symbol in image.model.symbols where symbol.type == "FUNC" && !symbol.isUndefined && symbol.value != 0 {
             let name = Self.normalized(symbol.name)

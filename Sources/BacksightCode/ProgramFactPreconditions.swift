@@ -32,7 +32,7 @@ extension ProgramBehaviour {
         if !socket { ruledOut.insert(.rawPacketSocket) }
         if !any(["setsockopt"]) { ruledOut.insert(.socketFilterAttached) }
         if !renames { ruledOut.insert(.processRenamed) }
-        if !renames, !(any(copyCalls) && data().kernelThreadName) { ruledOut.insert(.kernelThreadName) }
+        if !renames, !(any(copyCalls) && mayCopyKernelThreadName(data(), image: image)) { ruledOut.insert(.kernelThreadName) }
         if !pseudoTerminals, !(any(openCalls) && data().pseudoTerminalMaster) { ruledOut.insert(.ptyAllocated) }
         if !runs { ruledOut.insert(.shellExecuted) }
         if !(runs && data().loginCommand) { ruledOut.insert(.loginExecuted) }
@@ -40,5 +40,15 @@ extension ProgramBehaviour {
         if !(socket && duplicates && runs) { ruledOut.insert(.shellOnSocket) }
         ruledOut.formUnion(traceFactsRuledOut(any, image: image))
         return ruledOut
+    }
+
+    /// Whether a copy call could copy a kernel thread's name: the data holds one, and (where the
+    /// encodings can tell) something points at it.
+    static func mayCopyKernelThreadName(_ literals: DataLiterals, image: ObjectImage) -> Bool {
+        let limit = 4096
+        let starts = literals.kernelThreadNameStarts(limit: limit)
+        guard !starts.isEmpty else { return false }
+        guard starts.count < limit else { return true }
+        return LiteralReferences.mayReference(starts, in: image) ?? true
     }
 }

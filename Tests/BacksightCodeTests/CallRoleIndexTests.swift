@@ -73,3 +73,35 @@ final class CallRoleIndexTests: XCTestCase {
         }
     }
 }
+
+/// Whether x86 code or data can point at a kernel thread's name: what lets the program
+/// analysis leave copy calls unread when nothing points at the names its data holds.
+final class LiteralReferencesTests: XCTestCase {
+    private func withImage<T>(_ path: String, _ body: (ObjectImage) throws -> T) throws -> T {
+        let bytes = try Corpus.bytes(path)
+        return try bytes.withUnsafeBytes { buffer in
+            let model = try ELFReader.model(of: buffer)
+            let architecture = try XCTUnwrap(CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
+                                                              littleEndian: model.header.isLittleEndian))
+            return try body(ObjectImage(model: model, bytes: buffer, architecture: architecture))
+        }
+    }
+
+    func testTheCopiedNameIsReferencedAndAnAddressNothingNamesIsNot() throws {
+        for build in ["kthread_name", "gcc-O2-stripped-hidden/kthread_name", "clang-O2-lld/kthread_name"] {
+            try withImage("programs/kthread-masquerade/x86_64/\(build)") { image in
+                let starts = DataLiterals(image: image).kernelThreadNameStarts(limit: 16)
+                XCTAssertFalse(starts.isEmpty, build)
+                XCTAssertEqual(image.literal(at: try XCTUnwrap(starts.first)), "[kworker/0:2]", build)
+                XCTAssertEqual(LiteralReferences.mayReference(starts, in: image), true, build)
+                // One byte into the name: no instruction, word or relocation holds that address.
+                XCTAssertEqual(LiteralReferences.mayReference(starts.map { $0 + 1 }, in: image), false, build)
+                XCTAssertTrue(ProgramBehaviour.mayCopyKernelThreadName(DataLiterals(image: image), image: image), build)
+            }
+        }
+        // Other instruction sets cannot tell from the bytes alone.
+        try withImage("programs/kthread-masquerade/armhf/kthread_name") { image in
+            XCTAssertNil(LiteralReferences.mayReference([0x1000], in: image))
+        }
+    }
+}
