@@ -103,9 +103,8 @@ struct CallSiteSearch {
                 guard image.model.dynamic.entries.isEmpty, let word = image.readUnsigned(at: target, width: image.architecture.wordSize),
                       image.isExecutable(word) else { continue }
                 target = word
-            } else if !image.isExecutable(target) {
-                continue
             }
+            // A call's target lies in code already (``BranchIndex`` keeps no other).
             targets.append(target)
         }
         targets.sort()
