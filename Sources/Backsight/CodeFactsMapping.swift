@@ -30,7 +30,10 @@ extension ScanSubject {
         }
         if eager.contains(.programBehaviour), let ruledOut = programFactsRuledOut() {
             eager.remove(.programBehaviour)
-            let program = DeferredCodeFacts { analyze(.programBehaviour) }
+            let program = DeferredCodeFacts {
+                guard let cache, let digest else { return CodeAnalyzer.analyzeProgram(model, bytes: bytes, ruledOut: ruledOut) }
+                return cache.facts(digest: digest, request: .programBehaviour) { CodeAnalyzer.analyzeProgram(model, bytes: bytes, ruledOut: ruledOut) }
+            }
             for name in RuleSet.programFacts where !ruledOut.contains(name) {
                 deferredCharacteristics[name] = DeferredCharacteristic {
                     program.facts.fileFacts[name].map { $0.map(Evidence.init(code:)) }

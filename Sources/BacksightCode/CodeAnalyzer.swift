@@ -103,6 +103,15 @@ public enum CodeAnalyzer {
     /// For a program (an executable, not a shared library): the raw names of the program
     /// facts that cannot hold, known from its symbols and data without reading code, so that
     /// the program analysis can wait until a rule asks for one that can. Nil for other files.
+    /// The program facts of `model` (a program), leaving out the work only facts in `ruledOut`
+    /// (raw names, from ``programFactsRuledOut(_:bytes:)``) would need: their values are not to be read.
+    public static func analyzeProgram(_ model: ELFModel, bytes: UnsafeRawBufferPointer, ruledOut: Set<String>) -> CodeFacts {
+        var facts = CodeFacts()
+        guard isProgram(model) else { return facts }
+        addProgramFacts(model, bytes: bytes, ruledOut: Set(ruledOut.compactMap(CodeFact.init(rawValue:))), into: &facts)
+        return facts
+    }
+
     public static func programFactsRuledOut(_ model: ELFModel, bytes: UnsafeRawBufferPointer) -> Set<String>? {
         guard isProgram(model), let architecture = CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
                                                                      littleEndian: model.header.isLittleEndian) else { return nil }
@@ -130,7 +139,7 @@ public enum CodeAnalyzer {
     }
 
     /// Adds the program facts and the decoded BPF programs; the walk has a budget of its own.
-    private static func addProgramFacts(_ model: ELFModel, bytes: UnsafeRawBufferPointer, into facts: inout CodeFacts) {
+    private static func addProgramFacts(_ model: ELFModel, bytes: UnsafeRawBufferPointer, ruledOut: Set<CodeFact> = [], into facts: inout CodeFacts) {
         facts.filterPrograms = SocketFilterProgram.find(in: model, bytes: bytes)
         for program in facts.filterPrograms where !program.isSeccomp {
             facts.fileFacts[CodeFact.socketFilterProgram.rawValue, default: []].append(CodeEvidence(
@@ -138,7 +147,7 @@ public enum CodeAnalyzer {
                 fileOffset: program.fileOffset, note: "classic BPF program in data: \(program.summary)"))
         }
         guard let search = callSiteSearch(model, bytes: bytes) else { return }
-        facts.fileFacts.merge(ProgramBehaviour(search: search).facts()) { $0 + $1 }
+        facts.fileFacts.merge(ProgramBehaviour(search: search).facts(ruledOut: ruledOut)) { $0 + $1 }
         facts.statistics.instructions += search.walker.decoded
     }
 }

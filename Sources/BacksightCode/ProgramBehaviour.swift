@@ -47,8 +47,10 @@ struct ProgramBehaviour {
     static let functionLimit = 48
 
     /// The facts, keyed by ``CodeFact`` raw names.
-    func facts() -> [String: [CodeEvidence]] {
-        let calls = programCalls()
+    /// `ruledOut` names facts no caller will read (``factsRuledOut(in:bytes:architecture:)``):
+    /// calls that only they need are not looked for.
+    func facts(ruledOut: Set<CodeFact> = []) -> [String: [CodeEvidence]] {
+        let calls = programCalls(ruledOut: ruledOut)
         var facts: [CodeFact: [CodeEvidence]] = [:]
         func note(_ fact: CodeFact, _ call: ProgramCall, _ text: String) {
             guard (facts[fact]?.count ?? 0) < 16 else { return }
@@ -176,15 +178,32 @@ struct ProgramBehaviour {
 
     // MARK: Finding the calls
 
-    private func programCalls() -> [ProgramCall] {
+    /// The facts each key call can make (with the others of its function or program).
+    static let factsOfKeyCall: [String: Set<CodeFact>] = {
+        var facts: [String: Set<CodeFact>] = [
+            "socket": [.rawPacketSocket, .shellOnSocket, .connectsOut],
+            "accept": [.shellOnSocket], "accept4": [.shellOnSocket], "connect": [.shellOnSocket, .connectsOut],
+            "setsockopt": [.socketFilterAttached],
+            "dup2": [.descriptorsDuplicatedOntoStdio, .shellOnSocket], "dup3": [.descriptorsDuplicatedOntoStdio, .shellOnSocket],
+            "prctl": [.processRenamed, .kernelThreadName],
+        ]
+        for name in ["openpty", "forkpty", "posix_openpt", "getpt"] { facts[name] = [.ptyAllocated] }
+        for name in execs { facts[name] = [.shellExecuted, .loginExecuted, .shellOnSocket, .temporaryDirectoryExecutable, .historyDisabled] }
+        return facts
+    }()
+
+    private func programCalls(ruledOut: Set<CodeFact>) -> [ProgramCall] {
         var localNames: [UInt64: String] = [:]
         var calls: [ProgramCall] = []
         // Copies and opens are everywhere; they are walked only when the data holds a literal
         // that would make one of them a fact.
         let literals = DataLiterals(image: image)
-        var wanted = Self.keyCalls.union([Self.execveCaller])
-        if Self.mayCopyKernelThreadName(literals, image: image) { wanted.formUnion(Self.copyCalls) }
-        if literals.pseudoTerminalMaster { wanted.formUnion(Self.openCalls) }
+        var wanted = Self.keyCalls.union([Self.execveCaller]).filter { name in
+            // A call every fact of which is ruled out need not be found (unknown names are kept).
+            Self.factsOfKeyCall[name].map { !$0.isSubset(of: ruledOut) } ?? true
+        }
+        if !ruledOut.contains(.kernelThreadName), Self.mayCopyKernelThreadName(literals, image: image) { wanted.formUnion(Self.copyCalls) }
+        if !ruledOut.contains(.ptyAllocated), literals.pseudoTerminalMaster { wanted.formUnion(Self.openCalls) }
         for symbol in image.model.symbols where symbol.type == "FUNC" && !symbol.isUndefined && symbol.value != 0 {
             let name = Self.normalized(symbol.name)
             guard Self.keyCalls.contains(name) else { continue }

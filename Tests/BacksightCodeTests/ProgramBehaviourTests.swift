@@ -30,6 +30,25 @@ final class ProgramBehaviourTests: XCTestCase {
         }
     }
 
+    /// With facts ruled out, the analysis looks only for the calls the others need, and finds
+    /// the others exactly as the whole analysis does.
+    func testRuledOutFactsLeaveTheOthersAsTheyAre() throws {
+        for path in ["programs/bind-shell/x86_64/bind_shell", "programs/magic-packet-listener/armhf/magic_listener",
+                     "programs/kthread-masquerade/mipsel/kthread_name"] {
+            let bytes = try Corpus.bytes(path)
+            try bytes.withUnsafeBytes { buffer in
+                let model = try ELFReader.model(of: buffer)
+                let whole = CodeAnalyzer.analyze(model, bytes: buffer, request: .programBehaviour).fileFacts
+                XCTAssertFalse(whole.isEmpty, path)
+                for kept in whole.keys {
+                    let others = Set(CodeFact.allCases.map(\.rawValue)).subtracting([kept])
+                    let narrowed = CodeAnalyzer.analyzeProgram(model, bytes: buffer, ruledOut: others).fileFacts
+                    XCTAssertEqual(narrowed[kept], whole[kept], "\(path): \(kept)")
+                }
+            }
+        }
+    }
+
     func testMagicPacketListenerOpensAPacketSocketWithAFilter() throws {
         for arch in Self.architectures {
             let stripped = Self.staticArchitectures.contains(arch) ? ["programs/magic-packet-listener/\(arch)/magic_listener-static-stripped"] : []
