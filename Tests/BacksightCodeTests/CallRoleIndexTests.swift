@@ -7,14 +7,8 @@ import BacksightTestSupport
 /// functions, which lets the magic-string analysis leave out functions before walking them.
 final class CallRoleIndexTests: XCTestCase {
     private func withSearch<T>(_ path: String, _ body: (CallSiteSearch) throws -> T) throws -> T {
-        let bytes = try Corpus.bytes(path)
-        return try bytes.withUnsafeBytes { buffer in
-            let model = try ELFReader.model(of: buffer)
-            let architecture = try XCTUnwrap(CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
-                                                              littleEndian: model.header.isLittleEndian))
-            let image = ObjectImage(model: model, bytes: buffer, architecture: architecture)
-            let walker = try XCTUnwrap(CodeWalker(image: image, budget: 1000))
-            return try body(CallSiteSearch(image: image, walker: walker))
+        try withCorpusImage(path) { image in
+            try body(CallSiteSearch(image: image, walker: try XCTUnwrap(CodeWalker(image: image, budget: 1000))))
         }
     }
 
@@ -77,19 +71,10 @@ final class CallRoleIndexTests: XCTestCase {
 /// Whether x86 code or data can point at a kernel thread's name: what lets the program
 /// analysis leave copy calls unread when nothing points at the names its data holds.
 final class LiteralReferencesTests: XCTestCase {
-    private func withImage<T>(_ path: String, _ body: (ObjectImage) throws -> T) throws -> T {
-        let bytes = try Corpus.bytes(path)
-        return try bytes.withUnsafeBytes { buffer in
-            let model = try ELFReader.model(of: buffer)
-            let architecture = try XCTUnwrap(CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
-                                                              littleEndian: model.header.isLittleEndian))
-            return try body(ObjectImage(model: model, bytes: buffer, architecture: architecture))
-        }
-    }
 
     func testTheCopiedNameIsReferencedAndAnAddressNothingNamesIsNot() throws {
         for build in ["kthread_name", "gcc-O2-stripped-hidden/kthread_name", "clang-O2-lld/kthread_name"] {
-            try withImage("programs/kthread-masquerade/x86_64/\(build)") { image in
+            try withCorpusImage("programs/kthread-masquerade/x86_64/\(build)") { image in
                 let starts = DataLiterals(image: image).kernelThreadNameStarts(limit: 16)
                 XCTAssertFalse(starts.isEmpty, build)
                 XCTAssertEqual(image.literal(at: try XCTUnwrap(starts.first)), "[kworker/0:2]", build)
@@ -100,8 +85,19 @@ final class LiteralReferencesTests: XCTestCase {
             }
         }
         // Other instruction sets cannot tell from the bytes alone.
-        try withImage("programs/kthread-masquerade/armhf/kthread_name") { image in
+        try withCorpusImage("programs/kthread-masquerade/armhf/kthread_name") { image in
             XCTAssertNil(LiteralReferences.mayReference([0x1000], in: image))
         }
+    }
+}
+
+/// The code image of a corpus file, for `body` to read while its bytes are held.
+func withCorpusImage<T>(_ path: String, _ body: (ObjectImage) throws -> T) throws -> T {
+    let bytes = try Corpus.bytes(path)
+    return try bytes.withUnsafeBytes { buffer in
+        let model = try ELFReader.model(of: buffer)
+        let architecture = try XCTUnwrap(CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
+                                                          littleEndian: model.header.isLittleEndian))
+        return try body(ObjectImage(model: model, bytes: buffer, architecture: architecture))
     }
 }
