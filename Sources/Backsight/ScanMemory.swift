@@ -8,17 +8,19 @@ enum ScanMemory {
     /// before it reads anything (the libraries mapped, the rules compiled), the threads' small
     /// files a few MiB more; 96 MiB of large work on top stays under 150 MiB. Anything
     /// larger than this still scans, alone (see ``MemoryBudget``).
-    static let budget: UInt64 = 96 << 20
+    static let limit: UInt64 = 96 << 20
 
-    /// Files of this size or more are reserved; so large a read buffer is not kept after them.
+    /// Files and decoded payloads of this size or more are reserved (twice their size, so the
+    /// smallest reservation is twice this); so large a read buffer is not kept after its file.
     static let largeFile: UInt64 = 1 << 20
+
+    /// A new budget for one scan.
+    static func budget() -> MemoryBudget { MemoryBudget(limit: limit, smallest: 2 * largeFile) }
 
     /// The bytes a thread reserves for a file of `size` bytes read up to `limit`: the bytes
     /// read, and as much again for what is built over them (an ELF model of a large kernel
-    /// module, with its relocations and symbols, takes 0.8 to 1 times the file). Nothing for a
-    /// small file.
+    /// module, with its relocations and symbols, takes 0.8 to 1 times the file).
     static func reservation(fileSize size: UInt64, readLimit limit: UInt64) -> UInt64 {
-        let read = min(size, limit)
-        return read >= largeFile ? 2 * read : 0
+        2 * min(size, limit)
     }
 }

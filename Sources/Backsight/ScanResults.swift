@@ -58,7 +58,7 @@ final class ScanRun: Sendable {
     let cancelled = Atomic<Bool>(false)
     let finishedWorkers = Atomic<Int>(0)
     /// What the workers' large files and decodes may hold together (see ``ScanMemory``).
-    let memory = MemoryBudget(limit: ScanMemory.budget)
+    let memory = ScanMemory.budget()
 
     init(walker: Walker, analyzer: FileAnalyzer, jobs: Int, maximumFileSize: UInt64, rootIsFile: Bool) {
         self.walker = walker

@@ -71,6 +71,28 @@ final class MemoryBudgetTests: XCTestCase {
         XCTAssertEqual(budget.reservedBytes, 0)
     }
 
+    func testReservationsUnderTheSmallestAreNotMadeAndDoNotWait() {
+        let budget = MemoryBudget(limit: 100, smallest: 10)
+        let firstHolds = DispatchSemaphore(value: 0)
+        let firstMayRelease = DispatchSemaphore(value: 0)
+        let first = onThread("first") {
+            budget.account().holding(95) {
+                firstHolds.signal()
+                firstMayRelease.wait()
+            }
+        }
+        firstHolds.wait()
+        let small = onThread("small") {
+            let account = budget.account()
+            account.holding(9) { account.grow(by: 9) }
+        }
+        wait(for: [small], timeout: 60)
+        XCTAssertEqual(budget.reservedBytes, 95)
+        XCTAssertEqual(budget.waitingThreads, 0)
+        firstMayRelease.signal()
+        wait(for: [first], timeout: 60)
+    }
+
     func testAThreadAloneGoesAheadWithMoreThanTheBudget() {
         let budget = MemoryBudget(limit: 100)
         let account = budget.account()
