@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "BacksightLimitsTests", dependencies: ["BacksightLimits"]),
         .testTarget(name: "BacksightWalkTests", dependencies: ["BacksightWalk", "BacksightTestSupport"]),
         .testTarget(name: "BacksightELFTests", dependencies: ["BacksightELF", "BacksightTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "BacksightUnpackTests", dependencies: ["BacksightUnpack", "BacksightTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "BacksightUnpackTests", dependencies: ["BacksightLimits", "BacksightUnpack", "BacksightTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "BacksightCodeTests", dependencies: ["BacksightCode", "BacksightELF", "BacksightTestSupport"]),
         .testTarget(name: "BacksightConfigTests", dependencies: ["BacksightConfig"]),
         .testTarget(name: "BacksightRulesTests", dependencies: ["BacksightRules", "BacksightELF"]),
