@@ -16,24 +16,35 @@ final class MemoryBudgetTests: XCTestCase {
         return done
     }
 
-    /// Waits (without a time bound of its own) until `condition` holds.
-    private func eventually(_ condition: () -> Bool) {
-        while !condition() { usleep(1000) }
+    /// Starts a thread that holds `bytes` of `budget` until `release` is signalled, and returns
+    /// once it holds them.
+    private func holdOnAnotherThread(_ bytes: UInt64, of budget: MemoryBudget) -> (done: XCTestExpectation, release: DispatchSemaphore) {
+        let holds = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let done = onThread("holder") {
+            budget.account().holding(bytes) {
+                holds.signal()
+                release.wait()
+            }
+        }
+        holds.wait()
+        return (done, release)
+    }
+
+    /// Waits until `condition` holds; fails (instead of hanging) if it has not after a minute.
+    private func eventually(_ what: String, _ condition: () -> Bool) {
+        let giveUp = ContinuousClock.now + .seconds(60)
+        while !condition() {
+            guard ContinuousClock.now < giveUp else { return XCTFail("never: \(what)") }
+            usleep(1000)
+        }
     }
 
     func testAReservationThatDoesNotFitWaitsForTheOtherThreadToRelease() {
         let budget = MemoryBudget(limit: 100)
-        let firstHolds = DispatchSemaphore(value: 0)
-        let firstMayRelease = DispatchSemaphore(value: 0)
         let secondEntered = Flag()
         let seenBySecond = Flag()
-        let first = onThread("first") {
-            budget.account().holding(60) {
-                firstHolds.signal()
-                firstMayRelease.wait()
-            }
-        }
-        firstHolds.wait()
+        let first = holdOnAnotherThread(60, of: budget)
         let second = onThread("second") {
             budget.account().holding(60) {
                 // The first thread's 60 bytes are gone by the time the second holds its own.
@@ -41,11 +52,11 @@ final class MemoryBudgetTests: XCTestCase {
                 secondEntered.set()
             }
         }
-        eventually { budget.waitingThreads == 1 }
+        eventually("a thread waits") { budget.waitingThreads == 1 }
         XCTAssertFalse(secondEntered.isSet, "60 + 60 bytes do not fit in 100 while the first thread holds its 60")
         XCTAssertEqual(budget.reservedBytes, 60)
-        firstMayRelease.signal()
-        wait(for: [first, second], timeout: 60)
+        first.release.signal()
+        wait(for: [first.done, second], timeout: 60)
         XCTAssertTrue(secondEntered.isSet)
         XCTAssertTrue(seenBySecond.isSet)
         XCTAssertEqual(budget.reservedBytes, 0)
@@ -54,34 +65,18 @@ final class MemoryBudgetTests: XCTestCase {
 
     func testReservationsThatFitTogetherDoNotWait() {
         let budget = MemoryBudget(limit: 100)
-        let firstHolds = DispatchSemaphore(value: 0)
-        let firstMayRelease = DispatchSemaphore(value: 0)
-        let first = onThread("first") {
-            budget.account().holding(60) {
-                firstHolds.signal()
-                firstMayRelease.wait()
-            }
-        }
-        firstHolds.wait()
+        let first = holdOnAnotherThread(60, of: budget)
         var reservedInside: UInt64 = 0
         budget.account().holding(40) { reservedInside = budget.reservedBytes }
         XCTAssertEqual(reservedInside, 100)
-        firstMayRelease.signal()
-        wait(for: [first], timeout: 60)
+        first.release.signal()
+        wait(for: [first.done], timeout: 60)
         XCTAssertEqual(budget.reservedBytes, 0)
     }
 
     func testReservationsUnderTheSmallestAreNotMadeAndDoNotWait() {
         let budget = MemoryBudget(limit: 100, smallest: 10)
-        let firstHolds = DispatchSemaphore(value: 0)
-        let firstMayRelease = DispatchSemaphore(value: 0)
-        let first = onThread("first") {
-            budget.account().holding(95) {
-                firstHolds.signal()
-                firstMayRelease.wait()
-            }
-        }
-        firstHolds.wait()
+        let first = holdOnAnotherThread(95, of: budget)
         let small = onThread("small") {
             let account = budget.account()
             account.holding(9) { account.grow(by: 9) }
@@ -89,8 +84,8 @@ final class MemoryBudgetTests: XCTestCase {
         wait(for: [small], timeout: 60)
         XCTAssertEqual(budget.reservedBytes, 95)
         XCTAssertEqual(budget.waitingThreads, 0)
-        firstMayRelease.signal()
-        wait(for: [first], timeout: 60)
+        first.release.signal()
+        wait(for: [first.done], timeout: 60)
     }
 
     func testAThreadAloneGoesAheadWithMoreThanTheBudget() {
@@ -134,7 +129,7 @@ final class MemoryBudgetTests: XCTestCase {
             }
         }
         secondHolds.wait()
-        eventually { budget.waitingThreads == 1 }
+        eventually("a thread waits") { budget.waitingThreads == 1 }
         firstMayGrow.signal()
         wait(for: [first, second], timeout: 60)
         XCTAssertTrue(firstGrew.isSet)
