@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Data flows one way: walk -> read -> extract features -> match rules -> report.
-//   BacksightLimits the cooperative per-file deadline every analysis stage checks
+//   BacksightLimits the cooperative per-file deadline every analysis stage checks, and the memory budget
+//                   a scan's threads share for large files and decodes
 //   BacksightWalk   root-confined directory walk and file reading (knows nothing of ELF or rules)
 //   BacksightELF    the ELF feature model over libelf (knows nothing of rules or files on disk)
 //   BacksightUnpack decoding (xz, lzma), carving, containers through libarchive and libsquashfs, and OCI/Docker images
@@ -37,11 +38,13 @@ let package = Package(
         .systemLibrary(name: "CCrypt", pkgConfig: "libcrypt", providers: [.apt(["libcrypt-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
+        // glibc's malloc.h, for malloc_trim.
+        .systemLibrary(name: "CMalloc"),
 
-        .target(name: "BacksightLimits"),
+        .target(name: "BacksightLimits", dependencies: ["CMalloc"]),
         .target(name: "BacksightWalk"),
         .target(name: "BacksightELF", dependencies: ["BacksightLimits", "CElf"]),
-        .target(name: "BacksightUnpack", dependencies: ["BacksightELF", "CLzma", "CZlib", "CArchive", "CSquashfs", "CCrypto"]),
+        .target(name: "BacksightUnpack", dependencies: ["BacksightLimits", "BacksightELF", "CLzma", "CZlib", "CArchive", "CSquashfs", "CCrypto"]),
         .target(name: "BacksightRules", dependencies: ["BacksightELF", "CPCRE2", "Yams"]),
         .target(name: "BacksightCode", dependencies: ["BacksightELF", "CCapstone"]),
         .target(name: "BacksightConfig", dependencies: ["BacksightLimits", "BacksightWalk", "CCrypt"]),
@@ -60,9 +63,10 @@ let package = Package(
         ),
 
         .target(name: "BacksightTestSupport", dependencies: ["BacksightWalk"], path: "Tests/BacksightTestSupport"),
+        .testTarget(name: "BacksightLimitsTests", dependencies: ["BacksightLimits"]),
         .testTarget(name: "BacksightWalkTests", dependencies: ["BacksightWalk", "BacksightTestSupport"]),
         .testTarget(name: "BacksightELFTests", dependencies: ["BacksightELF", "BacksightTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "BacksightUnpackTests", dependencies: ["BacksightUnpack", "BacksightTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "BacksightUnpackTests", dependencies: ["BacksightLimits", "BacksightUnpack", "BacksightTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "BacksightCodeTests", dependencies: ["BacksightCode", "BacksightELF", "BacksightTestSupport"]),
         .testTarget(name: "BacksightConfigTests", dependencies: ["BacksightConfig"]),
         .testTarget(name: "BacksightRulesTests", dependencies: ["BacksightRules", "BacksightELF"]),

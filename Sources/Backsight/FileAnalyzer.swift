@@ -70,12 +70,13 @@ struct FileAnalyzer: Sendable {
     /// false to stop) before this file's report is returned.
     /// `subjectReady`, when given, sees the file's rule subject just before its rules are matched
     /// (not those of members or payloads): how `rules explain` evaluates a rule on the subject a
-    /// scan would match.
-    func analyze(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]? = nil,
+    /// scan would match. `memory`, the scanning thread's account in the scan's memory budget,
+    /// is where large decodes are reserved.
+    func analyze(path: String, bytes: UnsafeRawBufferPointer, diskPath: [UInt8]? = nil, memory: MemoryBudget.Account? = nil,
                  members: Unpacking.MemberSink = { _ in true }, subjectReady: ((ScanSubject) -> Void)? = nil) -> FileReport {
         let configurationPlace = configuration == nil ? nil : diskPath.flatMap(ConfigurationFile.recognise(diskPath:)).map { ConfigurationPlace(file: $0, tree: $0.treeOnDisk) }
         return analyze(path: path, bytes: bytes, configurationPlace: configurationPlace, container: path, placeOnDisk: diskPath.flatMap(PlaceOnDisk.init),
-                budget: UnpackBudget(limits: unpacking?.limits ?? UnpackLimits()), members: members, subjectReady: subjectReady)
+                budget: UnpackBudget(limits: unpacking?.limits ?? UnpackLimits(), memory: memory), members: members, subjectReady: subjectReady)
     }
 
     /// Analyses an OCI image layout directory (`path` in the scan, `diskPath` on disk) as one

@@ -57,6 +57,8 @@ final class ScanRun: Sendable {
     let room: DispatchSemaphore
     let cancelled = Atomic<Bool>(false)
     let finishedWorkers = Atomic<Int>(0)
+    /// What the workers' large files and decodes may hold together (see ``ScanMemory``).
+    let memory = ScanMemory.budget()
 
     init(walker: Walker, analyzer: FileAnalyzer, jobs: Int, maximumFileSize: UInt64, rootIsFile: Bool) {
         self.walker = walker
@@ -95,7 +97,8 @@ final class ScanRun: Sendable {
         }
         for _ in 0..<jobs {
             Thread.detachNewThread { [self] in
-                let buffer = ReadBuffer()
+                let buffer = ReadBuffer(retainedCapacity: Int(ScanMemory.largeFile))
+                let account = memory.account()
                 let batch = ReportBatch { reports in
                     // Checked before waiting too: after a cancel, each worker may take at
                     // most one of the signals `cancel()` gives.
@@ -112,7 +115,7 @@ final class ScanRun: Sendable {
                         // What a large file would hold back goes first.
                         if case let .file(file) = item, file.size >= ReportBatch.largeFile, !batch.send() { break scanning }
                         // Container members are delivered while the container is read, then the container.
-                        if !batch.add(self.report(for: item, buffer: buffer, members: batch.add)) { break scanning }
+                        if !batch.add(self.report(for: item, buffer: buffer, memory: account, members: batch.add)) { break scanning }
                     }
                 }
                 _ = batch.send()
@@ -141,18 +144,21 @@ final class ScanRun: Sendable {
         for _ in 0..<jobs { room.signal() }
     }
 
-    func report(for item: WalkItem, buffer: ReadBuffer, members: (FileReport) -> Bool) -> FileReport {
+    func report(for item: WalkItem, buffer: ReadBuffer, memory: MemoryBudget.Account, members: (FileReport) -> Bool) -> FileReport {
         switch item {
         case let .file(file):
-            defer { buffer.shrinkIfLarge() }
-            do throws(FileReadError) {
-                let bytes = try file.read(into: buffer, limit: maximumFileSize)
-                var report = analyzer.analyze(path: file.path.description, bytes: bytes, diskPath: diskPath(of: file.path), members: members)
-                if let change = file.sizeChange(afterReading: bytes.count, limit: maximumFileSize) { report.problems.append(change.description) }
-                return report
-            } catch {
-                return FileReport(path: file.path.description, kind: .unknown, size: file.size,
-                                  skip: Skip(reason: "unreadable", message: error.description))
+            return memory.holding(ScanMemory.reservation(fileSize: file.size, readLimit: maximumFileSize)) {
+                defer { buffer.shrinkIfLarge() }
+                do throws(FileReadError) {
+                    let bytes = try file.read(into: buffer, limit: maximumFileSize)
+                    var report = analyzer.analyze(path: file.path.description, bytes: bytes, diskPath: diskPath(of: file.path), memory: memory,
+                                                  members: members)
+                    if let change = file.sizeChange(afterReading: bytes.count, limit: maximumFileSize) { report.problems.append(change.description) }
+                    return report
+                } catch {
+                    return FileReport(path: file.path.description, kind: .unknown, size: file.size,
+                                      skip: Skip(reason: "unreadable", message: error.description))
+                }
             }
         case let .symlink(path, target):
             return FileReport(path: path.description, kind: .symlink, linkTarget: RelativePath.escape(target))

@@ -46,7 +46,7 @@ public final class DecodedBytes: @unchecked Sendable {
 /// A growable byte buffer with a hard size limit, filled by decoders chunk by chunk.
 final class ByteAccumulator {
     private var base: UnsafeMutableRawPointer?
-    private var capacity = 0
+    private(set) var capacity = 0
     private(set) var count = 0
     /// The most bytes it will hold; `append` refuses what would go past it.
     let limit: Int
@@ -56,6 +56,15 @@ final class ByteAccumulator {
     }
 
     deinit { free(base) }
+
+    /// Allocates room for `count` bytes (at most the limit) at once, when it has less: for
+    /// output whose size is declared up front, so it is not grown by doubling past it.
+    func reserveCapacity(_ count: Int) {
+        let wanted = min(max(0, count), limit)
+        guard wanted > capacity, let moved = realloc(base, wanted) else { return }
+        base = moved
+        capacity = wanted
+    }
 
     /// Appends `bytes` unless that would exceed the limit (then appends nothing, returns false).
     func append(_ bytes: UnsafeRawBufferPointer) -> Bool {

@@ -30,9 +30,12 @@ public enum Decompressor {
 
     /// Decodes into memory, keeping at most `keep` bytes (the output limit still applies to
     /// decoding; output past `keep` stops decoding as the consumer refusing more would).
+    /// `declaredSize`, the decoded size the stream declares, sizes the output at once (capped
+    /// by `keep` and the output limit); output past it still grows the buffer.
     public static func decode(_ input: UnsafeRawBufferPointer, from start: Int = 0, format: CompressionFormat,
-                              limits: DecodeLimits, keep: Int) -> (bytes: DecodedBytes, summary: DecodeSummary, overflowed: Bool) {
+                              limits: DecodeLimits, keep: Int, declaredSize: UInt64? = nil) -> (bytes: DecodedBytes, summary: DecodeSummary, overflowed: Bool) {
         let accumulator = ByteAccumulator(limit: keep)
+        if let declaredSize { accumulator.reserveCapacity(Int(clamping: min(declaredSize, limits.output))) }
         var overflowed = false
         let summary = decode(input, from: start, format: format, limits: limits) { chunk in
             if accumulator.append(chunk) { return true }

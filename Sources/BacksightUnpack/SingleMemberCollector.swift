@@ -6,9 +6,12 @@ final class SingleMemberCollector {
     private let content: ByteAccumulator
     private var tooLarge = false
 
-    init(name: [UInt8], memberLimit: UInt64) {
+    /// `declaredSize`, the decoded size the stream declares, sizes the content at once
+    /// (capped by the member limit).
+    init(name: [UInt8], memberLimit: UInt64, declaredSize: UInt64? = nil) {
         self.name = name
         content = ByteAccumulator(limit: Int(clamping: memberLimit))
+        if let declaredSize { content.reserveCapacity(Int(clamping: declaredSize)) }
     }
 
     /// Takes the next decoded chunk; false asks the decoder to stop.

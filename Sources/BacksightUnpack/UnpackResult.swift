@@ -1,3 +1,5 @@
+import BacksightLimits
+
 /// A file inside a container (a `.deb`, a tar, a compressed file), handed to the caller while
 /// the container is read. The bytes of a `.file` are valid only during the callback.
 public struct UnpackedMember {
@@ -72,9 +74,13 @@ public final class UnpackBudget {
     public private(set) var remainingOutput: UInt64
     /// Current nesting: 0 outside, 1 while unpacking the file, 2 inside a member or payload, …
     public private(set) var depth = 0
+    /// The scan's shared memory budget, as the account of the thread analysing the file; large
+    /// decodes whose size is declared up front are reserved in it. Nil: nothing is reserved.
+    public let memory: MemoryBudget.Account?
 
-    public init(limits: UnpackLimits) {
+    public init(limits: UnpackLimits, memory: MemoryBudget.Account? = nil) {
         self.limits = limits
+        self.memory = memory
         remainingOutput = limits.fileOutput
     }
 
@@ -84,6 +90,15 @@ public final class UnpackBudget {
     }
 
     func spend(_ bytes: UInt64) { remainingOutput -= min(bytes, remainingOutput) }
+
+    /// Reserves in the memory budget, until the file's analysis ends, what decoding `size`
+    /// bytes that are then kept and analysed holds: the output, and as much again for the
+    /// decoder's dictionary (filled up to the output's size at most) or for the model built
+    /// over the output afterwards. Nothing when the size is unknown.
+    func reserveDecoding(_ size: UInt64?) {
+        guard let size else { return }
+        memory?.grow(by: 2 * min(size, UInt64(Int32.max)))
+    }
 
     /// Goes one level deeper; false (without going) when the depth limit is reached.
     func enter() -> Bool {

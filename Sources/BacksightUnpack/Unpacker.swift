@@ -224,7 +224,9 @@ public struct Unpacker: Sendable {
         }
         result.container = format.description
         let name = TestFileName(path: path)
-        let collector = SingleMemberCollector(name: Self.decodedName(path), memberLimit: budget.limits.memberSize)
+        let declaredSize = DeclaredSize.of(bytes, format: format, start: 0, end: bytes.count).map { min($0, budget.limits.memberSize) }
+        budget.reserveDecoding(declaredSize)
+        let collector = SingleMemberCollector(name: Self.decodedName(path), memberLimit: budget.limits.memberSize, declaredSize: declaredSize)
         let summary = Decompressor.decode(bytes, format: format, limits: budget.decodeLimits) { collector.take($0) }
         budget.spend(summary.produced)
         if let error = summary.error { result.problems.append(error) }
@@ -308,7 +310,8 @@ public struct Unpacker: Sendable {
             var evidence: [FactEvidence] = []
             var decodedUpTo = 0
             // A kernel image's compressed kernel sits where its boot header says: declared, not hidden.
-            let declared = isPayload ? nil : KernelImageHeader.read(bytes)?.payloadOffset
+            let kernel = isPayload ? nil : KernelImageHeader.read(bytes)
+            let declared = kernel?.payloadOffset
             for candidate in StreamCarver.candidates(in: bytes) where candidate.offset >= decodedUpTo {
                 guard payloadCount < budget.limits.payloadsPerFile else {
                     problems.append(.malformedContainer(container: "payloads", offset: UInt64(candidate.offset),
@@ -318,8 +321,11 @@ public struct Unpacker: Sendable {
                 let prefix = candidate.format == .xz ? "xz" : "lzma"
                 let name = "\(prefix)@0x\(String(candidate.offset, radix: 16))"
                 let isDeclared = candidate.offset == declared
+                let declaredSize = isDeclared ? kernel.flatMap {
+                    DeclaredSize.of(bytes, format: candidate.format, start: $0.payloadOffset, end: $0.payloadOffset + $0.payloadLength)
+                } : nil
                 guard let payload = decodePayload(bytes, at: candidate.offset, format: candidate.format, name: name, embedded: !isDeclared,
-                                                  budget: budget, payloadCount: &payloadCount) else { continue }
+                                                  declaredSize: declaredSize, budget: budget, payloadCount: &payloadCount) else { continue }
                 if let error = payload.summary.error, candidate.format == .xz || !Self.isDamage(error) { problems.append(error) }
                 guard payload.summary.isComplete || candidate.format == .xz else { continue }
                 decodedUpTo = candidate.offset + Int(payload.summary.consumed)
@@ -351,13 +357,18 @@ public struct Unpacker: Sendable {
     }
 
     /// Decodes one stream into a payload (kept up to the member limit) and inspects it in turn.
-    /// Returns nil when nothing was decoded, or the depth limit is reached.
+    /// `declaredSize`, the decoded size the stream declares, sizes the output and is reserved
+    /// in the scan's memory budget first. Returns nil when nothing was decoded, or the depth
+    /// limit is reached.
     private func decodePayload(_ bytes: UnsafeRawBufferPointer, at offset: Int, format: CompressionFormat, name: String, embedded: Bool,
-                               budget: UnpackBudget, payloadCount: inout Int) -> DecodedPayload? {
+                               declaredSize: UInt64? = nil, budget: UnpackBudget, payloadCount: inout Int) -> DecodedPayload? {
         guard budget.enter() else { return nil }
         defer { budget.leave() }
         let keep = Int(min(budget.limits.memberSize, UInt64(Int.max)))
-        let (decoded, summary, _) = Decompressor.decode(bytes, from: offset, format: format, limits: budget.decodeLimits, keep: keep)
+        let limits = budget.decodeLimits
+        let expected = declaredSize.map { min($0, UInt64(keep), limits.output) }
+        budget.reserveDecoding(expected)
+        let (decoded, summary, _) = Decompressor.decode(bytes, from: offset, format: format, limits: limits, keep: keep, declaredSize: expected)
         budget.spend(summary.produced)
         guard summary.produced > 0 else { return nil }
         // An LZMA_Alone header is 13 bytes of weak checks, so code and tables hold many by

@@ -52,18 +52,7 @@ final class CarverAndHeuristicTests: XCTestCase {
     func testKernelImagePayloadAtTheDeclaredOffsetIsNotEmbedded() throws {
         let xz = try Fixtures.xz(Array(String(repeating: "kernel ", count: 64).utf8))
         func image(streamAt start: Int, declaring declared: Int) -> [UInt8] {
-            var bytes = [UInt8](repeating: 0, count: max(start, declared) + xz.count + 64)
-            bytes[0x1F1] = 3                                   // setup sectors: protected mode at 0x800
-            bytes[0x1FE] = 0x55; bytes[0x1FF] = 0xAA
-            bytes.replaceSubrange(0x202..<0x206, with: Array("HdrS".utf8))
-            bytes[0x206] = 0x0F; bytes[0x207] = 0x02           // boot protocol 2.15
-            let offset = UInt32(declared - 0x800), length = UInt32(xz.count)
-            for index in 0..<4 {
-                bytes[0x248 + index] = UInt8(truncatingIfNeeded: offset >> (8 * index))
-                bytes[0x24C + index] = UInt8(truncatingIfNeeded: length >> (8 * index))
-            }
-            bytes.replaceSubrange(start..<(start + xz.count), with: xz)
-            return bytes
+            Fixtures.kernelImage(payload: xz, at: start, declaringOffset: declared)
         }
         let declared = image(streamAt: 0x900, declaring: 0x900)
         XCTAssertEqual(declared.withUnsafeBytes { KernelImageHeader.read($0) }?.payloadOffset, 0x900)

@@ -23,6 +23,23 @@ enum Fixtures {
         try run("xz", ["-c", "--check=crc64"] + arguments, input: input)
     }
 
+    /// An x86 `bzImage`: a boot header (protocol 2.15, protected mode at 0x800) declaring a
+    /// payload of `payload.count` bytes at `declaringOffset`, and `payload` placed at `start`.
+    static func kernelImage(payload: [UInt8], at start: Int, declaringOffset declared: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: max(start, declared) + payload.count + 64)
+        bytes[0x1F1] = 3                                   // setup sectors: protected mode at 0x800
+        bytes[0x1FE] = 0x55; bytes[0x1FF] = 0xAA
+        bytes.replaceSubrange(0x202..<0x206, with: Array("HdrS".utf8))
+        bytes[0x206] = 0x0F; bytes[0x207] = 0x02           // boot protocol 2.15
+        let offset = UInt32(declared - 0x800), length = UInt32(payload.count)
+        for index in 0..<4 {
+            bytes[0x248 + index] = UInt8(truncatingIfNeeded: offset >> (8 * index))
+            bytes[0x24C + index] = UInt8(truncatingIfNeeded: length >> (8 * index))
+        }
+        bytes.replaceSubrange(start..<(start + payload.count), with: payload)
+        return bytes
+    }
+
     /// Unpacks `bytes` at `path` and collects the members (copying their bytes).
     static func unpack(_ bytes: [UInt8], path: String, limits: UnpackLimits = UnpackLimits(),
                        unpacker: Unpacker = Unpacker()) -> (result: UnpackResult, members: [(path: String, content: MemberContent)]) {
