@@ -1,8 +1,14 @@
 import CCapstone
 
 /// Lowers AArch64 instructions.
-struct ARM64Lowering {
+final class ARM64Lowering {
     let registers: RegisterNames
+    private let result: Register?
+
+    init(registers: RegisterNames) {
+        self.registers = registers
+        result = registers.named("x0")
+    }
 
     private struct RawOperand {
         var operand: Operand
@@ -54,7 +60,7 @@ struct ARM64Lowering {
             instruction.flow = .stop
         case "svc":
             instruction.effects.append(.systemCall)
-            if let result = registers.named("x0") { instruction.effects.append(.set(result, .opaque([]))) }
+            if let result { instruction.effects.append(.set(result, .opaque([]))) }
         case "adrp", "adr":
             guard operands.count == 2 else { break }
             assign(operands[0], .copy(operands[1].operand), &instruction)

@@ -2,9 +2,20 @@ import CCapstone
 
 /// Lowers ARM (A32) and Thumb (T32) instructions. Reads of `pc` become the constants they
 /// are (the address plus 8 in ARM state, plus 4 in Thumb state).
-struct ARMLowering {
+final class ARMLowering {
     let registers: RegisterNames
     let thumb: Bool
+    private let stackPointer: Register?
+    private let linkRegister: Register?
+    private let result: Register?
+
+    init(registers: RegisterNames, thumb: Bool) {
+        self.registers = registers
+        self.thumb = thumb
+        stackPointer = registers.named("sp")
+        linkRegister = registers.named("lr")
+        result = registers.named("r0")
+    }
 
     private struct RawOperand {
         var operand: Operand
@@ -52,7 +63,7 @@ struct ARMLowering {
                 instruction.flow = .call(target(operands.first))
             }
         case "bx", "bxj":
-            if let first = operands.first, first.register == registers.named("lr") {
+            if let first = operands.first, first.register == linkRegister {
                 instruction.flow = conditional ? .next : .return
             } else {
                 instruction.flow = conditional ? .branch(target(operands.first)) : .jump(target(operands.first))
@@ -72,11 +83,11 @@ struct ARMLowering {
         case "pop":
             popList(operands, conditional: conditional, &instruction)
         case "stmdb", "stmfd":
-            if writeback, operands.first?.register == registers.named("sp") {
+            if writeback, operands.first?.register == stackPointer {
                 pushList(operands.dropFirst().map(\.operand), &instruction)
             }
         case "ldm", "ldmia", "ldmfd":
-            if writeback, operands.first?.register == registers.named("sp") {
+            if writeback, operands.first?.register == stackPointer {
                 popList(Array(operands.dropFirst()), conditional: conditional, &instruction)
             } else {
                 for operand in operands.dropFirst() { assign(operand, .opaque([]), &instruction) }
@@ -84,7 +95,7 @@ struct ARMLowering {
             }
         case "vpush", "vpop":
             let each: Int64 = operands.allSatisfy({ $0.register.map { registers.name(of: $0).hasPrefix("d") } ?? false }) ? 8 : 4
-            if let stackPointer = registers.named("sp") {
+            if let stackPointer {
                 let total = each * Int64(operands.count)
                 instruction.effects.append(.set(stackPointer, mnemonic == "vpush"
                     ? .subtract(.register(stackPointer), .immediate(total)) : .add(.register(stackPointer), .immediate(total))))
@@ -92,7 +103,7 @@ struct ARMLowering {
         case "mov", "movs":
             guard operands.count == 2 else { break }
             if operands[0].isProgramCounter {
-                instruction.flow = operands[1].register == registers.named("lr") && !conditional ? .return : .jump(.indirect(operands[1].operand))
+                instruction.flow = operands[1].register == linkRegister && !conditional ? .return : .jump(.indirect(operands[1].operand))
                 break
             }
             instruction.onlyMovesData = !conditional
@@ -145,7 +156,7 @@ struct ARMLowering {
             assign(operands[0], .opaque(operands.dropFirst().map(\.operand)), &instruction)
         case "svc", "swi":
             instruction.effects.append(.systemCall)
-            if let result = registers.named("r0") { instruction.effects.append(.set(result, .opaque([]))) }
+            if let result { instruction.effects.append(.set(result, .opaque([]))) }
         case "nop", "dmb", "dsb", "isb", "yield", "wfe", "wfi", "sev", "pld", "pldw", "pli", "clrex":
             break
         default:
@@ -262,7 +273,7 @@ struct ARMLowering {
     }
 
     private func pushList(_ values: [Operand], _ instruction: inout Instruction) {
-        guard let stackPointer = registers.named("sp") else { return }
+        guard let stackPointer else { return }
         let total = Int64(values.count * 4)
         instruction.effects.append(.set(stackPointer, .subtract(.register(stackPointer), .immediate(total))))
         for (offset, value) in values.enumerated() {
@@ -272,7 +283,7 @@ struct ARMLowering {
     }
 
     private func popList(_ destinations: [RawOperand], conditional: Bool, _ instruction: inout Instruction) {
-        guard let stackPointer = registers.named("sp") else { return }
+        guard let stackPointer else { return }
         for (offset, destination) in destinations.enumerated() where !destination.isProgramCounter {
             assign(destination, .copy(.memory(MemoryReference(base: stackPointer, displacement: Int64(offset * 4), width: 4))), &instruction)
         }

@@ -95,7 +95,8 @@ final class CodeWalker {
                 } else {
                     // A join: keep what this path knows, add what only the branch knew.
                     state.registers.addMissing(from: saved.registers)
-                    state.stack.merge(saved.stack) { current, _ in current }
+                    // Only slots this path lacks change it (a merge would copy a shared table).
+                    for (offset, value) in saved.stack where state.stack.index(forKey: offset) == nil { state.stack[offset] = value }
                 }
             } else if blockEnded, returned, architecture.isMIPS, let branchState {
                 // A block no branch seen so far leads to (a loop's head, reached from below): it
@@ -157,7 +158,7 @@ final class CodeWalker {
             case let .jump(target):
                 if case let .direct(destination, switches) = target {
                     let leaves = destination < start || destination >= end || image.isPLT(destination)
-                        || (destination != start && image.function(at: destination) != nil)
+                        || (destination != start && image.isFunctionStart(destination))
                     if leaves {
                         performCall(.direct(destination, switchesMode: switches), resolved: nil, thumb: thumb, state: &state,
                                     site: site, record: &record, tail: true, returnAddress: next)
@@ -422,7 +423,7 @@ final class CodeWalker {
             guard let raw = value.constantValue else { continue }
             let address = UInt64(bitPattern: raw)
             let callbackAddress = architecture == .arm ? address & ~1 : address
-            if image.isExecutable(callbackAddress), !image.isPLT(callbackAddress), image.function(at: callbackAddress) != nil || !image.hasLocalSymbols {
+            if image.isExecutable(callbackAddress), !image.isPLT(callbackAddress), image.isFunctionStart(callbackAddress) || !image.hasLocalSymbols {
                 record.callbacks.append((callbackAddress, architecture == .arm && address & 1 == 1, site))
             }
         }
@@ -434,7 +435,9 @@ final class CodeWalker {
         }
         for value in arguments {
             guard case let .stack(offset) = value else { continue }
-            state.stack = state.stack.filter { $0.key < offset || $0.key >= offset &+ 64 }
+            if state.stack.keys.contains(where: { $0 >= offset && $0 < offset &+ 64 }) {
+                state.stack = state.stack.filter { $0.key < offset || $0.key >= offset &+ 64 }
+            }
             state.stack[offset] = .calleeOutput(calleeName)
         }
         for register in convention.callerSaved { state.registers[register] = nil }
@@ -446,13 +449,15 @@ final class CodeWalker {
     /// Argument values at a call: the argument registers in order, then the first words above
     /// the stack pointer, where arguments beyond the registers go (all of them on i386).
     private func argumentValues(_ state: MachineState) -> [SymbolicValue] {
-        let registers = convention.arguments.map { state.registers[$0] ?? .unknown }
-        guard case let .stack(top)? = state.registers[convention.stackPointer] else { return registers }
+        var values: [SymbolicValue] = []
+        values.reserveCapacity(convention.arguments.count + convention.stackArgumentCount)
+        for register in convention.arguments { values.append(state.registers[register] ?? .unknown) }
+        guard case let .stack(top)? = state.registers[convention.stackPointer] else { return values }
         let word = Int64(convention.wordSize)
-        let stacked = (0..<convention.stackArgumentCount).map {
-            state.stack[top &+ convention.stackArgumentsOffset &+ Int64($0) &* word] ?? .unknown
+        for index in 0..<convention.stackArgumentCount {
+            values.append(state.stack[top &+ convention.stackArgumentsOffset &+ Int64(index) &* word] ?? .unknown)
         }
-        return registers + stacked
+        return values
     }
 
     /// The disassembly of the instruction at a site, for evidence.

@@ -3,9 +3,18 @@ import CCapstone
 /// Lowers MIPS (32 and 64-bit, either byte order) instructions. Capstone gives no operand
 /// access flags for MIPS, so the lowering goes by mnemonic. Branches and calls have a delay
 /// slot: the interpreter applies them after the next instruction.
-struct MIPSLowering {
+final class MIPSLowering {
     let registers: RegisterNames
     let is64Bit: Bool
+    private let result: Register?
+    private let returnAddress: Register?
+
+    init(registers: RegisterNames, is64Bit: Bool) {
+        self.registers = registers
+        self.is64Bit = is64Bit
+        result = registers.named("v0")
+        returnAddress = registers.named("ra")
+    }
 
     private static let loads: [String: Int] = [
         "lb": 1, "lbu": 1, "lh": 2, "lhu": 2, "lw": 4, "lwu": 4, "lwl": 4, "lwr": 4, "ll": 4, "ld": 8, "lld": 8, "ldl": 8, "ldr": 8,
@@ -110,7 +119,7 @@ struct MIPSLowering {
             instruction.flow = .stop
         case "syscall":
             instruction.effects.append(.systemCall)
-            if let result = registers.named("v0") { instruction.effects.append(.set(result, .opaque([]))) }
+            if let result { instruction.effects.append(.set(result, .opaque([]))) }
         default:
             // Arithmetic, logic, multiply/divide, coprocessor moves: the first register is written.
             if Self.writesFirstOperand(mnemonic) {
@@ -146,7 +155,7 @@ struct MIPSLowering {
             // `jalr $t9` or `jalr $ra, $t9`: the target is the last register.
             instruction.flow = .call(.indirect(last ?? .immediate(0)))
         case "jr", "jr.hb":
-            if case let .register(register) = operands.first, register == registers.named("ra") {
+            if case let .register(register) = operands.first, register == returnAddress {
                 instruction.flow = .return
             } else {
                 instruction.flow = .jump(.indirect(operands.first ?? .immediate(0)))
