@@ -47,7 +47,7 @@ final class CodeWalker {
         var bounds = SmallMap<Register, Int64>()
         /// The same, by value: a compared value reloaded into another register (or from the
         /// stack slot it was spilled to, as -O0 code does) keeps its bound.
-        var valueBounds: [SymbolicValue: Int64] = [:]
+        var valueBounds = SmallMap<SymbolicValue, Int64>()
 
         /// The bound known for the value a register holds.
         func bound(of register: Register) -> Int64? {
@@ -85,6 +85,8 @@ final class CodeWalker {
         var blockEnded = false
         var branchState: MachineState?
         var returned = false
+        // One instruction value, decoded into again and again: its arrays keep their storage.
+        var instruction = Instruction(address: start, size: 0, text: "")
 
         while address < end, address >= start {
             if let stopAfter, address > stopAfter { break }
@@ -109,7 +111,7 @@ final class CodeWalker {
                 continue
             }
             let window = image.bytes(at: address, count: 16)
-            guard let instruction = decoder.decode(window, address: address) else {
+            guard decoder.decode(window, address: address, into: &instruction) else {
                 invalidRun += 1
                 if invalidRun > 8 { break }
                 address &+= alignment
@@ -150,7 +152,8 @@ final class CodeWalker {
                 performCall(target, resolved: resolvedTarget, thumb: thumb, state: &state, site: site, record: &record, tail: false, returnAddress: next)
             case let .branch(target):
                 record.branchOrdinals.append(site.ordinal)
-                branchState = state
+                // Only MIPS returns to it; keeping it elsewhere would make the next write copy the state.
+                if architecture.isMIPS { branchState = state }
                 if case let .direct(destination, _) = target, destination > address, destination < end {
                     furthestTarget = max(furthestTarget, destination)
                     if pending[destination] == nil { pending[destination] = state }
@@ -382,7 +385,6 @@ final class CodeWalker {
     private func performCall(_ target: Target, resolved: SymbolicValue?, thumb: Bool, state: inout MachineState, site: InstructionSite,
                              record: inout FunctionRecord, tail: Bool, returnAddress: UInt64) {
         var kind = CallKind.unknown
-        var calleeName = "0x" + String(site.address, radix: 16)
         switch target {
         case let .direct(destination, switches):
             let calleeThumb = architecture == .arm ? (switches ? !thumb : thumb) : false
@@ -412,10 +414,11 @@ final class CodeWalker {
                 break
             }
         }
+        var calleeName: String
         switch kind {
         case let .imported(name, _): calleeName = name
         case let .local(address, _), let .ownGOT(_, address): calleeName = image.describe(address) ?? "0x" + String(address, radix: 16)
-        case .unknown: break
+        case .unknown: calleeName = "0x" + String(site.address, radix: 16)
         }
         let arguments = argumentValues(state)
         record.calls.append(CallSite(site: site, kind: kind, arguments: arguments, isTailCall: tail))
@@ -435,15 +438,13 @@ final class CodeWalker {
         }
         for value in arguments {
             guard case let .stack(offset) = value else { continue }
-            if state.stack.keys.contains(where: { $0 >= offset && $0 < offset &+ 64 }) {
-                state.stack = state.stack.filter { $0.key < offset || $0.key >= offset &+ 64 }
-            }
+            for covered in state.stack.keys.filter({ $0 >= offset && $0 < offset &+ 64 }) { state.stack.removeValue(forKey: covered) }
             state.stack[offset] = .calleeOutput(calleeName)
         }
         for register in convention.callerSaved { state.registers[register] = nil }
         state.registers[convention.result] = .callResult(calleeName)
         state.bounds.removeAll()
-        state.valueBounds = [:]
+        state.valueBounds.removeAll()
     }
 
     /// Argument values at a call: the argument registers in order, then the first words above

@@ -47,15 +47,30 @@ final class Disassembler {
     /// are not a valid instruction (or are too few). The disassembly text is filled in only when
     /// `withText` is set (building it costs more than the rest).
     func decode(_ bytes: UnsafeRawBufferPointer, address: UInt64, withText: Bool = false) -> Instruction? {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
+        var instruction = Instruction(address: address, size: 0, text: "")
+        return decode(bytes, address: address, withText: withText, into: &instruction) ? instruction : nil
+    }
+
+    /// ``decode(_:address:withText:)`` into `instruction`, whose arrays are emptied and reused
+    /// (a walk decodes one instruction after another); false when the bytes do not decode, and
+    /// `instruction` is then left as it was.
+    func decode(_ bytes: UnsafeRawBufferPointer, address: UInt64, withText: Bool = false, into instruction: inout Instruction) -> Bool {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return false }
         var code: UnsafePointer<UInt8>? = base.assumingMemoryBound(to: UInt8.self)
         var size = min(bytes.count, 16)
         var next = address
-        guard cs_disasm_iter(handle, &code, &size, &next, buffer) else { return nil }
+        guard cs_disasm_iter(handle, &code, &size, &next, buffer) else { return false }
         let raw = UnsafePointer(buffer)
         let size16 = Int(raw.pointee.size)
-        guard size16 > 0 else { return nil }
-        var instruction = Instruction(address: address, size: size16, text: withText ? Self.text(of: raw) : "")
+        guard size16 > 0 else { return false }
+        instruction.address = address
+        instruction.size = size16
+        instruction.text = withText ? Self.text(of: raw) : ""
+        instruction.effects.removeAll(keepingCapacity: true)
+        instruction.flow = .next
+        instruction.reads.removeAll(keepingCapacity: true)
+        instruction.hasDelaySlot = false
+        instruction.onlyMovesData = false
         if let x86 {
             x86.lower(raw, into: &instruction)
         } else if let arm64 {
@@ -65,7 +80,7 @@ final class Disassembler {
         } else if let mips {
             mips.lower(raw, into: &instruction)
         }
-        return instruction
+        return true
     }
 
     /// `mnemonic operands`, as capstone prints them.

@@ -17,7 +17,7 @@ final class MnemonicCache<Meaning> {
         var meaning: Meaning?
     }
 
-    private var entries: [Entry] = []
+    @exclusivity(unchecked) private var entries: [Entry] = []
     private let interpret: (String) -> Meaning
 
     init(_ interpret: @escaping (String) -> Meaning) {

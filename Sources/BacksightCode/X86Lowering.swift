@@ -77,7 +77,7 @@ final class X86Lowering {
                                            writes: raw.pointee.access & UInt8(CS_AC_WRITE.rawValue) != 0))
             }
         }
-        instruction.reads = readRegisters(insn, operands)
+        readRegisters(insn, operands, into: &instruction.reads)
         guard let stackPointer else { return }
 
         // Control flow.
@@ -223,9 +223,9 @@ final class X86Lowering {
         }
     }
 
-    private func readRegisters(_ insn: UnsafePointer<cs_insn>, _ operands: [RawOperand]) -> [Register] {
+    /// Appends the registers the instruction reads to `read` (empty; its capacity is reused).
+    private func readRegisters(_ insn: UnsafePointer<cs_insn>, _ operands: [RawOperand], into read: inout [Register]) {
         let implicitCount = backsight_cs_regs_read_count(insn)
-        var read: [Register] = []
         read.reserveCapacity(2 * operands.count + Int(implicitCount))
         for operand in operands {
             switch operand.operand {
@@ -239,7 +239,6 @@ final class X86Lowering {
         for index in 0..<implicitCount {
             if let register = registers.register(UInt32(backsight_cs_reg_read(insn, index))) { read.append(register) }
         }
-        return read
     }
 
     private func push(_ value: Operand, _ stackPointer: Register, _ instruction: inout Instruction) {
