@@ -24,6 +24,35 @@ final class ARMLowering {
         var isProgramCounter = false
     }
 
+    private let mnemonics = MnemonicCache(idCount: ARM_INS_ENDING.rawValue, Traits.init(mnemonic:))
+
+    /// What the lowering reads from a mnemonic, worked out once per mnemonic: the base mnemonic
+    /// and what follows from it, for a conditional and an unconditional instruction.
+    private struct Traits {
+        var unconditional: Spelling
+        var conditional: Spelling
+
+        init(mnemonic: String) {
+            unconditional = Spelling(base: ARMLowering.baseMnemonic(mnemonic, conditional: false))
+            conditional = Spelling(base: ARMLowering.baseMnemonic(mnemonic, conditional: true))
+        }
+    }
+
+    private struct Spelling {
+        var base: String
+        /// The first register operand is read (a store's source, a compare), not written.
+        var firstIsSource: Bool
+        var isAddOrSubtract: Bool
+
+        init(base mnemonic: String) {
+            base = mnemonic
+            firstIsSource = mnemonic.hasPrefix("st") || mnemonic.hasPrefix("cmp") || mnemonic.hasPrefix("cmn")
+                || mnemonic.hasPrefix("tst") || mnemonic.hasPrefix("teq") || mnemonic.hasPrefix("b") || mnemonic.hasPrefix("cb")
+                || mnemonic == "push"
+            isAddOrSubtract = mnemonic.hasPrefix("add") || mnemonic.hasPrefix("sub")
+        }
+    }
+
     private static let conditionSuffixes: Set<String> = [
         "eq", "ne", "cs", "hs", "cc", "lo", "mi", "pl", "vs", "vc", "hi", "ls", "ge", "lt", "gt", "le",
     ]
@@ -34,7 +63,9 @@ final class ARMLowering {
             let code = backsight_cs_arm_cc(insn)
             return code != Int32(ARM_CC_AL.rawValue) && code != Int32(ARM_CC_INVALID.rawValue)
         }()
-        let mnemonic = baseMnemonic(Disassembler.mnemonic(of: insn), conditional: conditional)
+        let traits = mnemonics.look(insn).meaning
+        let spelling = conditional ? traits.conditional : traits.unconditional
+        let mnemonic = spelling.base
         var operands: [RawOperand] = []
         for index in 0..<backsight_cs_arm_op_count(insn) {
             guard let raw = backsight_cs_arm_op(insn, index) else { continue }
@@ -49,7 +80,7 @@ final class ARMLowering {
             if let operand = convert(raw.pointee, pcValue: pcValue) { operands.append(operand) }
         }
         let writeback = backsight_cs_arm_writeback(insn)
-        defer { instruction.reads = readRegisters(mnemonic, operands) }
+        defer { instruction.reads = readRegisters(spelling, operands) }
 
         switch mnemonic {
         case "b":
@@ -219,7 +250,7 @@ final class ARMLowering {
     }
 
     /// The mnemonic without `.w`/`.n` width qualifiers and without its condition suffix.
-    private func baseMnemonic(_ raw: String, conditional: Bool) -> String {
+    private static func baseMnemonic(_ raw: String, conditional: Bool) -> String {
         var name = raw
         if name.hasSuffix(".w") || name.hasSuffix(".n") { name.removeLast(2) }
         if let dot = name.firstIndex(of: ".") { name = String(name[..<dot]) }
@@ -291,14 +322,12 @@ final class ARMLowering {
         if destinations.contains(where: \.isProgramCounter) { instruction.flow = conditional ? .next : .return }
     }
 
-    private func readRegisters(_ mnemonic: String, _ operands: [RawOperand]) -> [Register] {
-        let firstIsSource = mnemonic.hasPrefix("st") || mnemonic.hasPrefix("cmp") || mnemonic.hasPrefix("cmn")
-            || mnemonic.hasPrefix("tst") || mnemonic.hasPrefix("teq") || mnemonic.hasPrefix("b") || mnemonic.hasPrefix("cb")
-            || mnemonic == "push"
+    private func readRegisters(_ spelling: Spelling, _ operands: [RawOperand]) -> [Register] {
+        let firstIsSource = spelling.firstIsSource
         var read: [Register] = []
         for (position, operand) in operands.enumerated() {
             switch operand.operand {
-            case .register(let register) where firstIsSource || position > 0 || operands.count == 2 && (mnemonic.hasPrefix("add") || mnemonic.hasPrefix("sub")):
+            case .register(let register) where firstIsSource || position > 0 || operands.count == 2 && spelling.isAddOrSubtract:
                 read.append(register)
             case .memory(let memory):
                 if let base = memory.base { read.append(base) }

@@ -66,9 +66,9 @@ final class Disassembler {
         instruction.address = address
         instruction.size = size16
         instruction.text = withText ? Self.text(of: raw) : ""
-        instruction.effects.removeAll(keepingCapacity: true)
+        if !instruction.effects.isEmpty { instruction.effects.removeAll(keepingCapacity: true) }
         instruction.flow = .next
-        instruction.reads.removeAll(keepingCapacity: true)
+        if !instruction.reads.isEmpty { instruction.reads.removeAll(keepingCapacity: true) }
         instruction.hasDelaySlot = false
         instruction.onlyMovesData = false
         if let x86 {

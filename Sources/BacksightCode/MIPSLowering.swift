@@ -24,10 +24,31 @@ final class MIPSLowering {
     ]
     private static let adds: Set<String> = ["addiu", "addi", "daddiu", "daddi", "addu", "add", "daddu", "dadd"]
     private static let subtracts: Set<String> = ["subu", "sub", "dsubu", "dsub"]
+    private let mnemonics = MnemonicCache(idCount: MIPS_INS_ENDING.rawValue, Traits.init(mnemonic:))
+
+    /// What the lowering reads from a mnemonic, worked out once per mnemonic.
+    private struct Traits {
+        var loadWidth: Int?
+        var storeWidth: Int?
+        var isBranchOrCall: Bool
+        var isAdd: Bool
+        var isSubtract: Bool
+        var writesFirstOperand: Bool
+
+        init(mnemonic: String) {
+            loadWidth = MIPSLowering.loads[mnemonic]
+            storeWidth = MIPSLowering.stores[mnemonic]
+            isBranchOrCall = MIPSLowering.isBranchOrCall(mnemonic)
+            isAdd = MIPSLowering.adds.contains(mnemonic)
+            isSubtract = MIPSLowering.subtracts.contains(mnemonic)
+            writesFirstOperand = MIPSLowering.writesFirstOperand(mnemonic)
+        }
+    }
+
     private static let oneRegisterBranches: Set<String> = ["beqz", "bnez", "blez", "bgtz", "bltz", "bgez", "beqzl", "bnezl", "blezl", "bgtzl", "bltzl", "bgezl"]
 
     func lower(_ insn: UnsafePointer<cs_insn>, into instruction: inout Instruction) {
-        let mnemonic = Disassembler.mnemonic(of: insn)
+        let (mnemonic, traits) = mnemonics.look(insn)
         var operands: [Operand] = []
         var destination: Register?
         for index in 0..<backsight_cs_mips_op_count(insn) {
@@ -48,24 +69,24 @@ final class MIPSLowering {
         }
         instruction.reads = operands.enumerated().flatMap { position, operand -> [Register] in
             switch operand {
-            case .register(let register): return position > 0 || Self.stores[mnemonic] != nil || Disassembler.isInGroup(insn, CS_GRP_JUMP) ? [register] : []
+            case .register(let register): return position > 0 || traits.storeWidth != nil || Disassembler.isInGroup(insn, CS_GRP_JUMP) ? [register] : []
             case .memory(let memory): return memory.base.map { [$0] } ?? []
             case .immediate: return []
             }
         }
 
-        if Self.isBranchOrCall(mnemonic) {
+        if traits.isBranchOrCall {
             instruction.hasDelaySlot = true
             lowerControl(mnemonic, operands, &instruction)
             return
         }
-        if let width = Self.loads[mnemonic], operands.count == 2, case var .memory(memory) = operands[1] {
+        if let width = traits.loadWidth, operands.count == 2, case var .memory(memory) = operands[1] {
             memory.width = width
             instruction.onlyMovesData = true
             assign(destination, .copy(.memory(memory)), &instruction)
             return
         }
-        if let width = Self.stores[mnemonic], operands.count == 2, case var .memory(memory) = operands[1] {
+        if let width = traits.storeWidth, operands.count == 2, case var .memory(memory) = operands[1] {
             memory.width = width
             instruction.onlyMovesData = true
             instruction.effects.append(.store(memory, operands[0]))
@@ -87,7 +108,7 @@ final class MIPSLowering {
             guard operands.count == 2 else { break }
             instruction.onlyMovesData = true
             assign(destination, .copy(operands[1]), &instruction)
-        case _ where Self.adds.contains(mnemonic):
+        case _ where traits.isAdd:
             guard operands.count == 3 else { break }
             if operands[2] == .immediate(0) || operands[1] == .immediate(0) {
                 instruction.onlyMovesData = true
@@ -95,7 +116,7 @@ final class MIPSLowering {
             } else {
                 assign(destination, .add(operands[1], operands[2]), &instruction)
             }
-        case _ where Self.subtracts.contains(mnemonic):
+        case _ where traits.isSubtract:
             guard operands.count == 3 else { break }
             assign(destination, .subtract(operands[1], operands[2]), &instruction)
         case "or":
@@ -122,7 +143,7 @@ final class MIPSLowering {
             if let result { instruction.effects.append(.set(result, .opaque([]))) }
         default:
             // Arithmetic, logic, multiply/divide, coprocessor moves: the first register is written.
-            if Self.writesFirstOperand(mnemonic) {
+            if traits.writesFirstOperand {
                 assign(destination, .opaque(Array(operands.dropFirst())), &instruction)
             }
         }

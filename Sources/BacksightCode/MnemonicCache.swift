@@ -20,8 +20,10 @@ final class MnemonicCache<Meaning> {
     @exclusivity(unchecked) private var entries: [Entry] = []
     private let interpret: (String) -> Meaning
 
-    init(_ interpret: @escaping (String) -> Meaning) {
+    /// `idCount`: how many instruction ids the instruction set has (`X86_INS_ENDING`).
+    init(idCount: UInt32, _ interpret: @escaping (String) -> Meaning) {
         self.interpret = interpret
+        entries = Array(repeating: Entry(low: 0, high: 0, mnemonic: "", meaning: nil), count: Int(min(idCount, 1 << 16)))
     }
 
     /// The mnemonic of `instruction` and its meaning.

@@ -8,7 +8,7 @@ final class X86Lowering {
     private let framePointer: Register?
     private let result: Register?
     private let flags: Register?
-    private let mnemonics = MnemonicCache(Operation.init(mnemonic:))
+    private let mnemonics = MnemonicCache(idCount: X86_INS_ENDING.rawValue, Operation.init(mnemonic:))
 
     /// The cases of the lowering, by mnemonic.
     private enum Operation {
