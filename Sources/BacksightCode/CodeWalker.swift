@@ -57,6 +57,36 @@ final class CodeWalker {
         }
     }
 
+    /// The states forward branches left with, by target. The walk's address only grows, so the
+    /// targets are kept sorted with a cursor at the first one not yet passed: asking whether a
+    /// branch lands on an instruction is one comparison, not a hash lookup.
+    private struct PendingStates {
+        private var targets: [UInt64] = []
+        private var states: [MachineState?] = []
+        private var cursor = 0
+
+        /// Keeps `state` for `target` unless a state is kept there already.
+        mutating func keep(_ state: MachineState, at target: UInt64) {
+            let index = targets.countOfPrefix { $0 < target }
+            if index < targets.count, targets[index] == target { return }
+            targets.insert(target, at: index)
+            states.insert(state, at: index)
+        }
+
+        /// Takes out the state kept for `address`; addresses must be asked in increasing order.
+        mutating func take(at address: UInt64) -> MachineState? {
+            while cursor < targets.count, targets[cursor] < address { cursor += 1 }
+            guard cursor < targets.count, targets[cursor] == address else { return nil }
+            let state = states[cursor]
+            states[cursor] = nil
+            cursor += 1
+            return state
+        }
+
+        /// Whether every target kept (taken or not) lies before `address`.
+        func allBefore(_ address: UInt64) -> Bool { targets.last.map { $0 < address } ?? true }
+    }
+
     private func initialState(start: UInt64) -> MachineState {
         var state = MachineState()
         state.registers[convention.stackPointer] = .stack(0)
@@ -77,7 +107,7 @@ final class CodeWalker {
         let end = hasSize ? min(start &+ symbolSize, sectionEnd) : sectionEnd
         let alignment = UInt64(architecture.instructionAlignment(thumb: thumb))
         var state = initialState(start: start)
-        var pending: [UInt64: MachineState] = [:]
+        var pending = PendingStates()
         var literals: Set<UInt64> = []
         var furthestTarget = start
         var address = start
@@ -91,7 +121,7 @@ final class CodeWalker {
         while address < end, address >= start {
             if let stopAfter, address > stopAfter { break }
             guard budget > 0, record.instructionCount < Self.perFunctionLimit else { record.truncated = true; break }
-            if let saved = pending.removeValue(forKey: address) {
+            if let saved = pending.take(at: address) {
                 if blockEnded {
                     state = saved
                 } else {
@@ -156,7 +186,7 @@ final class CodeWalker {
                 if architecture.isMIPS { branchState = state }
                 if case let .direct(destination, _) = target, destination > address, destination < end {
                     furthestTarget = max(furthestTarget, destination)
-                    if pending[destination] == nil { pending[destination] = state }
+                    pending.keep(state, at: destination)
                 }
             case let .jump(target):
                 if case let .direct(destination, switches) = target {
@@ -167,7 +197,7 @@ final class CodeWalker {
                                     site: site, record: &record, tail: true, returnAddress: next)
                     } else if destination > address {
                         furthestTarget = max(furthestTarget, destination)
-                        if pending[destination] == nil { pending[destination] = state }
+                        pending.keep(state, at: destination)
                     }
                 } else if let resolvedTarget, resolvedTarget.externalRoot != nil || resolvedTarget.constantValue != nil {
                     performCall(.indirect(.immediate(0)), resolved: resolvedTarget, thumb: thumb, state: &state, site: site,
@@ -178,7 +208,7 @@ final class CodeWalker {
                 blockEnded = true
                 returned = true
             }
-            if blockEnded, !hasSize, next > furthestTarget, pending.keys.allSatisfy({ $0 < next }) { break }
+            if blockEnded, !hasSize, next > furthestTarget, pending.allBefore(next) { break }
             address = next
         }
         return record
