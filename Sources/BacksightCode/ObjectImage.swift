@@ -123,13 +123,13 @@ final class ObjectImage {
             if address >= last.start, address < last.end { return last.section >= 0 ? last : nil }
         }
         let index = pieces.countOfPrefix { $0.start <= address } - 1
-        guard index >= 0 else { return nil }
-        guard address < pieces[index].end else {
-            // Past every section's end, unless a section's end overflowed the address space.
-            return AddressPiece.sectionIndex(holding: address, in: mapped).map { AddressPiece(section: $0, of: mapped, from: address, to: address) }
+        if index >= 0, address < pieces[index].end {
+            lastPiece = index
+            return pieces[index].section >= 0 ? pieces[index] : nil
         }
-        lastPiece = index
-        return pieces[index].section >= 0 ? pieces[index] : nil
+        // Below every section, or past every cut: held only by a section whose end overflowed
+        // the address space (and so made no cut).
+        return AddressPiece.sectionIndex(holding: address, in: mapped).map { AddressPiece(section: $0, of: mapped, from: address, to: address) }
     }
 
     func isExecutable(_ address: UInt64) -> Bool { piece(at: address)?.isExecutable ?? false }
