@@ -1,8 +1,14 @@
 import CCapstone
 
 /// Lowers AArch64 instructions.
-struct ARM64Lowering {
+final class ARM64Lowering {
     let registers: RegisterNames
+    private let result: Register?
+
+    init(registers: RegisterNames) {
+        self.registers = registers
+        result = registers.named("x0")
+    }
 
     private struct RawOperand {
         var operand: Operand
@@ -19,8 +25,49 @@ struct ARM64Lowering {
     private static let singleStores: Set<String> = ["str", "strb", "strh", "stur", "sturb", "sturh", "stlr", "stlrb", "stlrh", "sttr", "sttrb", "sttrh"]
     private static let atomicPrefixes = ["ldadd", "ldclr", "ldeor", "ldset", "ldsmax", "ldsmin", "ldumax", "ldumin", "swp", "cas"]
 
+    private let mnemonics = MnemonicCache(idCount: ARM64_INS_ENDING.rawValue, Traits.init(mnemonic:))
+
+    /// What the lowering reads from a mnemonic's spelling, worked out once per mnemonic.
+    private struct Traits {
+        var isPairLoad: Bool
+        var isPairStore: Bool
+        var isExclusiveStore: Bool
+        var isSingleStore: Bool
+        var isAtomic: Bool
+        var isLoad: Bool
+        /// The first operand is read, not written.
+        var readsFirst: Bool
+        /// The access width the mnemonic names (`ldrb`, `ldrsw`), when it names one.
+        var loadWidth: Int?
+        var storeWidth: Int?
+
+        init(mnemonic: String) {
+            isPairLoad = ARM64Lowering.pairLoads.contains(mnemonic)
+            isPairStore = ARM64Lowering.pairStores.contains(mnemonic)
+            isExclusiveStore = ARM64Lowering.exclusiveStores.contains(mnemonic)
+            isSingleStore = ARM64Lowering.singleStores.contains(mnemonic)
+            isAtomic = ARM64Lowering.atomicPrefixes.contains { mnemonic.hasPrefix($0) }
+            isLoad = mnemonic.hasPrefix("ld")
+            readsFirst = isSingleStore || isPairStore
+                || mnemonic.hasPrefix("cmp") || mnemonic.hasPrefix("cmn") || mnemonic.hasPrefix("tst")
+                || mnemonic.hasPrefix("ccm") || mnemonic.hasPrefix("fcm") || mnemonic.hasPrefix("fccm")
+                || mnemonic.hasPrefix("cb") || mnemonic.hasPrefix("tb") || mnemonic.hasPrefix("b")
+                || mnemonic == "ret"
+            if mnemonic.hasSuffix("sw") {
+                loadWidth = 4
+            } else if mnemonic.hasSuffix("b") || mnemonic.hasSuffix("sb") {
+                loadWidth = 1
+            } else if mnemonic.hasSuffix("h") || mnemonic.hasSuffix("sh") {
+                loadWidth = 2
+            } else {
+                loadWidth = nil
+            }
+            storeWidth = mnemonic.hasSuffix("b") ? 1 : mnemonic.hasSuffix("h") ? 2 : nil
+        }
+    }
+
     func lower(_ insn: UnsafePointer<cs_insn>, into instruction: inout Instruction) {
-        let mnemonic = Disassembler.mnemonic(of: insn)
+        let (mnemonic, traits) = mnemonics.look(insn)
         var operands: [RawOperand] = []
         for index in 0..<backsight_cs_arm64_op_count(insn) {
             guard let raw = backsight_cs_arm64_op(insn, index), let operand = convert(raw.pointee) else { continue }
@@ -54,7 +101,7 @@ struct ARM64Lowering {
             instruction.flow = .stop
         case "svc":
             instruction.effects.append(.systemCall)
-            if let result = registers.named("x0") { instruction.effects.append(.set(result, .opaque([]))) }
+            if let result { instruction.effects.append(.set(result, .opaque([]))) }
         case "adrp", "adr":
             guard operands.count == 2 else { break }
             assign(operands[0], .copy(operands[1].operand), &instruction)
@@ -116,17 +163,17 @@ struct ARM64Lowering {
              "dmb", "dsb", "isb", "prfm", "prfum", "yield", "clrex", "sev", "sevl", "wfe", "wfi":
             break
         default:
-            lowerMemoryOrGeneric(mnemonic, operands, insn, &instruction)
+            lowerMemoryOrGeneric(mnemonic, traits, operands, insn, &instruction)
         }
-        instruction.reads = readRegisters(mnemonic, operands)
+        instruction.reads = readRegisters(traits, operands)
     }
 
-    private func lowerMemoryOrGeneric(_ mnemonic: String, _ operands: [RawOperand], _ insn: UnsafePointer<cs_insn>,
+    private func lowerMemoryOrGeneric(_ mnemonic: String, _ traits: Traits, _ operands: [RawOperand], _ insn: UnsafePointer<cs_insn>,
                                       _ instruction: inout Instruction) {
         let writeback = backsight_cs_arm64_writeback(insn)
         guard let memoryIndex = operands.firstIndex(where: { if case .memory = $0.operand { return true }; return false }),
               case var .memory(memory) = operands[memoryIndex].operand else {
-            if mnemonic.hasPrefix("ld"), operands.count == 2, case let .immediate(address) = operands[1].operand {
+            if traits.isLoad, operands.count == 2, case let .immediate(address) = operands[1].operand {
                 // A literal load: `ldr x0, #0x1234`.
                 instruction.onlyMovesData = true
                 assign(operands[0], .copy(.memory(MemoryReference(displacement: address, width: width(of: operands[0])))), &instruction)
@@ -141,7 +188,7 @@ struct ARM64Lowering {
             if case let .immediate(value) = operands[memoryIndex + 1].operand { return value }
             return nil
         }() : nil
-        if Self.atomicPrefixes.contains(where: { mnemonic.hasPrefix($0) }) {
+        if traits.isAtomic {
             memory.width = 8
             if operands.count > 1 { assign(operands[1], .opaque([]), &instruction) }
             instruction.effects.append(.set(.scratch, .opaque([])))
@@ -150,7 +197,7 @@ struct ARM64Lowering {
         }
         var accessed = memory
         if postIndex != nil { accessed.displacement = 0 }
-        if Self.pairLoads.contains(mnemonic), memoryIndex >= 2 {
+        if traits.isPairLoad, memoryIndex >= 2 {
             let size = width(of: operands[0])
             accessed.width = size
             var second = accessed
@@ -158,7 +205,7 @@ struct ARM64Lowering {
             instruction.onlyMovesData = true
             assign(operands[0], .copy(.memory(accessed)), &instruction)
             assign(operands[1], .copy(.memory(second)), &instruction)
-        } else if Self.pairStores.contains(mnemonic), memoryIndex >= 2 {
+        } else if traits.isPairStore, memoryIndex >= 2 {
             let size = width(of: operands[0])
             accessed.width = size
             var second = accessed
@@ -166,16 +213,16 @@ struct ARM64Lowering {
             instruction.onlyMovesData = true
             instruction.effects.append(.store(accessed, operands[0].operand))
             instruction.effects.append(.store(second, operands[1].operand))
-        } else if Self.exclusiveStores.contains(mnemonic), memoryIndex >= 2 {
+        } else if traits.isExclusiveStore, memoryIndex >= 2 {
             accessed.width = width(of: operands[1])
             instruction.effects.append(.store(accessed, operands[1].operand))
             assign(operands[0], .opaque([]), &instruction)
-        } else if Self.singleStores.contains(mnemonic), memoryIndex >= 1 {
-            accessed.width = storeWidth(mnemonic, operands[0])
+        } else if traits.isSingleStore, memoryIndex >= 1 {
+            accessed.width = traits.storeWidth ?? width(of: operands[0])
             instruction.onlyMovesData = true
             instruction.effects.append(.store(accessed, operands[0].operand))
-        } else if mnemonic.hasPrefix("ld"), memoryIndex >= 1 {
-            accessed.width = loadWidth(mnemonic, operands[0])
+        } else if traits.isLoad, memoryIndex >= 1 {
+            accessed.width = traits.loadWidth ?? width(of: operands[0])
             instruction.onlyMovesData = true
             assign(operands[0], .copy(.memory(accessed)), &instruction)
         } else if let first = operands.first, memoryIndex > 0 {
@@ -227,27 +274,10 @@ struct ARM64Lowering {
 
     private func width(of operand: RawOperand) -> Int { operand.isNarrow ? 4 : 8 }
 
-    private func loadWidth(_ mnemonic: String, _ destination: RawOperand) -> Int {
-        if mnemonic.hasSuffix("sw") { return 4 }
-        if mnemonic.hasSuffix("b") || mnemonic.hasSuffix("sb") { return 1 }
-        if mnemonic.hasSuffix("h") || mnemonic.hasSuffix("sh") { return 2 }
-        return width(of: destination)
-    }
-
-    private func storeWidth(_ mnemonic: String, _ source: RawOperand) -> Int {
-        if mnemonic.hasSuffix("b") { return 1 }
-        if mnemonic.hasSuffix("h") { return 2 }
-        return width(of: source)
-    }
-
     /// Registers read: every register operand except the destination of instructions that
     /// write their first operand.
-    private func readRegisters(_ mnemonic: String, _ operands: [RawOperand]) -> [Register] {
-        let storesFirst = Self.singleStores.contains(mnemonic) || Self.pairStores.contains(mnemonic)
-            || mnemonic.hasPrefix("cmp") || mnemonic.hasPrefix("cmn") || mnemonic.hasPrefix("tst")
-            || mnemonic.hasPrefix("ccm") || mnemonic.hasPrefix("fcm") || mnemonic.hasPrefix("fccm")
-            || mnemonic.hasPrefix("cb") || mnemonic.hasPrefix("tb") || mnemonic.hasPrefix("b")
-            || mnemonic == "ret"
+    private func readRegisters(_ traits: Traits, _ operands: [RawOperand]) -> [Register] {
+        let storesFirst = traits.readsFirst
         var read: [Register] = []
         for (position, operand) in operands.enumerated() {
             switch operand.operand {

@@ -2,15 +2,55 @@ import CCapstone
 
 /// Lowers ARM (A32) and Thumb (T32) instructions. Reads of `pc` become the constants they
 /// are (the address plus 8 in ARM state, plus 4 in Thumb state).
-struct ARMLowering {
+final class ARMLowering {
     let registers: RegisterNames
     let thumb: Bool
+    private let stackPointer: Register?
+    private let linkRegister: Register?
+    private let result: Register?
+
+    init(registers: RegisterNames, thumb: Bool) {
+        self.registers = registers
+        self.thumb = thumb
+        stackPointer = registers.named("sp")
+        linkRegister = registers.named("lr")
+        result = registers.named("r0")
+    }
 
     private struct RawOperand {
         var operand: Operand
         var register: Register?
         var isShifted = false
         var isProgramCounter = false
+    }
+
+    private let mnemonics = MnemonicCache(idCount: ARM_INS_ENDING.rawValue, Traits.init(mnemonic:))
+
+    /// What the lowering reads from a mnemonic, worked out once per mnemonic: the base mnemonic
+    /// and what follows from it, for a conditional and an unconditional instruction.
+    private struct Traits {
+        var unconditional: Spelling
+        var conditional: Spelling
+
+        init(mnemonic: String) {
+            unconditional = Spelling(base: ARMLowering.baseMnemonic(mnemonic, conditional: false))
+            conditional = Spelling(base: ARMLowering.baseMnemonic(mnemonic, conditional: true))
+        }
+    }
+
+    private struct Spelling {
+        var base: String
+        /// The first register operand is read (a store's source, a compare), not written.
+        var firstIsSource: Bool
+        var isAddOrSubtract: Bool
+
+        init(base mnemonic: String) {
+            base = mnemonic
+            firstIsSource = mnemonic.hasPrefix("st") || mnemonic.hasPrefix("cmp") || mnemonic.hasPrefix("cmn")
+                || mnemonic.hasPrefix("tst") || mnemonic.hasPrefix("teq") || mnemonic.hasPrefix("b") || mnemonic.hasPrefix("cb")
+                || mnemonic == "push"
+            isAddOrSubtract = mnemonic.hasPrefix("add") || mnemonic.hasPrefix("sub")
+        }
     }
 
     private static let conditionSuffixes: Set<String> = [
@@ -23,7 +63,9 @@ struct ARMLowering {
             let code = backsight_cs_arm_cc(insn)
             return code != Int32(ARM_CC_AL.rawValue) && code != Int32(ARM_CC_INVALID.rawValue)
         }()
-        let mnemonic = baseMnemonic(Disassembler.mnemonic(of: insn), conditional: conditional)
+        let traits = mnemonics.look(insn).meaning
+        let spelling = conditional ? traits.conditional : traits.unconditional
+        let mnemonic = spelling.base
         var operands: [RawOperand] = []
         for index in 0..<backsight_cs_arm_op_count(insn) {
             guard let raw = backsight_cs_arm_op(insn, index) else { continue }
@@ -38,7 +80,7 @@ struct ARMLowering {
             if let operand = convert(raw.pointee, pcValue: pcValue) { operands.append(operand) }
         }
         let writeback = backsight_cs_arm_writeback(insn)
-        defer { instruction.reads = readRegisters(mnemonic, operands) }
+        defer { instruction.reads = readRegisters(spelling, operands) }
 
         switch mnemonic {
         case "b":
@@ -52,7 +94,7 @@ struct ARMLowering {
                 instruction.flow = .call(target(operands.first))
             }
         case "bx", "bxj":
-            if let first = operands.first, first.register == registers.named("lr") {
+            if let first = operands.first, first.register == linkRegister {
                 instruction.flow = conditional ? .next : .return
             } else {
                 instruction.flow = conditional ? .branch(target(operands.first)) : .jump(target(operands.first))
@@ -72,11 +114,11 @@ struct ARMLowering {
         case "pop":
             popList(operands, conditional: conditional, &instruction)
         case "stmdb", "stmfd":
-            if writeback, operands.first?.register == registers.named("sp") {
+            if writeback, operands.first?.register == stackPointer {
                 pushList(operands.dropFirst().map(\.operand), &instruction)
             }
         case "ldm", "ldmia", "ldmfd":
-            if writeback, operands.first?.register == registers.named("sp") {
+            if writeback, operands.first?.register == stackPointer {
                 popList(Array(operands.dropFirst()), conditional: conditional, &instruction)
             } else {
                 for operand in operands.dropFirst() { assign(operand, .opaque([]), &instruction) }
@@ -84,7 +126,7 @@ struct ARMLowering {
             }
         case "vpush", "vpop":
             let each: Int64 = operands.allSatisfy({ $0.register.map { registers.name(of: $0).hasPrefix("d") } ?? false }) ? 8 : 4
-            if let stackPointer = registers.named("sp") {
+            if let stackPointer {
                 let total = each * Int64(operands.count)
                 instruction.effects.append(.set(stackPointer, mnemonic == "vpush"
                     ? .subtract(.register(stackPointer), .immediate(total)) : .add(.register(stackPointer), .immediate(total))))
@@ -92,7 +134,7 @@ struct ARMLowering {
         case "mov", "movs":
             guard operands.count == 2 else { break }
             if operands[0].isProgramCounter {
-                instruction.flow = operands[1].register == registers.named("lr") && !conditional ? .return : .jump(.indirect(operands[1].operand))
+                instruction.flow = operands[1].register == linkRegister && !conditional ? .return : .jump(.indirect(operands[1].operand))
                 break
             }
             instruction.onlyMovesData = !conditional
@@ -145,7 +187,7 @@ struct ARMLowering {
             assign(operands[0], .opaque(operands.dropFirst().map(\.operand)), &instruction)
         case "svc", "swi":
             instruction.effects.append(.systemCall)
-            if let result = registers.named("r0") { instruction.effects.append(.set(result, .opaque([]))) }
+            if let result { instruction.effects.append(.set(result, .opaque([]))) }
         case "nop", "dmb", "dsb", "isb", "yield", "wfe", "wfi", "sev", "pld", "pldw", "pli", "clrex":
             break
         default:
@@ -208,7 +250,7 @@ struct ARMLowering {
     }
 
     /// The mnemonic without `.w`/`.n` width qualifiers and without its condition suffix.
-    private func baseMnemonic(_ raw: String, conditional: Bool) -> String {
+    private static func baseMnemonic(_ raw: String, conditional: Bool) -> String {
         var name = raw
         if name.hasSuffix(".w") || name.hasSuffix(".n") { name.removeLast(2) }
         if let dot = name.firstIndex(of: ".") { name = String(name[..<dot]) }
@@ -262,7 +304,7 @@ struct ARMLowering {
     }
 
     private func pushList(_ values: [Operand], _ instruction: inout Instruction) {
-        guard let stackPointer = registers.named("sp") else { return }
+        guard let stackPointer else { return }
         let total = Int64(values.count * 4)
         instruction.effects.append(.set(stackPointer, .subtract(.register(stackPointer), .immediate(total))))
         for (offset, value) in values.enumerated() {
@@ -272,7 +314,7 @@ struct ARMLowering {
     }
 
     private func popList(_ destinations: [RawOperand], conditional: Bool, _ instruction: inout Instruction) {
-        guard let stackPointer = registers.named("sp") else { return }
+        guard let stackPointer else { return }
         for (offset, destination) in destinations.enumerated() where !destination.isProgramCounter {
             assign(destination, .copy(.memory(MemoryReference(base: stackPointer, displacement: Int64(offset * 4), width: 4))), &instruction)
         }
@@ -280,14 +322,12 @@ struct ARMLowering {
         if destinations.contains(where: \.isProgramCounter) { instruction.flow = conditional ? .next : .return }
     }
 
-    private func readRegisters(_ mnemonic: String, _ operands: [RawOperand]) -> [Register] {
-        let firstIsSource = mnemonic.hasPrefix("st") || mnemonic.hasPrefix("cmp") || mnemonic.hasPrefix("cmn")
-            || mnemonic.hasPrefix("tst") || mnemonic.hasPrefix("teq") || mnemonic.hasPrefix("b") || mnemonic.hasPrefix("cb")
-            || mnemonic == "push"
+    private func readRegisters(_ spelling: Spelling, _ operands: [RawOperand]) -> [Register] {
+        let firstIsSource = spelling.firstIsSource
         var read: [Register] = []
         for (position, operand) in operands.enumerated() {
             switch operand.operand {
-            case .register(let register) where firstIsSource || position > 0 || operands.count == 2 && (mnemonic.hasPrefix("add") || mnemonic.hasPrefix("sub")):
+            case .register(let register) where firstIsSource || position > 0 || operands.count == 2 && spelling.isAddOrSubtract:
                 read.append(register)
             case .memory(let memory):
                 if let base = memory.base { read.append(base) }

@@ -47,7 +47,7 @@ final class CodeWalker {
         var bounds = SmallMap<Register, Int64>()
         /// The same, by value: a compared value reloaded into another register (or from the
         /// stack slot it was spilled to, as -O0 code does) keeps its bound.
-        var valueBounds: [SymbolicValue: Int64] = [:]
+        var valueBounds = SmallMap<SymbolicValue, Int64>()
 
         /// The bound known for the value a register holds.
         func bound(of register: Register) -> Int64? {
@@ -55,6 +55,36 @@ final class CodeWalker {
             guard let value = registers[register], value != .unknown else { return nil }
             return valueBounds[value]
         }
+    }
+
+    /// The states forward branches left with, by target. The walk's address only grows, so the
+    /// targets are kept sorted with a cursor at the first one not yet passed: asking whether a
+    /// branch lands on an instruction is one comparison, not a hash lookup.
+    private struct PendingStates {
+        private var targets: [UInt64] = []
+        private var states: [MachineState?] = []
+        private var cursor = 0
+
+        /// Keeps `state` for `target` unless a state is kept there already.
+        mutating func keep(_ state: MachineState, at target: UInt64) {
+            let index = targets.countOfPrefix { $0 < target }
+            if index < targets.count, targets[index] == target { return }
+            targets.insert(target, at: index)
+            states.insert(state, at: index)
+        }
+
+        /// Takes out the state kept for `address`; addresses must be asked in increasing order.
+        mutating func take(at address: UInt64) -> MachineState? {
+            while cursor < targets.count, targets[cursor] < address { cursor += 1 }
+            guard cursor < targets.count, targets[cursor] == address else { return nil }
+            let state = states[cursor]
+            states[cursor] = nil
+            cursor += 1
+            return state
+        }
+
+        /// Whether every target kept (taken or not) lies before `address`.
+        func allBefore(_ address: UInt64) -> Bool { targets.last.map { $0 < address } ?? true }
     }
 
     private func initialState(start: UInt64) -> MachineState {
@@ -77,7 +107,7 @@ final class CodeWalker {
         let end = hasSize ? min(start &+ symbolSize, sectionEnd) : sectionEnd
         let alignment = UInt64(architecture.instructionAlignment(thumb: thumb))
         var state = initialState(start: start)
-        var pending: [UInt64: MachineState] = [:]
+        var pending = PendingStates()
         var literals: Set<UInt64> = []
         var furthestTarget = start
         var address = start
@@ -85,17 +115,20 @@ final class CodeWalker {
         var blockEnded = false
         var branchState: MachineState?
         var returned = false
+        // One instruction value, decoded into again and again: its arrays keep their storage.
+        var instruction = Instruction(address: start, size: 0, text: "")
 
         while address < end, address >= start {
             if let stopAfter, address > stopAfter { break }
             guard budget > 0, record.instructionCount < Self.perFunctionLimit else { record.truncated = true; break }
-            if let saved = pending.removeValue(forKey: address) {
+            if let saved = pending.take(at: address) {
                 if blockEnded {
                     state = saved
                 } else {
                     // A join: keep what this path knows, add what only the branch knew.
                     state.registers.addMissing(from: saved.registers)
-                    state.stack.merge(saved.stack) { current, _ in current }
+                    // Only slots this path lacks change it (a merge would copy a shared table).
+                    for (offset, value) in saved.stack where state.stack.index(forKey: offset) == nil { state.stack[offset] = value }
                 }
             } else if blockEnded, returned, architecture.isMIPS, let branchState {
                 // A block no branch seen so far leads to (a loop's head, reached from below): it
@@ -108,7 +141,7 @@ final class CodeWalker {
                 continue
             }
             let window = image.bytes(at: address, count: 16)
-            guard let instruction = decoder.decode(window, address: address) else {
+            guard decoder.decode(window, address: address, into: &instruction) else {
                 invalidRun += 1
                 if invalidRun > 8 { break }
                 address &+= alignment
@@ -149,21 +182,22 @@ final class CodeWalker {
                 performCall(target, resolved: resolvedTarget, thumb: thumb, state: &state, site: site, record: &record, tail: false, returnAddress: next)
             case let .branch(target):
                 record.branchOrdinals.append(site.ordinal)
-                branchState = state
+                // Only MIPS returns to it; keeping it elsewhere would make the next write copy the state.
+                if architecture.isMIPS { branchState = state }
                 if case let .direct(destination, _) = target, destination > address, destination < end {
                     furthestTarget = max(furthestTarget, destination)
-                    if pending[destination] == nil { pending[destination] = state }
+                    pending.keep(state, at: destination)
                 }
             case let .jump(target):
                 if case let .direct(destination, switches) = target {
                     let leaves = destination < start || destination >= end || image.isPLT(destination)
-                        || (destination != start && image.function(at: destination) != nil)
+                        || (destination != start && image.isFunctionStart(destination))
                     if leaves {
                         performCall(.direct(destination, switchesMode: switches), resolved: nil, thumb: thumb, state: &state,
                                     site: site, record: &record, tail: true, returnAddress: next)
                     } else if destination > address {
                         furthestTarget = max(furthestTarget, destination)
-                        if pending[destination] == nil { pending[destination] = state }
+                        pending.keep(state, at: destination)
                     }
                 } else if let resolvedTarget, resolvedTarget.externalRoot != nil || resolvedTarget.constantValue != nil {
                     performCall(.indirect(.immediate(0)), resolved: resolvedTarget, thumb: thumb, state: &state, site: site,
@@ -174,7 +208,7 @@ final class CodeWalker {
                 blockEnded = true
                 returned = true
             }
-            if blockEnded, !hasSize, next > furthestTarget, pending.keys.allSatisfy({ $0 < next }) { break }
+            if blockEnded, !hasSize, next > furthestTarget, pending.allBefore(next) { break }
             address = next
         }
         return record
@@ -381,7 +415,6 @@ final class CodeWalker {
     private func performCall(_ target: Target, resolved: SymbolicValue?, thumb: Bool, state: inout MachineState, site: InstructionSite,
                              record: inout FunctionRecord, tail: Bool, returnAddress: UInt64) {
         var kind = CallKind.unknown
-        var calleeName = "0x" + String(site.address, radix: 16)
         switch target {
         case let .direct(destination, switches):
             let calleeThumb = architecture == .arm ? (switches ? !thumb : thumb) : false
@@ -411,10 +444,11 @@ final class CodeWalker {
                 break
             }
         }
+        var calleeName: String
         switch kind {
         case let .imported(name, _): calleeName = name
         case let .local(address, _), let .ownGOT(_, address): calleeName = image.describe(address) ?? "0x" + String(address, radix: 16)
-        case .unknown: break
+        case .unknown: calleeName = "0x" + String(site.address, radix: 16)
         }
         let arguments = argumentValues(state)
         record.calls.append(CallSite(site: site, kind: kind, arguments: arguments, isTailCall: tail))
@@ -422,7 +456,7 @@ final class CodeWalker {
             guard let raw = value.constantValue else { continue }
             let address = UInt64(bitPattern: raw)
             let callbackAddress = architecture == .arm ? address & ~1 : address
-            if image.isExecutable(callbackAddress), !image.isPLT(callbackAddress), image.function(at: callbackAddress) != nil || !image.hasLocalSymbols {
+            if image.isExecutable(callbackAddress), !image.isPLT(callbackAddress), image.isFunctionStart(callbackAddress) || !image.hasLocalSymbols {
                 record.callbacks.append((callbackAddress, architecture == .arm && address & 1 == 1, site))
             }
         }
@@ -434,25 +468,27 @@ final class CodeWalker {
         }
         for value in arguments {
             guard case let .stack(offset) = value else { continue }
-            state.stack = state.stack.filter { $0.key < offset || $0.key >= offset &+ 64 }
+            for covered in state.stack.keys.filter({ $0 >= offset && $0 < offset &+ 64 }) { state.stack.removeValue(forKey: covered) }
             state.stack[offset] = .calleeOutput(calleeName)
         }
         for register in convention.callerSaved { state.registers[register] = nil }
         state.registers[convention.result] = .callResult(calleeName)
         state.bounds.removeAll()
-        state.valueBounds = [:]
+        state.valueBounds.removeAll()
     }
 
     /// Argument values at a call: the argument registers in order, then the first words above
     /// the stack pointer, where arguments beyond the registers go (all of them on i386).
     private func argumentValues(_ state: MachineState) -> [SymbolicValue] {
-        let registers = convention.arguments.map { state.registers[$0] ?? .unknown }
-        guard case let .stack(top)? = state.registers[convention.stackPointer] else { return registers }
+        var values: [SymbolicValue] = []
+        values.reserveCapacity(convention.arguments.count + convention.stackArgumentCount)
+        for register in convention.arguments { values.append(state.registers[register] ?? .unknown) }
+        guard case let .stack(top)? = state.registers[convention.stackPointer] else { return values }
         let word = Int64(convention.wordSize)
-        let stacked = (0..<convention.stackArgumentCount).map {
-            state.stack[top &+ convention.stackArgumentsOffset &+ Int64($0) &* word] ?? .unknown
+        for index in 0..<convention.stackArgumentCount {
+            values.append(state.stack[top &+ convention.stackArgumentsOffset &+ Int64(index) &* word] ?? .unknown)
         }
-        return registers + stacked
+        return values
     }
 
     /// The disassembly of the instruction at a site, for evidence.

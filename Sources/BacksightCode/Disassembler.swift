@@ -11,6 +11,11 @@ final class Disassembler {
     let registers: RegisterNames
     private var handle: csh
     private let buffer: UnsafeMutablePointer<cs_insn>
+    /// The lowering of this instruction set, built once (it looks its registers up by name).
+    private let x86: X86Lowering?
+    private let arm64: ARM64Lowering?
+    private let arm: ARMLowering?
+    private let mips: MIPSLowering?
 
     init?(architecture: CodeArchitecture, thumb: Bool = false) {
         let (arch, mode) = architecture.capstoneMode(thumb: thumb)
@@ -25,7 +30,12 @@ final class Disassembler {
         self.thumb = thumb
         self.handle = opened
         self.buffer = instruction
-        self.registers = RegisterNames.shared(for: architecture, handle: opened)
+        let registers = RegisterNames.shared(for: architecture, handle: opened)
+        self.registers = registers
+        x86 = architecture.isX86 ? X86Lowering(registers: registers, is64Bit: architecture == .x86_64) : nil
+        arm64 = architecture == .aarch64 ? ARM64Lowering(registers: registers) : nil
+        arm = architecture == .arm ? ARMLowering(registers: registers, thumb: thumb) : nil
+        mips = architecture.isMIPS ? MIPSLowering(registers: registers, is64Bit: architecture.wordSize == 8) : nil
     }
 
     deinit {
@@ -37,26 +47,40 @@ final class Disassembler {
     /// are not a valid instruction (or are too few). The disassembly text is filled in only when
     /// `withText` is set (building it costs more than the rest).
     func decode(_ bytes: UnsafeRawBufferPointer, address: UInt64, withText: Bool = false) -> Instruction? {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
+        var instruction = Instruction(address: address, size: 0, text: "")
+        return decode(bytes, address: address, withText: withText, into: &instruction) ? instruction : nil
+    }
+
+    /// ``decode(_:address:withText:)`` into `instruction`, whose arrays are emptied and reused
+    /// (a walk decodes one instruction after another); false when the bytes do not decode, and
+    /// `instruction` is then left as it was.
+    func decode(_ bytes: UnsafeRawBufferPointer, address: UInt64, withText: Bool = false, into instruction: inout Instruction) -> Bool {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return false }
         var code: UnsafePointer<UInt8>? = base.assumingMemoryBound(to: UInt8.self)
         var size = min(bytes.count, 16)
         var next = address
-        guard cs_disasm_iter(handle, &code, &size, &next, buffer) else { return nil }
+        guard cs_disasm_iter(handle, &code, &size, &next, buffer) else { return false }
         let raw = UnsafePointer(buffer)
         let size16 = Int(raw.pointee.size)
-        guard size16 > 0 else { return nil }
-        var instruction = Instruction(address: address, size: size16, text: withText ? Self.text(of: raw) : "")
-        switch architecture {
-        case .x86_64, .i386:
-            X86Lowering(registers: registers, is64Bit: architecture == .x86_64).lower(raw, into: &instruction)
-        case .aarch64:
-            ARM64Lowering(registers: registers).lower(raw, into: &instruction)
-        case .arm:
-            ARMLowering(registers: registers, thumb: thumb).lower(raw, into: &instruction)
-        case .mips:
-            MIPSLowering(registers: registers, is64Bit: architecture.wordSize == 8).lower(raw, into: &instruction)
+        guard size16 > 0 else { return false }
+        instruction.address = address
+        instruction.size = size16
+        instruction.text = withText ? Self.text(of: raw) : ""
+        if !instruction.effects.isEmpty { instruction.effects.removeAll(keepingCapacity: true) }
+        instruction.flow = .next
+        if !instruction.reads.isEmpty { instruction.reads.removeAll(keepingCapacity: true) }
+        instruction.hasDelaySlot = false
+        instruction.onlyMovesData = false
+        if let x86 {
+            x86.lower(raw, into: &instruction)
+        } else if let arm64 {
+            arm64.lower(raw, into: &instruction)
+        } else if let arm {
+            arm.lower(raw, into: &instruction)
+        } else if let mips {
+            mips.lower(raw, into: &instruction)
         }
-        return instruction
+        return true
     }
 
     /// `mnemonic operands`, as capstone prints them.

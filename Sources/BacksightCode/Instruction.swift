@@ -26,7 +26,7 @@ enum Operand: Hashable, Sendable {
 }
 
 /// How a new register value is computed.
-indirect enum Expression: Hashable, Sendable {
+enum Expression: Hashable, Sendable {
     /// A copy: register move, immediate, or a load when the operand is memory.
     case copy(Operand)
     /// The address of a memory operand, without reading it (`lea`, `adr`).

@@ -3,9 +3,18 @@ import CCapstone
 /// Lowers MIPS (32 and 64-bit, either byte order) instructions. Capstone gives no operand
 /// access flags for MIPS, so the lowering goes by mnemonic. Branches and calls have a delay
 /// slot: the interpreter applies them after the next instruction.
-struct MIPSLowering {
+final class MIPSLowering {
     let registers: RegisterNames
     let is64Bit: Bool
+    private let result: Register?
+    private let returnAddress: Register?
+
+    init(registers: RegisterNames, is64Bit: Bool) {
+        self.registers = registers
+        self.is64Bit = is64Bit
+        result = registers.named("v0")
+        returnAddress = registers.named("ra")
+    }
 
     private static let loads: [String: Int] = [
         "lb": 1, "lbu": 1, "lh": 2, "lhu": 2, "lw": 4, "lwu": 4, "lwl": 4, "lwr": 4, "ll": 4, "ld": 8, "lld": 8, "ldl": 8, "ldr": 8,
@@ -15,10 +24,31 @@ struct MIPSLowering {
     ]
     private static let adds: Set<String> = ["addiu", "addi", "daddiu", "daddi", "addu", "add", "daddu", "dadd"]
     private static let subtracts: Set<String> = ["subu", "sub", "dsubu", "dsub"]
+    private let mnemonics = MnemonicCache(idCount: MIPS_INS_ENDING.rawValue, Traits.init(mnemonic:))
+
+    /// What the lowering reads from a mnemonic, worked out once per mnemonic.
+    private struct Traits {
+        var loadWidth: Int?
+        var storeWidth: Int?
+        var isBranchOrCall: Bool
+        var isAdd: Bool
+        var isSubtract: Bool
+        var writesFirstOperand: Bool
+
+        init(mnemonic: String) {
+            loadWidth = MIPSLowering.loads[mnemonic]
+            storeWidth = MIPSLowering.stores[mnemonic]
+            isBranchOrCall = MIPSLowering.isBranchOrCall(mnemonic)
+            isAdd = MIPSLowering.adds.contains(mnemonic)
+            isSubtract = MIPSLowering.subtracts.contains(mnemonic)
+            writesFirstOperand = MIPSLowering.writesFirstOperand(mnemonic)
+        }
+    }
+
     private static let oneRegisterBranches: Set<String> = ["beqz", "bnez", "blez", "bgtz", "bltz", "bgez", "beqzl", "bnezl", "blezl", "bgtzl", "bltzl", "bgezl"]
 
     func lower(_ insn: UnsafePointer<cs_insn>, into instruction: inout Instruction) {
-        let mnemonic = Disassembler.mnemonic(of: insn)
+        let (mnemonic, traits) = mnemonics.look(insn)
         var operands: [Operand] = []
         var destination: Register?
         for index in 0..<backsight_cs_mips_op_count(insn) {
@@ -39,24 +69,24 @@ struct MIPSLowering {
         }
         instruction.reads = operands.enumerated().flatMap { position, operand -> [Register] in
             switch operand {
-            case .register(let register): return position > 0 || Self.stores[mnemonic] != nil || Disassembler.isInGroup(insn, CS_GRP_JUMP) ? [register] : []
+            case .register(let register): return position > 0 || traits.storeWidth != nil || Disassembler.isInGroup(insn, CS_GRP_JUMP) ? [register] : []
             case .memory(let memory): return memory.base.map { [$0] } ?? []
             case .immediate: return []
             }
         }
 
-        if Self.isBranchOrCall(mnemonic) {
+        if traits.isBranchOrCall {
             instruction.hasDelaySlot = true
             lowerControl(mnemonic, operands, &instruction)
             return
         }
-        if let width = Self.loads[mnemonic], operands.count == 2, case var .memory(memory) = operands[1] {
+        if let width = traits.loadWidth, operands.count == 2, case var .memory(memory) = operands[1] {
             memory.width = width
             instruction.onlyMovesData = true
             assign(destination, .copy(.memory(memory)), &instruction)
             return
         }
-        if let width = Self.stores[mnemonic], operands.count == 2, case var .memory(memory) = operands[1] {
+        if let width = traits.storeWidth, operands.count == 2, case var .memory(memory) = operands[1] {
             memory.width = width
             instruction.onlyMovesData = true
             instruction.effects.append(.store(memory, operands[0]))
@@ -78,7 +108,7 @@ struct MIPSLowering {
             guard operands.count == 2 else { break }
             instruction.onlyMovesData = true
             assign(destination, .copy(operands[1]), &instruction)
-        case _ where Self.adds.contains(mnemonic):
+        case _ where traits.isAdd:
             guard operands.count == 3 else { break }
             if operands[2] == .immediate(0) || operands[1] == .immediate(0) {
                 instruction.onlyMovesData = true
@@ -86,7 +116,7 @@ struct MIPSLowering {
             } else {
                 assign(destination, .add(operands[1], operands[2]), &instruction)
             }
-        case _ where Self.subtracts.contains(mnemonic):
+        case _ where traits.isSubtract:
             guard operands.count == 3 else { break }
             assign(destination, .subtract(operands[1], operands[2]), &instruction)
         case "or":
@@ -110,10 +140,10 @@ struct MIPSLowering {
             instruction.flow = .stop
         case "syscall":
             instruction.effects.append(.systemCall)
-            if let result = registers.named("v0") { instruction.effects.append(.set(result, .opaque([]))) }
+            if let result { instruction.effects.append(.set(result, .opaque([]))) }
         default:
             // Arithmetic, logic, multiply/divide, coprocessor moves: the first register is written.
-            if Self.writesFirstOperand(mnemonic) {
+            if traits.writesFirstOperand {
                 assign(destination, .opaque(Array(operands.dropFirst())), &instruction)
             }
         }
@@ -146,7 +176,7 @@ struct MIPSLowering {
             // `jalr $t9` or `jalr $ra, $t9`: the target is the last register.
             instruction.flow = .call(.indirect(last ?? .immediate(0)))
         case "jr", "jr.hb":
-            if case let .register(register) = operands.first, register == registers.named("ra") {
+            if case let .register(register) = operands.first, register == returnAddress {
                 instruction.flow = .return
             } else {
                 instruction.flow = .jump(.indirect(operands.first ?? .immediate(0)))

@@ -12,6 +12,14 @@ final class ObjectImage {
 
     /// Allocated sections with an address, sorted by address.
     private let mapped: [ELFSection]
+    /// The address space cut where any mapped section starts or ends, sorted: each piece is held
+    /// by one section (or none), so an address is placed by one binary search.
+    private let pieces: [AddressPiece]
+    /// The piece the last lookup landed in: the walk asks about the same section over and over.
+    private var lastPiece = 0
+    /// Whether the object keeps its local symbols (`.symtab`): in a stripped object a local
+    /// function has no symbol, so an address without one may still start a function.
+    let hasLocalSymbols: Bool
     /// What the loader will store in a GOT slot, by slot address.
     private let relocated: [UInt64: RelocatedWord]
     /// Function symbols by start address (Thumb bit cleared), the best name first.
@@ -36,6 +44,8 @@ final class ObjectImage {
         self.bytes = bytes
         self.architecture = architecture
         mapped = model.sections.filter { $0.isAllocated && $0.size > 0 }.sorted { $0.address < $1.address }
+        pieces = AddressPiece.pieces(of: mapped)
+        hasLocalSymbols = model.symbols.contains { $0.table == .symtab }
         var relocated: [UInt64: RelocatedWord] = [:]
         relocated.reserveCapacity(model.gotSlots.count)
         for slot in model.gotSlots where relocated[slot.address] == nil {
@@ -102,31 +112,37 @@ final class ObjectImage {
 
     /// The allocated section whose memory image holds `address`.
     func section(at address: UInt64) -> ELFSection? {
-        let low = mapped.countOfPrefix { $0.address <= address }
-        var index = low - 1
-        while index >= 0 {
-            let candidate = mapped[index]
-            if candidate.contains(address: address) { return candidate }
-            index -= 1
-            if low - index > 4 { break }
-        }
-        return nil
+        guard let piece = piece(at: address) else { return nil }
+        return mapped[piece.section]
     }
 
-    func isExecutable(_ address: UInt64) -> Bool { section(at: address)?.isExecutable ?? false }
+    /// The piece of the address space that holds `address`, when a section does.
+    private func piece(at address: UInt64) -> AddressPiece? {
+        if lastPiece < pieces.count {
+            let last = pieces[lastPiece]
+            if address >= last.start, address < last.end { return last.section >= 0 ? last : nil }
+        }
+        let index = pieces.countOfPrefix { $0.start <= address } - 1
+        if index >= 0, address < pieces[index].end {
+            lastPiece = index
+            return pieces[index].section >= 0 ? pieces[index] : nil
+        }
+        // Below every section, or past every cut: held only by a section whose end overflowed
+        // the address space (and so made no cut).
+        return AddressPiece.sectionIndex(holding: address, in: mapped).map { AddressPiece(section: $0, of: mapped, from: address, to: address) }
+    }
+
+    func isExecutable(_ address: UInt64) -> Bool { piece(at: address)?.isExecutable ?? false }
 
     /// Whether `address` lies in one of the GOT sections (`.got`, `.got.plt`).
-    func isGOT(_ address: UInt64) -> Bool {
-        guard let name = section(at: address)?.name else { return false }
-        return name == ".got" || name == ".got.plt"
-    }
+    func isGOT(_ address: UInt64) -> Bool { piece(at: address)?.isGOT ?? false }
 
     /// The bytes the file holds for `address ..< address + count`, clipped to the section.
     func bytes(at address: UInt64, count: Int) -> UnsafeRawBufferPointer {
-        guard let section = section(at: address), section.hasFileBytes else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-        let offsetInSection = address - section.address
-        let available = section.size - offsetInSection
-        let start = section.offset.addingReportingOverflow(offsetInSection)
+        guard let piece = piece(at: address), piece.hasFileBytes else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        let offsetInSection = address - piece.sectionAddress
+        let available = piece.sectionSize - offsetInSection
+        let start = piece.fileOffset.addingReportingOverflow(offsetInSection)
         guard !start.overflow, let begin = Int(exactly: start.partialValue), begin < bytes.count else {
             return UnsafeRawBufferPointer(start: nil, count: 0)
         }
@@ -169,9 +185,8 @@ final class ObjectImage {
     /// The function symbol starting exactly at `address`.
     func function(at address: UInt64) -> ELFSymbol? { functionsByAddress[address] }
 
-    /// Whether the object keeps its local symbols (`.symtab`): in a stripped object a local
-    /// function has no symbol, so an address without one may still start a function.
-    var hasLocalSymbols: Bool { model.symbols.contains { $0.table == .symtab } }
+    /// Whether a function symbol starts exactly at `address` (without copying the symbol).
+    func isFunctionStart(_ address: UInt64) -> Bool { functionsByAddress.index(forKey: address) != nil }
 
     /// The function or object symbol whose extent holds `address`.
     func symbol(containing address: UInt64) -> ELFSymbol? {
@@ -222,10 +237,7 @@ final class ObjectImage {
     }
 
     /// Whether calls to `address` land in a PLT stub rather than a function.
-    func isPLT(_ address: UInt64) -> Bool {
-        guard let name = section(at: address)?.name else { return false }
-        return name.hasPrefix(".plt") || name == ".iplt" || name == ".MIPS.stubs"
-    }
+    func isPLT(_ address: UInt64) -> Bool { piece(at: address)?.isPLT ?? false }
 }
 
 extension Array {
@@ -239,5 +251,76 @@ extension Array {
             if belongs(self[middle]) { low = middle + 1 } else { high = middle }
         }
         return low
+    }
+}
+
+/// A stretch of addresses that one mapped section holds (or none does), with what the walk asks
+/// of that section.
+private struct AddressPiece {
+    var start: UInt64
+    /// Exclusive.
+    var end: UInt64
+    /// Index into the sorted mapped sections; -1 when no section holds the piece.
+    var section = -1
+    var sectionAddress: UInt64 = 0
+    var sectionSize: UInt64 = 0
+    var fileOffset: UInt64 = 0
+    var hasFileBytes = false
+    var isExecutable = false
+    var isGOT = false
+    var isPLT = false
+
+    init(start: UInt64, end: UInt64) {
+        self.start = start
+        self.end = end
+    }
+
+    init(section index: Int, of sections: [ELFSection], from start: UInt64, to end: UInt64) {
+        self.init(start: start, end: end)
+        let section = sections[index]
+        self.section = index
+        sectionAddress = section.address
+        sectionSize = section.size
+        fileOffset = section.offset
+        hasFileBytes = section.hasFileBytes
+        isExecutable = section.isExecutable
+        isGOT = section.name == ".got" || section.name == ".got.plt"
+        isPLT = section.name.hasPrefix(".plt") || section.name == ".iplt" || section.name == ".MIPS.stubs"
+    }
+
+    /// Cuts the address space at every start and end of `sections` (sorted by address); each
+    /// piece is held by the section ``sectionIndex(holding:in:)`` finds for its first address,
+    /// which is the same for every address of the piece.
+    static func pieces(of sections: [ELFSection]) -> [AddressPiece] {
+        var cuts: [UInt64] = []
+        for section in sections {
+            cuts.append(section.address)
+            let end = section.address.addingReportingOverflow(section.size)
+            if !end.overflow { cuts.append(end.partialValue) }
+        }
+        cuts = Array(Set(cuts)).sorted()
+        var pieces: [AddressPiece] = []
+        pieces.reserveCapacity(cuts.count)
+        for (start, end) in zip(cuts, cuts.dropFirst()) {
+            if let index = sectionIndex(holding: start, in: sections) {
+                pieces.append(AddressPiece(section: index, of: sections, from: start, to: end))
+            } else {
+                pieces.append(AddressPiece(start: start, end: end))
+            }
+        }
+        return pieces
+    }
+
+    /// The section holding `address`: of the last five starting at or below it, the one that
+    /// starts last (sections may overlap, as `.tbss` does).
+    static func sectionIndex(holding address: UInt64, in sections: [ELFSection]) -> Int? {
+        let low = sections.countOfPrefix { $0.address <= address }
+        var index = low - 1
+        while index >= 0 {
+            if sections[index].contains(address: address) { return index }
+            index -= 1
+            if low - index > 4 { break }
+        }
+        return nil
     }
 }

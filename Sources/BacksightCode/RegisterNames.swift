@@ -13,10 +13,11 @@ struct RegisterNames: Sendable {
 
     /// For every capstone id: the folded register, or nil for "no register" and zero registers.
     private let folded: [Register?]
-    /// Capstone ids of registers that always read as zero (`xzr`, `wzr`, MIPS `$zero`).
-    private let zeroIDs: Set<UInt16>
-    /// Capstone ids of 32-bit views of 64-bit registers (AArch64 `w0`…), whose writes zero-extend.
-    private let narrowIDs: Set<UInt16>
+    /// For every capstone id: whether the register always reads as zero (`xzr`, `wzr`, MIPS `$zero`).
+    private let zeroIDs: [Bool]
+    /// For every capstone id: whether it is a 32-bit view of a 64-bit register (AArch64 `w0`…),
+    /// whose writes zero-extend.
+    private let narrowIDs: [Bool]
     private let byName: [String: Register]
     private let names: [String]
 
@@ -37,17 +38,17 @@ struct RegisterNames: Sendable {
             byName[name] = Register(id: UInt16(id))
         }
         var folded: [Register?] = []
-        var zeroIDs: Set<UInt16> = []
-        var narrowIDs: Set<UInt16> = []
+        var zeroIDs = [Bool](repeating: false, count: names.count)
+        var narrowIDs = [Bool](repeating: false, count: names.count)
         for (id, name) in names.enumerated() {
             guard id > 0, !name.isEmpty else { folded.append(nil); continue }
             if Self.isZeroRegister(name, architecture) {
-                zeroIDs.insert(UInt16(id))
+                zeroIDs[id] = true
                 folded.append(nil)
                 continue
             }
             let full = Self.fullName(of: name, architecture)
-            if architecture == .aarch64, full != name, name.hasPrefix("w") { narrowIDs.insert(UInt16(id)) }
+            if architecture == .aarch64, full != name, name.hasPrefix("w") { narrowIDs[id] = true }
             folded.append(byName[full] ?? Register(id: UInt16(id)))
         }
         self.folded = folded
@@ -68,10 +69,10 @@ struct RegisterNames: Sendable {
         return folded[Int(id)]
     }
 
-    func isZero(_ id: UInt32) -> Bool { id <= UInt32(UInt16.max) && zeroIDs.contains(UInt16(id)) }
+    func isZero(_ id: UInt32) -> Bool { id < UInt32(zeroIDs.count) && zeroIDs[Int(id)] }
 
     /// Whether the capstone id names a 32-bit view whose writes clear the upper half (AArch64 `w`).
-    func isNarrow(_ id: UInt32) -> Bool { id <= UInt32(UInt16.max) && narrowIDs.contains(UInt16(id)) }
+    func isNarrow(_ id: UInt32) -> Bool { id < UInt32(narrowIDs.count) && narrowIDs[Int(id)] }
 
     /// The register with this (full) name, such as `rsp`, `x0`, `r0`, `a0`.
     func named(_ name: String) -> Register? { byName[name] }

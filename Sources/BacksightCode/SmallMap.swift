@@ -1,46 +1,44 @@
-/// A map for the few registers one walk tracks at a time: keys and values in two arrays, found
+/// A map for the few registers one walk tracks at a time: key-value pairs in one array, found
 /// by a linear search. The walk saves its whole state at every forward branch, and a copy of
-/// two short arrays costs far less than a dictionary's, whose buckets are rehashed and whose
+/// one short array costs far less than a dictionary's, whose buckets are rehashed and whose
 /// lookups hash every key.
 struct SmallMap<Key: Equatable, Value> {
-    private var keys: [Key] = []
-    private var values: [Value] = []
+    private var entries: [(key: Key, value: Value)] = []
 
-    var isEmpty: Bool { keys.isEmpty }
+    var isEmpty: Bool { entries.isEmpty }
+    var count: Int { entries.count }
+
+    private func index(of key: Key) -> Int? {
+        for index in entries.indices where entries[index].key == key { return index }
+        return nil
+    }
 
     subscript(key: Key) -> Value? {
         get {
-            guard let index = keys.firstIndex(of: key) else { return nil }
-            return values[index]
+            guard let index = index(of: key) else { return nil }
+            return entries[index].value
         }
         set {
-            if let index = keys.firstIndex(of: key) {
+            if let index = index(of: key) {
                 if let newValue {
-                    values[index] = newValue
+                    entries[index].value = newValue
                 } else {
                     // Order does not matter: the last entry fills the hole.
-                    keys.swapAt(index, keys.count - 1)
-                    values.swapAt(index, values.count - 1)
-                    keys.removeLast()
-                    values.removeLast()
+                    entries.swapAt(index, entries.count - 1)
+                    entries.removeLast()
                 }
             } else if let newValue {
-                keys.append(key)
-                values.append(newValue)
+                entries.append((key, newValue))
             }
         }
     }
 
     /// Adds the entries of `other` whose keys this map lacks; its own entries win.
     mutating func addMissing(from other: SmallMap) {
-        for (index, key) in other.keys.enumerated() where !keys.contains(key) {
-            keys.append(key)
-            values.append(other.values[index])
-        }
+        for entry in other.entries where index(of: entry.key) == nil { entries.append(entry) }
     }
 
     mutating func removeAll() {
-        keys.removeAll(keepingCapacity: true)
-        values.removeAll(keepingCapacity: true)
+        entries.removeAll(keepingCapacity: true)
     }
 }

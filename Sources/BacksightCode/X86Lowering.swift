@@ -1,9 +1,56 @@
 import CCapstone
 
 /// Lowers x86-64 and i386 instructions: RIP-relative operands become absolute addresses.
-struct X86Lowering {
+final class X86Lowering {
     let registers: RegisterNames
     let is64Bit: Bool
+    private let stackPointer: Register?
+    private let framePointer: Register?
+    private let result: Register?
+    private let flags: Register?
+    private let mnemonics = MnemonicCache(idCount: X86_INS_ENDING.rawValue, Operation.init(mnemonic:))
+
+    /// The cases of the lowering, by mnemonic.
+    private enum Operation {
+        case stop, move, lea, add, subtract, increment, decrement, xor, push, pop, leave, compare, test, bitTest, or, and
+        case cpuProbe, systemCall, interrupt, ignored, unconditionalJump, other
+
+        init(mnemonic: String) {
+            switch mnemonic {
+            case "hlt", "ud2", "ud0", "ud1", "int3": self = .stop
+            case "mov", "movabs", "movzx", "movsx", "movsxd", "movq", "movd": self = .move
+            case "lea": self = .lea
+            case "add": self = .add
+            case "sub": self = .subtract
+            case "inc": self = .increment
+            case "dec": self = .decrement
+            case "xor": self = .xor
+            case "push": self = .push
+            case "pop": self = .pop
+            case "leave": self = .leave
+            case "cmp": self = .compare
+            case "test": self = .test
+            case "bt": self = .bitTest
+            case "or": self = .or
+            case "and": self = .and
+            case "cpuid", "xgetbv": self = .cpuProbe
+            case "syscall", "sysenter": self = .systemCall
+            case "int": self = .interrupt
+            case "nop", "endbr64", "endbr32", "pause", "lfence", "mfence", "sfence", "prefetcht0", "prefetchnta": self = .ignored
+            case "jmp", "ljmp": self = .unconditionalJump
+            default: self = .other
+            }
+        }
+    }
+
+    init(registers: RegisterNames, is64Bit: Bool) {
+        self.registers = registers
+        self.is64Bit = is64Bit
+        stackPointer = registers.named(is64Bit ? "rsp" : "esp")
+        framePointer = registers.named(is64Bit ? "rbp" : "ebp")
+        result = registers.named(is64Bit ? "rax" : "eax")
+        flags = registers.named(is64Bit ? "rflags" : "eflags")
+    }
 
     private var wordSize: Int64 { is64Bit ? 8 : 4 }
 
@@ -16,10 +63,12 @@ struct X86Lowering {
     }
 
     func lower(_ insn: UnsafePointer<cs_insn>, into instruction: inout Instruction) {
-        let mnemonic = Disassembler.mnemonic(of: insn)
+        let operation = mnemonics.look(insn).meaning
         let next = instruction.address &+ UInt64(instruction.size)
+        let operandCount = backsight_cs_x86_op_count(insn)
         var operands: [RawOperand] = []
-        for index in 0..<backsight_cs_x86_op_count(insn) {
+        operands.reserveCapacity(Int(operandCount))
+        for index in 0..<operandCount {
             guard let raw = backsight_cs_x86_op(insn, index) else { continue }
             if let operand = convert(raw.pointee, next: next) {
                 let register: Register? = raw.pointee.type == X86_OP_REG ? registers.register(raw.pointee.reg.rawValue) : nil
@@ -28,8 +77,8 @@ struct X86Lowering {
                                            writes: raw.pointee.access & UInt8(CS_AC_WRITE.rawValue) != 0))
             }
         }
-        instruction.reads = readRegisters(insn, operands)
-        guard let stackPointer = registers.named(is64Bit ? "rsp" : "esp") else { return }
+        readRegisters(insn, operands, into: &instruction.reads)
+        guard let stackPointer else { return }
 
         // Control flow.
         if Disassembler.isInGroup(insn, CS_GRP_CALL) {
@@ -62,70 +111,70 @@ struct X86Lowering {
             } else {
                 target = .indirect(.immediate(0))
             }
-            instruction.flow = mnemonic == "jmp" || mnemonic == "ljmp" ? .jump(target) : .branch(target)
+            instruction.flow = operation == .unconditionalJump ? .jump(target) : .branch(target)
             return
         }
 
-        switch mnemonic {
-        case "hlt", "ud2", "ud0", "ud1", "int3":
+        switch operation {
+        case .stop:
             instruction.flow = .stop
-        case "mov", "movabs", "movzx", "movsx", "movsxd", "movq", "movd":
+        case .move:
             guard operands.count == 2 else { break }
             instruction.onlyMovesData = true
             assign(operands[0], .copy(operands[1].operand), &instruction)
-        case "lea":
+        case .lea:
             guard operands.count == 2, let destination = operands[0].register,
                   case let .memory(memory) = operands[1].operand else { break }
             instruction.effects.append(.set(destination, .address(memory)))
-        case "add", "sub":
+        case .add, .subtract:
             guard operands.count == 2 else { break }
-            if mnemonic == "sub", operands[0].operand == operands[1].operand {
+            if operation == .subtract, operands[0].operand == operands[1].operand {
                 assign(operands[0], .copy(.immediate(0)), &instruction)
                 break
             }
-            if mnemonic == "sub", operands[1].isImmediate { instruction.effects.append(.bound(operands[0].operand, operands[1].operand)) }
-            let expression: Expression = mnemonic == "add" ? .add(operands[0].operand, operands[1].operand)
+            if operation == .subtract, operands[1].isImmediate { instruction.effects.append(.bound(operands[0].operand, operands[1].operand)) }
+            let expression: Expression = operation == .add ? .add(operands[0].operand, operands[1].operand)
                 : .subtract(operands[0].operand, operands[1].operand)
             assign(operands[0], expression, &instruction)
-        case "inc", "dec":
+        case .increment, .decrement:
             guard let destination = operands.first else { break }
-            let expression: Expression = mnemonic == "inc" ? .add(destination.operand, .immediate(1))
+            let expression: Expression = operation == .increment ? .add(destination.operand, .immediate(1))
                 : .subtract(destination.operand, .immediate(1))
             assign(destination, expression, &instruction)
-        case "xor":
+        case .xor:
             guard operands.count == 2 else { break }
             if operands[0].operand == operands[1].operand {
                 assign(operands[0], .copy(.immediate(0)), &instruction)
             } else {
                 assign(operands[0], .opaque([operands[0].operand, operands[1].operand]), &instruction)
             }
-        case "push":
+        case .push:
             guard let source = operands.first else { break }
             push(source.operand, stackPointer, &instruction)
-        case "pop":
+        case .pop:
             guard let destination = operands.first else { break }
             assign(destination, .copy(.memory(MemoryReference(base: stackPointer, width: Int(wordSize)))), &instruction)
             instruction.effects.append(.set(stackPointer, .add(.register(stackPointer), .immediate(wordSize))))
-        case "leave":
-            guard let framePointer = registers.named(is64Bit ? "rbp" : "ebp") else { break }
+        case .leave:
+            guard let framePointer else { break }
             instruction.effects.append(.set(stackPointer, .copy(.register(framePointer))))
             instruction.effects.append(.set(framePointer, .copy(.memory(MemoryReference(base: stackPointer, width: Int(wordSize))))))
             instruction.effects.append(.set(stackPointer, .add(.register(stackPointer), .immediate(wordSize))))
-        case "cmp":
+        case .compare:
             guard operands.count == 2 else { break }
             instruction.effects.append(.compare(operands[0].operand, operands[1].operand))
-        case "test":
+        case .test:
             guard operands.count == 2 else { break }
             let mask = operands[0].operand == operands[1].operand ? Operand.immediate(0) : operands[1].operand
             instruction.effects.append(.compare(operands[0].operand, mask))
-        case "bt":
+        case .bitTest:
             guard operands.count == 2 else { break }
             if case let .immediate(bit) = operands[1].operand, (0..<64).contains(bit) {
                 instruction.effects.append(.compare(operands[0].operand, .immediate(Int64(bitPattern: UInt64(1) << UInt64(bit)))))
             } else {
                 instruction.effects.append(.compare(operands[0].operand, operands[1].operand))
             }
-        case "or":
+        case .or:
             // `or $-1, reg` is how -Os loads all ones (RTLD_NEXT) in four bytes.
             guard operands.count == 2 else { break }
             if case .immediate(-1) = operands[1].operand {
@@ -133,20 +182,20 @@ struct X86Lowering {
             } else {
                 assign(operands[0], .opaque([operands[0].operand, operands[1].operand]), &instruction)
             }
-        case "and":
+        case .and:
             guard operands.count == 2 else { break }
             if operands[1].isImmediate { instruction.effects.append(.compare(operands[0].operand, operands[1].operand)) }
             assign(operands[0], .opaque([operands[0].operand, operands[1].operand]), &instruction)
-        case "cpuid", "xgetbv":
+        case .cpuProbe:
             instruction.effects.append(.cpuFeatureProbe)
             clobberWritten(insn, operands, &instruction)
-        case "syscall", "sysenter", "int":
-            if mnemonic == "int", operands.first?.operand != .immediate(0x80) { break }
+        case .systemCall, .interrupt:
+            if operation == .interrupt, operands.first?.operand != .immediate(0x80) { break }
             instruction.effects.append(.systemCall)
-            if let result = registers.named(is64Bit ? "rax" : "eax") { instruction.effects.append(.set(result, .opaque([]))) }
-        case "nop", "endbr64", "endbr32", "pause", "lfence", "mfence", "sfence", "prefetcht0", "prefetchnta":
+            if let result { instruction.effects.append(.set(result, .opaque([]))) }
+        case .ignored:
             break
-        default:
+        case .unconditionalJump, .other:
             clobberWritten(insn, operands, &instruction)
         }
     }
@@ -174,8 +223,10 @@ struct X86Lowering {
         }
     }
 
-    private func readRegisters(_ insn: UnsafePointer<cs_insn>, _ operands: [RawOperand]) -> [Register] {
-        var read: [Register] = []
+    /// Appends the registers the instruction reads to `read` (empty; its capacity is reused).
+    private func readRegisters(_ insn: UnsafePointer<cs_insn>, _ operands: [RawOperand], into read: inout [Register]) {
+        let implicitCount = backsight_cs_regs_read_count(insn)
+        read.reserveCapacity(2 * operands.count + Int(implicitCount))
         for operand in operands {
             switch operand.operand {
             case .register(let register) where operand.reads: read.append(register)
@@ -185,10 +236,9 @@ struct X86Lowering {
             default: break
             }
         }
-        for index in 0..<backsight_cs_regs_read_count(insn) {
+        for index in 0..<implicitCount {
             if let register = registers.register(UInt32(backsight_cs_reg_read(insn, index))) { read.append(register) }
         }
-        return read
     }
 
     private func push(_ value: Operand, _ stackPointer: Register, _ instruction: inout Instruction) {
@@ -222,7 +272,7 @@ struct X86Lowering {
         for operand in operands where operand.writes { assign(operand, .opaque(sources), &instruction) }
         for index in 0..<backsight_cs_regs_write_count(insn) {
             let id = UInt32(backsight_cs_reg_write(insn, index))
-            guard let register = registers.register(id), register != registers.named(is64Bit ? "rflags" : "eflags") else { continue }
+            guard let register = registers.register(id), register != flags else { continue }
             instruction.effects.append(.set(register, .opaque([])))
         }
     }
