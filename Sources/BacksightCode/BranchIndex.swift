@@ -52,6 +52,11 @@ struct BranchIndex {
         self.branches = branches
     }
 
+    /// Whether some byte of `word` is zero.
+    private static func hasByte(_ word: UInt64) -> Bool {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0
+    }
+
     private static func scan(_ code: UnsafeRawBufferPointer, base: UInt64, image: ObjectImage,
                              add: (UInt64, UInt64, Branch.Kind, Bool, Bool) -> Void) {
         func littleWord(_ at: Int) -> UInt32 {
@@ -68,7 +73,18 @@ struct BranchIndex {
             guard count >= 5 else { return }
             let is64Bit = image.architecture == .x86_64
             let gotBase = (image.model.section(named: ".got.plt") ?? image.model.section(named: ".got"))?.address ?? 0
-            for index in 0...(count - 5) {     // a tail call can be the section's last five bytes
+            let last = count - 5     // a tail call can be the section's last five bytes
+            var index = 0
+            while index <= last {
+                // Eight bytes at a time where none is 0xe8, 0xe9 or 0xff (most of them).
+                if index + 7 <= last {
+                    let word = code.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    if !Self.hasByte(word & 0xfefe_fefe_fefe_fefe ^ 0xe8e8_e8e8_e8e8_e8e8) && !Self.hasByte(~word) {
+                        index += 8
+                        continue
+                    }
+                }
+                defer { index += 1 }
                 let opcode = code[index]
                 let address = base &+ UInt64(index)
                 if opcode == 0xe8 || opcode == 0xe9 {

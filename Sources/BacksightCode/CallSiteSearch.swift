@@ -15,6 +15,49 @@ struct CallSiteSearch {
 
     private final class BranchCache {
         var index: BranchIndex?
+        /// Per branch, the import it reaches through a PLT stub or a GOT slot (an index into
+        /// `imports`), or -1; filled by the first search.
+        var importOfBranch: [Int32]?
+        var imports: [String] = []
+    }
+
+    /// The imports the branches reach, resolved once for every search: a PLT stub is named by
+    /// the first branch (in code order) that reaches it.
+    private var branchImports: (ofBranch: [Int32], names: [String]) {
+        if let known = branchCache.importOfBranch { return (known, branchCache.imports) }
+        let branches = self.branches
+        let stubs = stubRanges
+        let slotSymbols = image.slotSymbols
+        var names: [String] = []
+        var numbers: [String: Int32] = [:]
+        func number(_ name: String) -> Int32 {
+            if let known = numbers[name] { return known }
+            let next = Int32(names.count)
+            names.append(name)
+            numbers[name] = next
+            return next
+        }
+        var stubImports: [UInt64: Int32] = [:]
+        var ofBranch = [Int32](repeating: -1, count: branches.count)
+        for (index, branch) in branches.enumerated() {
+            switch branch.kind {
+            case .call, .jump:
+                guard stubs.contains(where: { $0.contains(branch.target) }) else { continue }
+                if let known = stubImports[branch.target] {
+                    ofBranch[index] = known
+                    continue
+                }
+                var found: Int32 = -1
+                if case let .imported(name, _) = walker.stubTarget(branch.target, thumb: branch.targetThumb) { found = number(name) }
+                stubImports[branch.target] = found
+                ofBranch[index] = found
+            case .slot, .gpLoad, .gpLoadToT9:
+                if let name = slotSymbols[branch.target] { ofBranch[index] = number(name) }
+            }
+        }
+        branchCache.importOfBranch = ofBranch
+        branchCache.imports = names
+        return (ofBranch, names)
     }
 
     /// The PLT sections' address ranges.
@@ -41,22 +84,45 @@ struct CallSiteSearch {
 
     /// Call sites of `names` (imports) and of the local functions in `localNames`, at most `limit`.
     func sites(calling names: Set<String>, localNames: [UInt64: String] = [:], limit: Int) -> [Site] {
-        let slots = image.slots(boundTo: names)
-        var sites: [Site] = []
-        var stubNames: [UInt64: String?] = [:]
-        func callee(_ target: UInt64, thumb: Bool) -> String? {
-            if !localNames.isEmpty, let local = localNames[target] { return local }
-            if let known = stubNames[target] { return known }
-            guard image.isPLT(target) else { return nil }
-            var name: String?
-            if case let .imported(imported, _) = walker.stubTarget(target, thumb: thumb), names.contains(imported) { name = imported }
-            stubNames[target] = name
-            return name
-        }
         guard limit > 0 else { return [] }
-        scan(slots: slots, localTargets: Set(localNames.keys), callee: callee) { site, thumb, name in
-            sites.append(Site(address: site, thumb: thumb, callee: name))
+        let branches = self.branches
+        let (importOfBranch, imports) = branchImports
+        let wanted = imports.map(names.contains)
+        let stubs = stubRanges
+        let isStatic = image.model.dynamic.entries.isEmpty
+        var sites: [Site] = []
+        func found(_ branch: BranchIndex.Branch, _ name: String) -> Bool {
+            sites.append(Site(address: branch.site, thumb: branch.siteThumb, callee: name))
             return sites.count < limit
+        }
+        for (index, branch) in branches.enumerated() {
+            let reached = importOfBranch[index]
+            switch branch.kind {
+            case .call, .jump:
+                if !localNames.isEmpty, let local = localNames[branch.target] {
+                    guard found(branch, local) else { return sites }
+                } else if reached >= 0, wanted[Int(reached)] {
+                    guard found(branch, imports[Int(reached)]) else { return sites }
+                }
+            case .slot:
+                if reached >= 0, wanted[Int(reached)] {
+                    guard found(branch, imports[Int(reached)]) else { return sites }
+                }
+            case .gpLoad, .gpLoadToT9:
+                if reached >= 0, wanted[Int(reached)] {
+                    guard found(branch, imports[Int(reached)]) else { return sites }
+                    continue
+                }
+                // A static executable's GOT holds its own functions' addresses, unrelocated.
+                guard isStatic, branch.kind == .gpLoadToT9,
+                      let word = image.readUnsigned(at: branch.target, width: image.architecture.wordSize) else { continue }
+                if !localNames.isEmpty, let local = localNames[word] {
+                    guard found(branch, local) else { return sites }
+                } else if stubs.contains(where: { $0.contains(word) }),
+                          case let .imported(name, _) = walker.stubTarget(word, thumb: false), names.contains(name) {
+                    guard found(branch, name) else { return sites }
+                }
+            }
         }
         return sites
     }
@@ -163,42 +229,6 @@ struct CallSiteSearch {
                 ? UInt32(bytes[0]) << 24 | UInt32(bytes[1]) << 16 | UInt32(bytes[2]) << 8 | UInt32(bytes[3])
                 : UInt32(bytes[3]) << 24 | UInt32(bytes[2]) << 16 | UInt32(bytes[1]) << 8 | UInt32(bytes[0])
             return word >> 16 == 0x27bd || word >> 16 == 0x3c1c
-        }
-    }
-
-    /// Reads the branch index for calls; `callee` names a direct target (nil: not wanted),
-    /// `slots` names GOT slots. `localTargets`, when given, limits direct targets outside the PLT
-    /// to that set; `callsOnly` leaves out jumps (tail calls). `found` returns whether to go on.
-    private func scan(slots: [UInt64: String], localTargets: Set<UInt64>?, callsOnly: Bool = false,
-                      callee: (UInt64, Bool) -> String?, found: (UInt64, Bool, String) -> Bool) {
-        // Direct calls reach an import only through a PLT stub: reject other targets at once.
-        let stubRanges = stubRanges
-        let isStatic = image.model.dynamic.entries.isEmpty
-        for branch in branches {
-            var target = branch.target
-            switch branch.kind {
-            case .call:
-                break
-            case .jump:
-                if callsOnly { continue }
-            case .slot:
-                if !slots.isEmpty, let name = slots[branch.target] {
-                    guard found(branch.site, false, name) else { return }
-                }
-                continue
-            case .gpLoad, .gpLoadToT9:
-                if let name = slots[branch.target] {
-                    guard found(branch.site, false, name) else { return }
-                    continue
-                }
-                // A static executable's GOT holds its own functions' addresses, unrelocated.
-                guard isStatic, branch.kind == .gpLoadToT9,
-                      let word = image.readUnsigned(at: branch.target, width: image.architecture.wordSize) else { continue }
-                target = word
-            }
-            let wanted = localTargets.map { !$0.isEmpty && $0.contains(target) } ?? true
-            guard wanted || stubRanges.contains(where: { $0.contains(target) }), let name = callee(target, branch.targetThumb) else { continue }
-            guard found(branch.site, branch.siteThumb, name) else { return }
         }
     }
 }

@@ -173,6 +173,13 @@ final class ObjectImage {
     /// What the loader will have stored at `address` (a pointer-sized slot), if a relocation applies.
     func relocatedWord(at address: UInt64) -> RelocatedWord? { relocated[address] }
 
+    /// The symbol each slot a relocation (or the MIPS GOT layout) binds holds.
+    var slotSymbols: [UInt64: String] {
+        relocated.reduce(into: [:]) { slots, entry in
+            if let symbol = entry.value.symbol { slots[entry.key] = symbol }
+        }
+    }
+
     /// The slots relocations (or the MIPS GOT layout) bind to any of `names`.
     func slots(boundTo names: Set<String>) -> [UInt64: String] {
         relocated.reduce(into: [:]) { slots, entry in

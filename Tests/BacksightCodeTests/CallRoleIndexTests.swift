@@ -101,3 +101,36 @@ func withCorpusImage<T>(_ path: String, _ body: (ObjectImage) throws -> T) throw
         return try body(ObjectImage(model: model, bytes: buffer, architecture: architecture))
     }
 }
+
+/// The branch index's x86 scan, which skips eight bytes at a time where no opcode can start a
+/// branch, against the plain byte-by-byte rule.
+final class BranchIndexTests: XCTestCase {
+    func testX86ScanFindsWhatAPlainByteScanFinds() throws {
+        for path in ["programs/telnet-master-password/x86_64/gcc-O2/telnetd_master", "programs/bind-shell/x86_64/bind_shell-static-stripped",
+                     "programs/kthread-masquerade/x86_64/clang-O2-lld/kthread_name"] {
+            try withCorpusImage(path) { image in
+                let found = BranchIndex(image: image).branches.map { "\($0.kind) \(String($0.site, radix: 16)) \(String($0.target, radix: 16))" }
+                let code = image.model.sections.filter { $0.isExecutable && $0.size > 0 }.map { $0.address..<($0.address + $0.size) }
+                var expected: [String] = []
+                for section in image.model.sections where section.isExecutable && section.hasFileBytes && section.size > 0 && !image.isPLT(section.address) {
+                    let bytes = [UInt8](image.bytes(at: section.address, count: Int(section.size)))
+                    func word(_ at: Int) -> Int64 { Int64(Int32(bitPattern: UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24)) }
+                    for index in 0...(bytes.count - 5) {
+                        let address = section.address + UInt64(index)
+                        if bytes[index] == 0xe8 || bytes[index] == 0xe9 {
+                            let target = UInt64(bitPattern: Int64(bitPattern: address + 5) + word(index + 1))
+                            if code.contains(where: { $0.contains(target) }) {
+                                expected.append("\(bytes[index] == 0xe8 ? "call" : "jump") \(String(address, radix: 16)) \(String(target, radix: 16))")
+                            }
+                        } else if bytes[index] == 0xff, index + 6 <= bytes.count, bytes[index + 1] == 0x15 || bytes[index + 1] == 0x25 {
+                            let slot = UInt64(bitPattern: Int64(bitPattern: address + 6) + word(index + 2))
+                            expected.append("slot \(String(address, radix: 16)) \(String(slot, radix: 16))")
+                        }
+                    }
+                }
+                XCTAssertGreaterThan(expected.count, 5, path)
+                XCTAssertEqual(found, expected, path)
+            }
+        }
+    }
+}
