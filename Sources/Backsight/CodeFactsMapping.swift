@@ -19,9 +19,13 @@ extension ScanSubject {
     /// take their facts from the cache.
     mutating func addCodeFacts(of model: ELFModel, bytes: UnsafeRawBufferPointer, request: CodeAnalysisRequest,
                                cache: CodeFactsCache? = nil, digest: String? = nil) {
+        /// `compute`'s facts, or the cache's for this content.
+        func facts(_ request: CodeAnalysisRequest, _ compute: () -> CodeFacts) -> CodeFacts {
+            guard let cache, let digest else { return compute() }
+            return cache.facts(digest: digest, request: request, compute: compute)
+        }
         func analyze(_ request: CodeAnalysisRequest) -> CodeFacts {
-            guard let cache, let digest else { return CodeAnalyzer.analyze(model, bytes: bytes, request: request) }
-            return cache.facts(digest: digest, request: request) { CodeAnalyzer.analyze(model, bytes: bytes, request: request) }
+            facts(request) { CodeAnalyzer.analyze(model, bytes: bytes, request: request) }
         }
         var eager = request.subtracting(.symbolLookups)
         func programFactsRuledOut() -> Set<String>? {
@@ -30,10 +34,7 @@ extension ScanSubject {
         }
         if eager.contains(.programBehaviour), let ruledOut = programFactsRuledOut() {
             eager.remove(.programBehaviour)
-            let program = DeferredCodeFacts {
-                guard let cache, let digest else { return CodeAnalyzer.analyzeProgram(model, bytes: bytes, ruledOut: ruledOut) }
-                return cache.facts(digest: digest, request: .programBehaviour) { CodeAnalyzer.analyzeProgram(model, bytes: bytes, ruledOut: ruledOut) }
-            }
+            let program = DeferredCodeFacts { facts(.programBehaviour) { CodeAnalyzer.analyzeProgram(model, bytes: bytes, ruledOut: ruledOut) } }
             for name in RuleSet.programFacts where !ruledOut.contains(name) {
                 deferredCharacteristics[name] = DeferredCharacteristic {
                     program.facts.fileFacts[name].map { $0.map(Evidence.init(code:)) }

@@ -133,7 +133,7 @@ struct FileAnalyzer: Sendable {
     }
 
     /// ``analyze(path:bytes:diskPath:container:placeOnDisk:budget:members:subjectReady:)`` without
-    /// the hash; sets `openedAsContainer` when the unpacker read the file as a package, archive or
+    /// the hash, except an ELF file's (it keys the code facts kept by content); sets `openedAsContainer` when the unpacker read the file as a package, archive or
     /// compressed file.
     private func analyzeUnhashed(path: String, bytes: UnsafeRawBufferPointer, configurationPlace: ConfigurationPlace?, container: String,
                                  placeOnDisk: PlaceOnDisk?, budget: UnpackBudget, members: Unpacking.MemberSink,

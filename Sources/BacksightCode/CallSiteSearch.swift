@@ -26,7 +26,7 @@ struct CallSiteSearch {
     private var branchImports: (ofBranch: [Int32], names: [String]) {
         if let known = branchCache.importOfBranch { return (known, branchCache.imports) }
         let branches = self.branches
-        let stubs = stubRanges
+        let stubs = stubSections
         let slotSymbols = image.slotSymbols
         var names: [String] = []
         var numbers: [String: Int32] = [:]
@@ -42,7 +42,7 @@ struct CallSiteSearch {
         for (index, branch) in branches.enumerated() {
             switch branch.kind {
             case .call, .jump:
-                guard stubs.contains(where: { $0.contains(branch.target) }) else { continue }
+                guard stubs.contains(where: { $0.contains(address: branch.target) }) else { continue }
                 if let known = stubImports[branch.target] {
                     ofBranch[index] = known
                     continue
@@ -60,12 +60,9 @@ struct CallSiteSearch {
         return (ofBranch, names)
     }
 
-    /// The PLT sections' address ranges.
-    private var stubRanges: [Range<UInt64>] {
-        image.model.sections.compactMap { section in
-            image.isPLT(section.address) && section.size > 0 && section.address <= UInt64.max - section.size
-                ? section.address..<(section.address + section.size) : nil
-        }
+    /// The PLT sections.
+    private var stubSections: [ELFSection] {
+        image.model.sections.filter { image.isPLT($0.address) && $0.size > 0 }
     }
 
     private var branches: [BranchIndex.Branch] {
@@ -88,7 +85,7 @@ struct CallSiteSearch {
         let branches = self.branches
         let (importOfBranch, imports) = branchImports
         let wanted = imports.map(names.contains)
-        let stubs = stubRanges
+        let stubs = stubSections
         let isStatic = image.model.dynamic.entries.isEmpty
         var sites: [Site] = []
         func found(_ branch: BranchIndex.Branch, _ name: String) -> Bool {
@@ -118,7 +115,7 @@ struct CallSiteSearch {
                       let word = image.readUnsigned(at: branch.target, width: image.architecture.wordSize) else { continue }
                 if !localNames.isEmpty, let local = localNames[word] {
                     guard found(branch, local) else { return sites }
-                } else if stubs.contains(where: { $0.contains(word) }),
+                } else if stubs.contains(where: { $0.contains(address: word) }),
                           case let .imported(name, _) = walker.stubTarget(word, thumb: false), names.contains(name) {
                     guard found(branch, name) else { return sites }
                 }
@@ -160,7 +157,8 @@ struct CallSiteSearch {
     /// the middle of other instructions; a target counts when the compiler's function alignment
     /// holds for it (16 bytes on x86, 4 elsewhere) or two calls reach it.
     func directCallTargets(limit: Int) -> Set<UInt64> {
-        // Sorted, equal targets lie side by side and count their calls without a dictionary.
+        // In code order, the targets of calls (a call's lies in code already: ``BranchIndex``
+        // keeps no other).
         var targets: [UInt64] = []
         for branch in branches where branch.kind == .call || branch.kind == .gpLoadToT9 {
             var target = branch.target
@@ -170,26 +168,28 @@ struct CallSiteSearch {
                       image.isExecutable(word) else { continue }
                 target = word
             }
-            // A call's target lies in code already (``BranchIndex`` keeps no other).
             targets.append(target)
         }
-        targets.sort()
-        var counted: [(target: UInt64, count: Int)] = []
-        var index = 0
-        while index < targets.count {
-            var end = index + 1
-            while end < targets.count, targets[end] == targets[index] { end += 1 }
-            counted.append((targets[index], end - index))
-            index = end
-        }
-        // Past the limit, the first `limit` targets in code order, counted up to the moment the limit was reached.
-        if counted.count > limit {
-            var counts: [UInt64: Int] = [:]
-            for branch in branches where branch.kind == .call {
-                guard counts.count < limit else { break }
-                if image.isExecutable(branch.target) { counts[branch.target, default: 0] += 1 }
+        // Sorted, equal targets lie side by side and count their calls without a dictionary.
+        var sorted = targets.sorted()
+        func runs() -> [(target: UInt64, count: Int)] {
+            var counted: [(target: UInt64, count: Int)] = []
+            var index = 0
+            while index < sorted.count {
+                var end = index + 1
+                while end < sorted.count, sorted[end] == sorted[index] { end += 1 }
+                counted.append((sorted[index], end - index))
+                index = end
             }
-            counted = counts.map { ($0.key, $0.value) }
+            return counted
+        }
+        var counted = runs()
+        if counted.count > limit {
+            // Only the calls up to the one that brings the `limit`-th distinct target count.
+            var seen = Set<UInt64>()
+            let cut = targets.firstIndex { seen.insert($0).inserted && seen.count == limit } ?? targets.count - 1
+            sorted = targets[...cut].sorted()
+            counted = runs()
         }
         let alignment: UInt64 = image.architecture.isX86 ? 16 : 4
         var starts = Set<UInt64>()
@@ -201,9 +201,9 @@ struct CallSiteSearch {
     /// site order, at most `limit`: the edges from each function to its local callees, as far as
     /// the encodings show them (calls through registers or, on MIPS, the GOT are not among them).
     func directBranches(limit: Int) -> [(site: UInt64, target: UInt64)] {
-        let stubRanges = stubRanges
+        let stubs = stubSections
         var found: [(site: UInt64, target: UInt64)] = []
-        for branch in branches where (branch.kind == .call || branch.kind == .jump) && !stubRanges.contains(where: { $0.contains(branch.target) }) {
+        for branch in branches where (branch.kind == .call || branch.kind == .jump) && !stubs.contains(where: { $0.contains(address: branch.target) }) {
             guard found.count < limit else { break }
             found.append((branch.site, branch.target))
         }

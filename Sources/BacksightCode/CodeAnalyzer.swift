@@ -99,10 +99,6 @@ public enum CodeAnalyzer {
         return facts
     }
 
-    /// An executable (dynamic, static or static-pie), not a shared library: no `DT_SONAME`.
-    /// For a program (an executable, not a shared library): the raw names of the program
-    /// facts that cannot hold, known from its symbols and data without reading code, so that
-    /// the program analysis can wait until a rule asks for one that can. Nil for other files.
     /// The program facts of `model` (a program), leaving out the work only facts in `ruledOut`
     /// (raw names, from ``programFactsRuledOut(_:bytes:)``) would need: their values are not to be read.
     public static func analyzeProgram(_ model: ELFModel, bytes: UnsafeRawBufferPointer, ruledOut: Set<String>) -> CodeFacts {
@@ -112,12 +108,16 @@ public enum CodeAnalyzer {
         return facts
     }
 
+    /// For a program (an executable, not a shared library): the raw names of the program
+    /// facts that cannot hold, known from its symbols and data without reading code, so that
+    /// the program analysis can wait until a rule asks for one that can. Nil for other files.
     public static func programFactsRuledOut(_ model: ELFModel, bytes: UnsafeRawBufferPointer) -> Set<String>? {
         guard isProgram(model), let architecture = CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
                                                                      littleEndian: model.header.isLittleEndian) else { return nil }
         return Set(ProgramBehaviour.factsRuledOut(in: model, bytes: bytes, architecture: architecture).map(\.rawValue))
     }
 
+    /// An executable (dynamic, static or static-pie), not a shared library: no `DT_SONAME`.
     static func isProgram(_ model: ELFModel) -> Bool {
         (model.header.type == "EXEC" || model.header.type == "DYN") && !model.dynamic.entries.contains { $0.tagNumber == 14 }
     }

@@ -46,6 +46,14 @@ struct DataLiterals {
         return starts
     }
 
+    /// Whether the data holds one of `words` (in the first 64 MiB of each section).
+    func contains(anyOf words: [String]) -> Bool {
+        regions.contains { region in
+            let search = ByteSearch(bytes: UnsafeRawBufferPointer(rebasing: region.bytes.prefix(1 << 26)))
+            return words.contains { search.contains($0) }
+        }
+    }
+
     /// Some tail is exactly `/dev/ptmx`.
     var pseudoTerminalMaster: Bool {
         anyOccurrence(of: Self.ptmx) { _, _ in true }

@@ -62,10 +62,13 @@ struct MagicStringAccess {
         let names = Set((imports.isEmpty ? model.symbols.filter { $0.type == "FUNC" } : imports).map { ProgramBehaviour.normalized($0.name) })
         // No comparison import is needed: a comparison with a literal of known length may be inlined.
         let input = !names.isDisjoint(with: candidateInputs) || (!names.isDisjoint(with: streamReads) && !names.isDisjoint(with: passwordChecks))
-        return input && !names.isDisjoint(with: candidateGrants)
+        return input && !names.isDisjoint(with: grantCalls)
     }
     private static let candidateInputs = networkReads.union(networkServer).union(passwordReaders)
-    private static let candidateGrants = commandRunners.union(execs).union(userChanges).union(passwordChecks)
+    /// Calls that read input: from the network, a descriptor or stream, or a password prompt.
+    static let inputCalls = networkReads.union(streamReads).union(passwordReaders)
+    /// Calls that grant something: run a command or shell, change user, check a password.
+    static let grantCalls = commandRunners.union(execs).union(userChanges).union(passwordChecks)
 
     // MARK: What the code holds
 
@@ -151,13 +154,11 @@ struct MagicStringAccess {
         }
         // Best first: a function that compares and grants, then one that compares input, then
         // the rest (whose comparison or grant may sit in a callee), each group in address order.
-        let grants = Self.commandRunners.union(Self.execs).union(Self.userChanges).union(Self.passwordChecks)
-        let inputs = Self.networkReads.union(Self.streamReads).union(Self.passwordReaders)
         func rank(_ start: UInt64) -> Int {
             let called = callees[start] ?? []
             let compares = !called.isDisjoint(with: Self.comparisons)
-            if compares, !called.isDisjoint(with: grants) { return 0 }
-            if compares, !called.isDisjoint(with: inputs) { return 1 }
+            if compares, !called.isDisjoint(with: Self.grantCalls) { return 0 }
+            if compares, !called.isDisjoint(with: Self.inputCalls) { return 1 }
             return 2
         }
         order = order.enumerated().sorted { (rank($0.element.address), $0.offset) < (rank($1.element.address), $1.offset) }.map(\.element)
@@ -184,8 +185,8 @@ struct MagicStringAccess {
     /// What a call's name does for the verdicts: reads input, or grants something.
     private static let roles: [String: CallRoleIndex.Roles] = {
         var roles: [String: CallRoleIndex.Roles] = [:]
-        for name in networkReads.union(streamReads).union(passwordReaders) { roles[name, default: []].insert(.input) }
-        for name in commandRunners.union(execs).union(userChanges).union(passwordChecks) { roles[name, default: []].insert(.grant) }
+        for name in inputCalls { roles[name, default: []].insert(.input) }
+        for name in grantCalls { roles[name, default: []].insert(.grant) }
         return roles
     }()
     static let roleSiteLimit = 8192

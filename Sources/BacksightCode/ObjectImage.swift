@@ -180,12 +180,6 @@ final class ObjectImage {
         }
     }
 
-    /// The slots relocations (or the MIPS GOT layout) bind to any of `names`.
-    func slots(boundTo names: Set<String>) -> [UInt64: String] {
-        relocated.reduce(into: [:]) { slots, entry in
-            if let symbol = entry.value.symbol, names.contains(symbol) { slots[entry.key] = symbol }
-        }
-    }
 
     // MARK: Symbols
 

@@ -222,7 +222,7 @@ struct ProgramBehaviour {
         }
         // The trace calls' own search, so that they never crowd out the others.
         var siteGroups = [search.sites(calling: wanted, localNames: localNames.filter { !Self.traceCalls.contains($0.value) }, limit: Self.siteLimit)]
-        if tracesWorthLooking(localNames: localNames) {
+        if tracesWorthLooking(localNames: localNames, literals: literals) {
             siteGroups.append(search.sites(calling: Self.traceCalls, localNames: localNames.filter { Self.traceCalls.contains($0.value) }, limit: Self.siteLimit))
         }
         let collected = wanted.union(Self.traceCalls)

@@ -38,7 +38,7 @@ extension ProgramBehaviour {
         if !(runs && data().loginCommand) { ruledOut.insert(.loginExecuted) }
         if !duplicates { ruledOut.insert(.descriptorsDuplicatedOntoStdio) }
         if !(socket && duplicates && runs) { ruledOut.insert(.shellOnSocket) }
-        ruledOut.formUnion(traceFactsRuledOut(any, image: image))
+        ruledOut.formUnion(traceFactsRuledOut(any, literals: data))
         return ruledOut
     }
 

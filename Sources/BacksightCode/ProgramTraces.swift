@@ -6,7 +6,7 @@ import BacksightELF
 /// or runs a program from an anonymous memory file. Each alone is weak (installers use `/tmp`,
 /// shells set `HISTFILE`, `login` writes the records); rules combine them with the rest.
 extension ProgramBehaviour {
-    /// Calls looked for when the program's read-only data holds one of ``traceWords`` (or it
+    /// Calls looked for when the program's data holds one of ``traceWords`` (or it
     /// imports or makes `memfd_create`): they are common, and walking them otherwise is waste.
     static let traceCalls: Set<String> = [
         "readlink", "unlink", "remove", "setenv", "unsetenv", "putenv", "truncate", "truncate64", "creat", "creat64",
@@ -23,11 +23,11 @@ extension ProgramBehaviour {
     ]
 
     /// The trace facts a dynamic program cannot have: each needs its imports (`imports`) and a
-    /// literal holding one of its words in read-only data (a call's literal is a tail of a string
-    /// there), or, for a memory file, `memfd_create` and `fexecve` or `execveat`.
-    static func traceFactsRuledOut(_ imports: (Set<String>) -> Bool, image: ObjectImage) -> Set<CodeFact> {
+    /// literal holding one of its words in the data `literals` reads (a call's literal is a tail
+    /// of a string there), or, for a memory file, `memfd_create` and `fexecve` or `execveat`.
+    static func traceFactsRuledOut(_ imports: (Set<String>) -> Bool, literals: () -> DataLiterals) -> Set<CodeFact> {
         var ruledOut: Set<CodeFact> = []
-        func data(_ words: [String]) -> Bool { literalData(of: image) { found in words.contains { found.contains($0) } } }
+        func data(_ words: [String]) -> Bool { literals().contains(anyOf: words) }
         let opens: Set<String> = ["open", "open64", "open_2", "open64_2", "creat", "creat64", "truncate", "truncate64", "fopen", "fopen64"]
         if !(imports(["readlink"]) && imports(["unlink", "remove"]) && data(["/proc/self/exe"])) { ruledOut.insert(.selfDeleting) }
         if !data(["HIST", "history -c"]) { ruledOut.insert(.historyDisabled) }
@@ -40,10 +40,10 @@ extension ProgramBehaviour {
     }
 
     /// Whether the trace calls are worth looking for in this program.
-    func tracesWorthLooking(localNames: [UInt64: String]) -> Bool {
+    func tracesWorthLooking(localNames: [UInt64: String], literals: DataLiterals) -> Bool {
         if localNames.values.contains("memfd_create") { return true }
         if image.model.symbols.contains(where: { $0.isUndefined && Self.normalized($0.name) == "memfd_create" }) { return true }
-        return Self.literalData(of: image) { data in Self.traceWords.contains { word in data.contains(word) } }
+        return literals.contains(anyOf: Self.traceWords)
     }
 
     /// `openat(AT_FDCWD, path, …)` is `open(path, …)`, and so for the other `*at` system calls
@@ -153,15 +153,6 @@ extension ProgramBehaviour {
             }
         }
         return found
-    }
-
-    /// Whether `body` holds for the data a literal argument can point into (``literal(_:_:)``
-    /// reads any section with file bytes that is not code, writable ones too).
-    static func literalData(of image: ObjectImage, _ body: (ByteSearch) -> Bool) -> Bool {
-        for section in image.model.sections where section.isAllocated && !section.isExecutable && section.hasFileBytes && section.size > 0 {
-            if body(ByteSearch(bytes: image.bytes(at: section.address, count: Int(clamping: min(section.size, 1 << 26))))) { return true }
-        }
-        return false
     }
 
     static func readOnlyData(of image: ObjectImage, _ body: (ByteSearch) -> Bool) -> Bool {
