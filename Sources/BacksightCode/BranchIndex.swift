@@ -35,12 +35,11 @@ struct BranchIndex {
 
     init(image: ObjectImage) {
         let sections = image.model.sections.filter { $0.isExecutable && $0.hasFileBytes && $0.size > 0 && !image.isPLT($0.address) }
-        // Direct branches that land outside all code (most encodings read out of other
-        // instructions) can mean nothing to any search.
-        let code = image.model.sections.filter(\.isExecutable)
         var branches: [Branch] = []
         func add(_ site: UInt64, _ target: UInt64, _ kind: Branch.Kind, siteThumb: Bool = false, targetThumb: Bool = false) {
-            if kind == .call || kind == .jump, !code.contains(where: { $0.contains(address: target) }) { return }
+            // Direct branches that land outside all code (most encodings read out of other
+            // instructions) can mean nothing to any search.
+            if kind == .call || kind == .jump, !image.isExecutable(target) { return }
             branches.append(Branch(site: site, target: target, kind: kind, siteThumb: siteThumb, targetThumb: targetThumb))
         }
         for section in sections {

@@ -26,7 +26,6 @@ struct CallSiteSearch {
     private var branchImports: (ofBranch: [Int32], names: [String]) {
         if let known = branchCache.importOfBranch { return (known, branchCache.imports) }
         let branches = self.branches
-        let stubs = stubSections
         let slotSymbols = image.slotSymbols
         var names: [String] = []
         var numbers: [String: Int32] = [:]
@@ -42,7 +41,7 @@ struct CallSiteSearch {
         for (index, branch) in branches.enumerated() {
             switch branch.kind {
             case .call, .jump:
-                guard stubs.contains(where: { $0.contains(address: branch.target) }) else { continue }
+                guard image.isPLT(branch.target) else { continue }
                 if let known = stubImports[branch.target] {
                     ofBranch[index] = known
                     continue
@@ -58,11 +57,6 @@ struct CallSiteSearch {
         branchCache.importOfBranch = ofBranch
         branchCache.imports = names
         return (ofBranch, names)
-    }
-
-    /// The PLT sections.
-    private var stubSections: [ELFSection] {
-        image.model.sections.filter { image.isPLT($0.address) && $0.size > 0 }
     }
 
     private var branches: [BranchIndex.Branch] {
@@ -85,7 +79,6 @@ struct CallSiteSearch {
         let branches = self.branches
         let (importOfBranch, imports) = branchImports
         let wanted = imports.map(names.contains)
-        let stubs = stubSections
         let isStatic = image.model.dynamic.entries.isEmpty
         var sites: [Site] = []
         func found(_ branch: BranchIndex.Branch, _ name: String) -> Bool {
@@ -115,7 +108,7 @@ struct CallSiteSearch {
                       let word = image.readUnsigned(at: branch.target, width: image.architecture.wordSize) else { continue }
                 if !localNames.isEmpty, let local = localNames[word] {
                     guard found(branch, local) else { return sites }
-                } else if stubs.contains(where: { $0.contains(address: word) }),
+                } else if image.isPLT(word),
                           case let .imported(name, _) = walker.stubTarget(word, thumb: false), names.contains(name) {
                     guard found(branch, name) else { return sites }
                 }
@@ -201,9 +194,8 @@ struct CallSiteSearch {
     /// site order, at most `limit`: the edges from each function to its local callees, as far as
     /// the encodings show them (calls through registers or, on MIPS, the GOT are not among them).
     func directBranches(limit: Int) -> [(site: UInt64, target: UInt64)] {
-        let stubs = stubSections
         var found: [(site: UInt64, target: UInt64)] = []
-        for branch in branches where (branch.kind == .call || branch.kind == .jump) && !stubs.contains(where: { $0.contains(address: branch.target) }) {
+        for branch in branches where (branch.kind == .call || branch.kind == .jump) && !image.isPLT(branch.target) {
             guard found.count < limit else { break }
             found.append((branch.site, branch.target))
         }

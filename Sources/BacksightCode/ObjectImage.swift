@@ -180,7 +180,6 @@ final class ObjectImage {
         }
     }
 
-
     // MARK: Symbols
 
     /// The function symbol starting exactly at `address`.
