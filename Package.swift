@@ -11,7 +11,8 @@ import PackageDescription
 //   BacksightConfig configuration files inside a root: ld.so.preload, LD_PRELOAD, PAM stacks, accounts,
 //                   start-up files and remote-login options (knows nothing of rules)
 //   BacksightCode   code analysis over capstone: resolvers, constructors, GOT writes (knows nothing of rules)
-//   BacksightRules  rule language, compiler and matcher over features, regexes through PCRE2 (knows nothing of files on disk)
+//   BacksightRules  rule language, compiler and matcher over features, regexes through PCRE2 (knows nothing of files on disk);
+//                   CAtomPrefilter is its vector prefilter for literal atoms, in C for the byte-shuffle intrinsics
 //   Backsight       the engine and public API: parallel scan, reports, renderers
 //   backsight       the command line: argument parsing and printing only
 //   BacksightC      the C API (libbacksight, header Sources/CBacksight/include/backsight.h): conversion only
@@ -45,7 +46,8 @@ let package = Package(
         .target(name: "BacksightWalk"),
         .target(name: "BacksightELF", dependencies: ["BacksightLimits", "CElf"]),
         .target(name: "BacksightUnpack", dependencies: ["BacksightLimits", "BacksightELF", "CLzma", "CZlib", "CArchive", "CSquashfs", "CCrypto"]),
-        .target(name: "BacksightRules", dependencies: ["BacksightELF", "CPCRE2", "Yams"]),
+        .target(name: "CAtomPrefilter"),
+        .target(name: "BacksightRules", dependencies: ["BacksightELF", "CAtomPrefilter", "CPCRE2", "Yams"]),
         .target(name: "BacksightCode", dependencies: ["BacksightELF", "CCapstone"]),
         .target(name: "BacksightConfig", dependencies: ["BacksightLimits", "BacksightWalk", "CCrypt"]),
         .target(

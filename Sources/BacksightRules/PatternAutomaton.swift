@@ -1,15 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// An Aho–Corasick automaton over a set of literal atoms, compiled to a dense table so a scan
 /// costs one class lookup and one transition per byte however many atoms there are.
 ///
 /// Bytes that occur in no atom share one class, which keeps the table narrow for text atoms.
 /// States are numbered so that every state where some atom ends comes last: the scan loop
-/// needs a single comparison per byte to know whether anything ended here.
+/// needs a single comparison per byte to know whether anything ended here. Up to a few dozen
+/// atoms, a vector prefilter (`AtomPrefilter`) searches instead where the processor has one.
 struct PatternAutomaton: Sendable {
     /// The class of each byte value.
     private let byteClass: [Int32]
@@ -25,8 +20,9 @@ struct PatternAutomaton: Sendable {
     let atomLengths: [Int]
     private let longestAtom: Int
 
-    /// For a few long atoms, a skipping search that reads a fraction of the bytes instead.
-    private let skipSearch: SkipSearch?
+    /// For up to a few dozen atoms, a vector prefilter that proposes the few positions where an
+    /// atom may start, when the processor has one.
+    private let prefilter: AtomPrefilter?
 
     /// The number of states, for tests and diagnostics.
     var stateCount: Int { classCount == 0 ? 0 : transitions.count / classCount }
@@ -35,7 +31,7 @@ struct PatternAutomaton: Sendable {
     init(atoms: [[UInt8]]) {
         atomLengths = atoms.map(\.count)
         longestAtom = atomLengths.max() ?? 0
-        skipSearch = SkipSearch(atoms: atoms)
+        prefilter = AtomPrefilter(atoms: atoms)
 
         // Byte classes: class 0 for bytes in no atom, one class for each byte that is in one.
         var classes = [Int32](repeating: 0, count: 256)
@@ -134,10 +130,19 @@ struct PatternAutomaton: Sendable {
     /// only atoms ending inside its own part, so every occurrence is reported exactly once.
     func scan(_ bytes: UnsafeRawBufferPointer, _ onHit: (_ atom: Int, _ start: Int) -> Void) {
         guard !bytes.isEmpty, !outputAtoms.isEmpty else { return }
-        if let skipSearch {
-            skipSearch.scan(bytes, onHit)
+        if let prefilter {
+            let stop = prefilter.scan(bytes, onHit)
+            guard stop < bytes.count else { return }
+            // Candidates came too thick: the automaton, from the root, finds the atoms that
+            // start at or after where the prefilter stopped.
+            scanWithTable(UnsafeRawBufferPointer(rebasing: bytes[stop...])) { atom, start in onHit(atom, stop + start) }
             return
         }
+        scanWithTable(bytes, onHit)
+    }
+
+    /// The automaton's own search: one transition per byte, in four lanes on large buffers.
+    func scanWithTable(_ bytes: UnsafeRawBufferPointer, _ onHit: (_ atom: Int, _ start: Int) -> Void) {
         let count = bytes.count
         let overlap = max(0, longestAtom - 1)
         let lanes = 4
@@ -202,92 +207,6 @@ struct PatternAutomaton: Sendable {
         for slot in Int(outputStart[number]) ..< Int(outputStart[number + 1]) {
             let atom = Int(outputAtoms[slot])
             onHit(atom, end + 1 - atomLengths[atom])
-        }
-    }
-}
-
-/// A multi-pattern Horspool search for a handful of atoms that are all at least
-/// `minimumWindow` bytes long: it looks at the last byte of a window as long as the shortest
-/// atom and jumps ahead by how far that byte sits from the end of any atom's start, so on
-/// bytes unlike the atoms it reads about one byte in `window` instead of every byte.
-struct SkipSearch: Sendable {
-    static let maximumAtoms = 8
-    static let minimumWindow = 4
-
-    /// The atoms one after another; atom `n` is `atomBytes[atomStart[n] ..< atomStart[n + 1]]`.
-    private let atomBytes: [UInt8]
-    private let atomStart: [Int]
-    /// The window: the length of the shortest atom.
-    private let window: Int
-    /// How far the window may move when its last byte is this value.
-    private let shift: [Int]
-    /// The atoms whose byte at `window - 1` is `b` are `endAtoms[endStart[b] ..< endStart[b + 1]]`.
-    private let endStart: [Int]
-    private let endAtoms: [Int]
-
-    /// Nil when the atoms are too many or too short for skipping to pay.
-    init?(atoms: [[UInt8]]) {
-        guard !atoms.isEmpty, atoms.count <= Self.maximumAtoms,
-              let shortest = atoms.map(\.count).min(), shortest >= Self.minimumWindow else { return nil }
-        window = shortest
-        var shift = [Int](repeating: shortest, count: 256)
-        var endingWith = [[Int]](repeating: [], count: 256)
-        var bytes: [UInt8] = []
-        var starts: [Int] = []
-        for (number, atom) in atoms.enumerated() {
-            starts.append(bytes.count)
-            bytes += atom
-            for position in 0 ..< shortest - 1 {
-                shift[Int(atom[position])] = min(shift[Int(atom[position])], shortest - 1 - position)
-            }
-            endingWith[Int(atom[shortest - 1])].append(number)
-        }
-        starts.append(bytes.count)
-        atomBytes = bytes
-        atomStart = starts
-        self.shift = shift
-        var ends: [Int] = []
-        var flat: [Int] = []
-        for list in endingWith {
-            ends.append(flat.count)
-            flat += list
-        }
-        ends.append(flat.count)
-        endStart = ends
-        endAtoms = flat
-    }
-
-    func scan(_ bytes: UnsafeRawBufferPointer, _ onHit: (_ atom: Int, _ start: Int) -> Void) {
-        let count = bytes.count
-        guard count >= window, let base = bytes.baseAddress else { return }
-        let window = window
-        shift.withUnsafeBufferPointer { shift in
-        endStart.withUnsafeBufferPointer { endStart in
-        endAtoms.withUnsafeBufferPointer { endAtoms in
-        atomStart.withUnsafeBufferPointer { atomStart in
-        atomBytes.withUnsafeBytes { atomBytes in
-            guard let atomBase = atomBytes.baseAddress else { return }
-            var end = window - 1
-            while end < count {
-                let byte = Int(base.load(fromByteOffset: end, as: UInt8.self))
-                var slot = endStart[byte]
-                let last = endStart[byte + 1]
-                if slot < last {
-                    let start = end - (window - 1)
-                    while slot < last {
-                        let number = endAtoms[slot]
-                        let from = atomStart[number]
-                        let length = atomStart[number + 1] - from
-                        if length <= count - start, memcmp(base + start, atomBase + from, length) == 0 { onHit(number, start) }
-                        slot += 1
-                    }
-                }
-                end += shift[byte]
-            }
-        }
-        }
-        }
-        }
         }
     }
 }

@@ -16,42 +16,68 @@ final class PatternAutomatonTests: XCTestCase {
         let haystack = random.bytes(5000, alphabet: alphabet)
         let automaton = PatternAutomaton(atoms: atoms)
         var found: [[Int]] = Array(repeating: [], count: atoms.count)
+        var foundByTable: [[Int]] = Array(repeating: [], count: atoms.count)
         haystack.withUnsafeBytes { buffer in
             automaton.scan(buffer) { atom, start in found[atom].append(start) }
+            automaton.scanWithTable(buffer) { atom, start in foundByTable[atom].append(start) }
         }
         for (number, atom) in atoms.enumerated() {
             XCTAssertEqual(found[number].sorted(), naiveOccurrences(of: atom, in: haystack), "atom \(atom)")
+            XCTAssertEqual(foundByTable[number].sorted(), naiveOccurrences(of: atom, in: haystack), "atom \(atom), table")
         }
     }
 
-    /// A few atoms of four bytes or more take the skipping search; it must report exactly
-    /// what a naive search finds, overlaps, atoms that start or end another, and matches at
-    /// both ends of the buffer included.
-    func testSkipSearchAgreesWithNaiveSearch() {
+    /// Up to a few dozen atoms take the vector prefilter; it must report exactly what a naive
+    /// search finds, overlaps, atoms that start or end another, one-byte atoms, and matches at
+    /// both ends of buffers around the vector widths included.
+    func testPrefilterAgreesWithNaiveSearch() throws {
+        try XCTSkipIf(!AtomPrefilter.isAvailable, "this processor has no vector byte shuffle: the automaton searches alone")
         var random = SeededBytes(seed: 7)
-        let alphabet: [UInt8] = [0x61, 0x62, 0x63]
-        for round in 0..<60 {
-            var atoms = (0..<(1 + round % SkipSearch.maximumAtoms)).map { index in random.bytes(4 + (index + round) % 6, alphabet: alphabet) }
+        let alphabet: [UInt8] = [0x61, 0x62, 0x63, 0xe1]
+        for round in 0..<90 {
+            var atoms = (0..<(1 + round % AtomPrefilter.maximumAtoms)).map { index in random.bytes(1 + (index + round) % 9, alphabet: alphabet) }
             if round % 3 == 0, let first = atoms.first { atoms.append(first + [0x61]) }  // one atom starts another
             if round % 5 == 0, let first = atoms.first { atoms.append([0x62] + first) }  // one atom ends another
-            atoms = Array(atoms.prefix(SkipSearch.maximumAtoms))
-            XCTAssertNotNil(SkipSearch(atoms: atoms))
-            var haystack = random.bytes([0, 3, 4, 9, 300, 5000][round % 6], alphabet: alphabet)
+            atoms = Array(atoms.prefix(AtomPrefilter.maximumAtoms))
+            let prefilter = try XCTUnwrap(AtomPrefilter(atoms: atoms))
+            var haystack = random.bytes([0, 1, 2, 3, 31, 32, 33, 47, 64, 300, 5000][round % 11], alphabet: alphabet)
             if haystack.count > 20, let atom = atoms.last {
                 haystack.replaceSubrange(0 ..< atom.count, with: atom)
                 haystack.replaceSubrange(haystack.count - atom.count ..< haystack.count, with: atom)
             }
-            let automaton = PatternAutomaton(atoms: atoms)
             var found: [[Int]] = Array(repeating: [], count: atoms.count)
-            haystack.withUnsafeBytes { buffer in
-                automaton.scan(buffer) { atom, start in found[atom].append(start) }
+            let stop = haystack.withUnsafeBytes { buffer in
+                prefilter.scan(buffer) { atom, start in found[atom].append(start) }
             }
+            XCTAssertEqual(stop, haystack.count, "buffers shorter than the trial are searched to the end")
             for (number, atom) in atoms.enumerated() {
-                XCTAssertEqual(found[number].sorted(), naiveOccurrences(of: atom, in: haystack), "round \(round), atom \(atom)")
+                XCTAssertEqual(found[number], naiveOccurrences(of: atom, in: haystack), "round \(round), atom \(atom)")
             }
         }
-        XCTAssertNil(SkipSearch(atoms: [[1, 2, 3]]), "a three-byte atom keeps the automaton")
-        XCTAssertNil(SkipSearch(atoms: Array(repeating: [1, 2, 3, 4], count: SkipSearch.maximumAtoms + 1)))
+        XCTAssertNil(AtomPrefilter(atoms: Array(repeating: [1, 2, 3, 4], count: AtomPrefilter.maximumAtoms + 1)))
+        XCTAssertNil(AtomPrefilter(atoms: [[1, 2], []]), "an empty atom keeps the automaton")
+    }
+
+    /// Where nearly every position is a candidate the prefilter gives up after its trial and the
+    /// automaton finishes the buffer: together they still find every occurrence exactly once.
+    func testDenseCandidatesHandOverToTheTable() throws {
+        try XCTSkipIf(!AtomPrefilter.isAvailable, "this processor has no vector byte shuffle: the automaton searches alone")
+        let atoms: [[UInt8]] = [Array("ab".utf8), Array("bab".utf8), Array("abc".utf8)]
+        var haystack: [UInt8] = []
+        while haystack.count < 100_000 { haystack += Array("ab".utf8) }
+        haystack += Array("abc".utf8)
+        let prefilter = try XCTUnwrap(AtomPrefilter(atoms: atoms))
+        let stop = haystack.withUnsafeBytes { prefilter.scan($0) { _, _ in } }
+        XCTAssertGreaterThanOrEqual(stop, AtomPrefilter.trialBytes)
+        XCTAssertLessThan(stop, haystack.count, "the prefilter stops where candidates are this thick")
+        let automaton = PatternAutomaton(atoms: atoms)
+        var found: [[Int]] = Array(repeating: [], count: atoms.count)
+        haystack.withUnsafeBytes { buffer in
+            automaton.scan(buffer) { atom, start in found[atom].append(start) }
+        }
+        for (number, atom) in atoms.enumerated() {
+            XCTAssertEqual(found[number].sorted(), naiveOccurrences(of: atom, in: haystack), "atom \(number)")
+        }
     }
 
     /// Large buffers are walked in four interleaved lanes; occurrences that straddle a lane
@@ -65,7 +91,7 @@ final class PatternAutomatonTests: XCTestCase {
             let automaton = PatternAutomaton(atoms: atoms)
             var found: [[Int]] = Array(repeating: [], count: atoms.count)
             haystack.withUnsafeBytes { buffer in
-                automaton.scan(buffer) { atom, start in found[atom].append(start) }
+                automaton.scanWithTable(buffer) { atom, start in found[atom].append(start) }
             }
             for (number, atom) in atoms.enumerated() {
                 XCTAssertEqual(found[number].sorted(), naiveOccurrences(of: atom, in: haystack), "size \(size), atom \(number)")
