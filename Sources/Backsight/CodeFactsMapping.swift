@@ -24,17 +24,19 @@ extension ScanSubject {
             guard let cache, let digest else { return compute() }
             return cache.facts(digest: digest, request: request, compute: compute)
         }
+        // One image of the code for every analysis of this file, now or deferred.
+        let code = ObjectCode(model: model, bytes: bytes)
         func analyze(_ request: CodeAnalysisRequest) -> CodeFacts {
-            facts(request) { CodeAnalyzer.analyze(model, bytes: bytes, request: request) }
+            facts(request) { CodeAnalyzer.analyze(code, request: request) }
         }
         var eager = request.subtracting(.symbolLookups)
         func programFactsRuledOut() -> Set<String>? {
-            guard let cache, let digest else { return CodeAnalyzer.programFactsRuledOut(model, bytes: bytes) }
-            return cache.programFactsRuledOut(digest: digest) { CodeAnalyzer.programFactsRuledOut(model, bytes: bytes) }
+            guard let cache, let digest else { return CodeAnalyzer.programFactsRuledOut(code) }
+            return cache.programFactsRuledOut(digest: digest) { CodeAnalyzer.programFactsRuledOut(code) }
         }
         if eager.contains(.programBehaviour), let ruledOut = programFactsRuledOut() {
             eager.remove(.programBehaviour)
-            let program = DeferredCodeFacts { facts(.programBehaviour) { CodeAnalyzer.analyzeProgram(model, bytes: bytes, ruledOut: ruledOut) } }
+            let program = DeferredCodeFacts { facts(.programBehaviour) { CodeAnalyzer.analyzeProgram(code, ruledOut: ruledOut) } }
             for name in RuleSet.programFacts where !ruledOut.contains(name) {
                 deferredCharacteristics[name] = DeferredCharacteristic {
                     program.facts.fileFacts[name].map { $0.map(Evidence.init(code:)) }

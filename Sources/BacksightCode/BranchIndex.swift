@@ -6,8 +6,8 @@ import BacksightELF
 /// and loads relative to `$gp`). The byte scan also reads encodings out of the middle of other
 /// instructions; the searches that read the index decide what a branch means.
 ///
-/// Built once per analysis of a file (``CallSiteSearch`` holds it), so that the call-site
-/// searches of one analysis do not each scan the code again.
+/// Built once per image of a file (``ObjectImage/branchIndex``), so that the call-site
+/// searches of all the file's analyses do not each scan the code again.
 struct BranchIndex {
     struct Branch {
         enum Kind: UInt8 {

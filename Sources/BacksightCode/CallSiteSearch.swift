@@ -10,11 +10,10 @@ import BacksightELF
 struct CallSiteSearch {
     let image: ObjectImage
     let walker: CodeWalker
-    /// The code's branches, scanned once on first use and shared by every copy of the search.
+    /// The imports the branches reach, resolved on first use and shared by every copy of the search.
     private let branchCache = BranchCache()
 
     private final class BranchCache {
-        var index: BranchIndex?
         /// Per branch, the import it reaches through a PLT stub or a GOT slot (an index into
         /// `imports`), or -1; filled by the first search.
         var importOfBranch: [Int32]?
@@ -59,12 +58,8 @@ struct CallSiteSearch {
         return (ofBranch, names)
     }
 
-    private var branches: [BranchIndex.Branch] {
-        if let index = branchCache.index { return index.branches }
-        let index = BranchIndex(image: image)
-        branchCache.index = index
-        return index.branches
-    }
+    /// The code's branches, scanned once per image.
+    private var branches: [BranchIndex.Branch] { image.branchIndex.branches }
 
     /// One call found: where, and to which of the chosen names.
     struct Site {

@@ -26,6 +26,13 @@ public enum CodeAnalyzer {
     /// Analyses the code of `model`, whose bytes are `bytes` (the same buffer it was read from).
     /// `request` limits the work to the parts a caller needs.
     public static func analyze(_ model: ELFModel, bytes: UnsafeRawBufferPointer, request: CodeAnalysisRequest = .all) -> CodeFacts {
+        analyze(ObjectCode(model: model, bytes: bytes), request: request)
+    }
+
+    /// Analyses `code`, sharing its image with the other analyses of the same file.
+    public static func analyze(_ code: ObjectCode, request: CodeAnalysisRequest = .all) -> CodeFacts {
+        let model = code.model
+        let bytes = code.bytes
         var facts = CodeFacts()
         if model.header.type == "REL" {
             if request.contains(.objectTells) { facts.fileFacts = RelocatableObjectTells.facts(of: model) }
@@ -35,10 +42,10 @@ public enum CodeAnalyzer {
             return facts
         }
         if request.contains(.programBehaviour), isProgram(model) {
-            addProgramFacts(model, bytes: bytes, into: &facts)
+            addProgramFacts(code, into: &facts)
         }
         if request.contains(.magicStrings), MagicStringAccess.isCandidate(model) {
-            addMagicStringFacts(model, bytes: bytes, into: &facts)
+            addMagicStringFacts(code, into: &facts)
         }
         var importsVersionedLookup = false
         var looksUpSymbols = false
@@ -56,10 +63,7 @@ public enum CodeAnalyzer {
         // A dlsym call is often only reachable from a constructor (the MIPS GOT hides it from
         // the flat search), so objects that import dlsym get their constructors walked too.
         let roots = Roots(model: model, request: looksUpSymbols ? request.union(.constructors) : request)
-        guard !roots.isEmpty || looksUpSymbols,
-              let architecture = CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
-                                                  littleEndian: model.header.isLittleEndian) else { return facts }
-        let image = ObjectImage(model: model, bytes: bytes, architecture: architecture)
+        guard !roots.isEmpty || looksUpSymbols, let image = code.image else { return facts }
         guard let walker = CodeWalker(image: image, budget: instructionBudget) else { return facts }
         var explorer = Explorer(walker: walker)
         let derivation = FactDerivation(walker: walker)
@@ -100,21 +104,20 @@ public enum CodeAnalyzer {
     }
 
     /// The program facts of `model` (a program), leaving out the work only facts in `ruledOut`
-    /// (raw names, from ``programFactsRuledOut(_:bytes:)``) would need: their values are not to be read.
-    public static func analyzeProgram(_ model: ELFModel, bytes: UnsafeRawBufferPointer, ruledOut: Set<String>) -> CodeFacts {
+    /// (raw names, from ``programFactsRuledOut(_:)``) would need: their values are not to be read.
+    public static func analyzeProgram(_ code: ObjectCode, ruledOut: Set<String>) -> CodeFacts {
         var facts = CodeFacts()
-        guard isProgram(model) else { return facts }
-        addProgramFacts(model, bytes: bytes, ruledOut: Set(ruledOut.compactMap(CodeFact.init(rawValue:))), into: &facts)
+        guard isProgram(code.model) else { return facts }
+        addProgramFacts(code, ruledOut: Set(ruledOut.compactMap(CodeFact.init(rawValue:))), into: &facts)
         return facts
     }
 
     /// For a program (an executable, not a shared library): the raw names of the program
     /// facts that cannot hold, known from its symbols and data without reading code, so that
     /// the program analysis can wait until a rule asks for one that can. Nil for other files.
-    public static func programFactsRuledOut(_ model: ELFModel, bytes: UnsafeRawBufferPointer) -> Set<String>? {
-        guard isProgram(model), let architecture = CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
-                                                                     littleEndian: model.header.isLittleEndian) else { return nil }
-        return Set(ProgramBehaviour.factsRuledOut(in: model, bytes: bytes, architecture: architecture).map(\.rawValue))
+    public static func programFactsRuledOut(_ code: ObjectCode) -> Set<String>? {
+        guard isProgram(code.model), let image = code.image else { return nil }
+        return Set(ProgramBehaviour.factsRuledOut(in: image).map(\.rawValue))
     }
 
     /// An executable (dynamic, static or static-pie), not a shared library: no `DT_SONAME`.
@@ -123,30 +126,27 @@ public enum CodeAnalyzer {
     }
 
     /// Adds the facts of input compared with a literal that grants access; the walk has a budget of its own.
-    private static func addMagicStringFacts(_ model: ELFModel, bytes: UnsafeRawBufferPointer, into facts: inout CodeFacts) {
-        guard let search = callSiteSearch(model, bytes: bytes, budget: MagicStringAccess.instructionBudget) else { return }
+    private static func addMagicStringFacts(_ code: ObjectCode, into facts: inout CodeFacts) {
+        guard let search = callSiteSearch(code, budget: MagicStringAccess.instructionBudget) else { return }
         facts.fileFacts.merge(MagicStringAccess(search: search).facts()) { $0 + $1 }
         facts.statistics.instructions += search.walker.decoded
     }
 
     /// A search over the file's code with a walker of its own budget, when the architecture is covered.
-    private static func callSiteSearch(_ model: ELFModel, bytes: UnsafeRawBufferPointer, budget: Int = instructionBudget) -> CallSiteSearch? {
-        guard let architecture = CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
-                                                  littleEndian: model.header.isLittleEndian) else { return nil }
-        let image = ObjectImage(model: model, bytes: bytes, architecture: architecture)
-        guard let walker = CodeWalker(image: image, budget: budget) else { return nil }
+    private static func callSiteSearch(_ code: ObjectCode, budget: Int = instructionBudget) -> CallSiteSearch? {
+        guard let image = code.image, let walker = CodeWalker(image: image, budget: budget) else { return nil }
         return CallSiteSearch(image: image, walker: walker)
     }
 
     /// Adds the program facts and the decoded BPF programs; the walk has a budget of its own.
-    private static func addProgramFacts(_ model: ELFModel, bytes: UnsafeRawBufferPointer, ruledOut: Set<CodeFact> = [], into facts: inout CodeFacts) {
-        facts.filterPrograms = SocketFilterProgram.find(in: model, bytes: bytes)
+    private static func addProgramFacts(_ code: ObjectCode, ruledOut: Set<CodeFact> = [], into facts: inout CodeFacts) {
+        facts.filterPrograms = SocketFilterProgram.find(in: code.model, bytes: code.bytes)
         for program in facts.filterPrograms where !program.isSeccomp {
             facts.fileFacts[CodeFact.socketFilterProgram.rawValue, default: []].append(CodeEvidence(
                 instruction: "sock_filter[\(program.instructions.count)]", address: program.address, section: program.section,
                 fileOffset: program.fileOffset, note: "classic BPF program in data: \(program.summary)"))
         }
-        guard let search = callSiteSearch(model, bytes: bytes) else { return }
+        guard let search = callSiteSearch(code) else { return }
         facts.fileFacts.merge(ProgramBehaviour(search: search).facts(ruledOut: ruledOut)) { $0 + $1 }
         facts.statistics.instructions += search.walker.decoded
     }

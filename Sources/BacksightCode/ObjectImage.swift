@@ -29,6 +29,8 @@ final class ObjectImage {
     /// ARM mapping symbols (`$a`, `$t`, `$d`) sorted by address.
     private lazy var mappingSymbols: [(address: UInt64, kind: Character)] = buildSymbolIndexes().mapping
     private var symbolIndexes: (functions: [UInt64: ELFSymbol], sorted: [ELFSymbol], mapping: [(address: UInt64, kind: Character)])?
+    /// The code's branches, scanned on first use for every search of this image.
+    lazy var branchIndex = BranchIndex(image: self)
 
     /// What a pointer-sized slot will hold once the loader has relocated it.
     struct RelocatedWord: Hashable {

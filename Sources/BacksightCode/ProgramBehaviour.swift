@@ -47,7 +47,7 @@ struct ProgramBehaviour {
     static let functionLimit = 48
 
     /// The facts, keyed by ``CodeFact`` raw names.
-    /// `ruledOut` names facts no caller will read (``factsRuledOut(in:bytes:architecture:)``):
+    /// `ruledOut` names facts no caller will read (``factsRuledOut(in:)``):
     /// calls that only they need are not looked for.
     func facts(ruledOut: Set<CodeFact> = []) -> [String: [CodeEvidence]] {
         let calls = programCalls(ruledOut: ruledOut)

@@ -10,12 +10,12 @@ extension ProgramBehaviour {
     /// exact: the full analysis would find nothing for the fact either. A static program makes
     /// system calls of its own, so nothing is ruled out for it; facts not named here are never
     /// ruled out.
-    static func factsRuledOut(in model: ELFModel, bytes: UnsafeRawBufferPointer, architecture: CodeArchitecture) -> Set<CodeFact> {
+    static func factsRuledOut(in image: ObjectImage) -> Set<CodeFact> {
+        let model = image.model
         let isStatic = !model.symbols.contains { $0.isImport }
         guard !isStatic else { return [] }
         let present = Set(model.symbols.lazy.filter { !$0.name.isEmpty }.map { normalized($0.name) })
         func any(_ names: Set<String>) -> Bool { !present.isDisjoint(with: names) }
-        let image = ObjectImage(model: model, bytes: bytes, architecture: architecture)
         var literals: DataLiterals?
         func data() -> DataLiterals {
             if let literals { return literals }

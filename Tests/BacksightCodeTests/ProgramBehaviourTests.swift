@@ -42,7 +42,7 @@ final class ProgramBehaviourTests: XCTestCase {
                 XCTAssertFalse(whole.isEmpty, path)
                 for kept in whole.keys {
                     let others = Set(CodeFact.allCases.map(\.rawValue)).subtracting([kept])
-                    let narrowed = CodeAnalyzer.analyzeProgram(model, bytes: buffer, ruledOut: others).fileFacts
+                    let narrowed = CodeAnalyzer.analyzeProgram(ObjectCode(model: model, bytes: buffer), ruledOut: others).fileFacts
                     XCTAssertEqual(narrowed[kept], whole[kept], "\(path): \(kept)")
                 }
             }

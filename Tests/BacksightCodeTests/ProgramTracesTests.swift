@@ -51,10 +51,8 @@ final class ProgramTracesTests: XCTestCase {
         func ruledOut(_ path: String) throws -> Set<CodeFact> {
             let bytes = try Corpus.bytes(path)
             return try bytes.withUnsafeBytes { buffer in
-                let model = try ELFReader.model(of: buffer)
-                let architecture = try XCTUnwrap(CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
-                                                                  littleEndian: model.header.isLittleEndian))
-                return ProgramBehaviour.factsRuledOut(in: model, bytes: buffer, architecture: architecture)
+                let image = try XCTUnwrap(ObjectCode(model: try ELFReader.model(of: buffer), bytes: buffer).image)
+                return ProgramBehaviour.factsRuledOut(in: image)
             }
         }
         for arch in Self.architectures {
