@@ -147,10 +147,11 @@ private struct ModelBuilder {
         return true
     }
 
-    /// Checked every few hundred turns of a long loop: whether to leave it.
-    mutating func shouldLeaveLoop(_ index: Int, reading part: String) -> Bool {
+    /// Checked every few hundred turns of a long loop: whether to leave it. `part` is built
+    /// only at a checkpoint, not at every turn.
+    mutating func shouldLeaveLoop(_ index: Int, reading part: @autoclosure () -> String) -> Bool {
         guard Deadline.isCheckpoint(index), index > 0 else { return stopped }
-        return shouldStop(before: "rest of the \(part)")
+        return shouldStop(before: "rest of the \(part())")
     }
 
     // MARK: Sections and segments
