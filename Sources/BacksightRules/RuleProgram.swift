@@ -8,7 +8,7 @@ import Synchronization
 /// hold (`bytes: X` needs X; `all` needs what any one child needs; `any` needs what every child
 /// needs, united). Rules with a trigger are evaluated only on buffers where a trigger pattern
 /// was found; the rest are evaluated on every subject of their scope.
-struct RuleProgram: Sendable {
+final class RuleProgram: Sendable {
     let catalog: RuleCatalog
     /// The rules whose findings are reported, ascending.
     let reporting: [Int]
