@@ -15,6 +15,7 @@
 #                                directory), and the upper layer replaces etc/hostname (same bytes)
 #   rootfs.docker.tar            the same two layers as a `docker save` tarball (manifest.json, config
 #                                with diff_ids, <id>/layer.tar)
+#   rootfs.docker.tar.gz, .tar.xz that tarball gzipped and xz-compressed, as `docker save | gzip` leaves it
 #   hostile/truncated.sqfs       rootfs.xz.sqfs cut in half
 #   hostile/loop.sqfs            a directory entry (etc) pointing back at the root directory
 #   hostile/escape.sqfs          links that point out of the image (relative and absolute)
@@ -35,7 +36,7 @@ TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 cd "$HERE"
 rm -rf hostile && mkdir -p hostile
-rm -rf access.xz.sqfs access.cpio.gz rootfs.*.sqfs rootfs.cpio.gz firmware.bin rootfs_1.0_amd64.deb rootfs.oci rootfs.docker.tar
+rm -rf access.xz.sqfs access.cpio.gz rootfs.*.sqfs rootfs.cpio.gz firmware.bin rootfs_1.0_amd64.deb rootfs.oci rootfs.docker.tar rootfs.docker.tar.gz rootfs.docker.tar.xz
 
 squash() { # SOURCE OUTPUT COMPRESSOR [extra mksquashfs options]
     local source="$1" output="$2" compressor="$3"; shift 3
@@ -145,7 +146,7 @@ for layer in layer1 layer2 tampered; do
     gzip -n -9 < "$TMP/$layer.tar" > "$TMP/$layer.tar.gz"
 done
 python3 - "$TMP" "$HERE" <<'PY'
-import hashlib, io, os, sys, tarfile
+import gzip, hashlib, io, lzma, os, sys, tarfile
 tmp = sys.argv[1]
 sys.path.insert(0, sys.argv[2])
 sys.dont_write_bytecode = True
@@ -183,6 +184,10 @@ with tarfile.open("rootfs.docker.tar", "w", format=tarfile.GNU_FORMAT) as out:
         info = tarfile.TarInfo(name)
         info.size, info.mtime, info.mode, info.uid, info.gid = len(data), 0, 0o644, 0, 0
         out.addfile(info, io.BytesIO(data))
+# The same tarball as `docker save | gzip` and `| xz` leave it: read by decoding it again per layer.
+docker = open("rootfs.docker.tar", "rb").read()
+open("rootfs.docker.tar.gz", "wb").write(gzip.compress(docker, mtime=0))
+open("rootfs.docker.tar.xz", "wb").write(lzma.compress(docker, format=lzma.FORMAT_XZ, check=lzma.CHECK_CRC64))
 PY
 
 ls -l "$HERE" "$HERE/hostile" >&2

@@ -34,6 +34,10 @@ public struct Unpacker: Sendable {
             } else if Self.isLZMAFile(bytes, budget: budget) {
                 unpackCompressedFile(path: path, bytes: bytes, format: .lzmaAlone, budget: budget, member: member, into: &result)
             } else if let compression = ArchiveSignature.compression(bytes),
+                      readCompressedImage(bytes, startsLikeImage: (compression == "gzip" ? GzipHead.first(512, of: bytes) : CpioNameCheck.decodedPrefix(bytes, count: 512) ?? [])
+                                              .withUnsafeBytes(CompressedTarImageFiles.startsLikeImage),
+                                          budget: budget, member: member, into: &result) {
+            } else if let compression = ArchiveSignature.compression(bytes),
                       // gzip files that hold no archive (man pages, changelogs) are left alone,
                       // told apart on their first 512 decoded bytes.
                       compression != "gzip" || GzipHead.first(512, of: bytes).withUnsafeBytes({ ArchiveSignature.archive($0) }) != nil,
@@ -80,6 +84,15 @@ public struct Unpacker: Sendable {
         result.problems += outcome.problems
         result.members += outcome.emitted
         result.stopped = outcome.stopped
+    }
+
+    /// A compressed image tarball (`docker save | gzip`), when its decoded head starts like
+    /// one: its layers merged as for an uncompressed one; false when it is not an image.
+    private func readCompressedImage(_ bytes: UnsafeRawBufferPointer, startsLikeImage: Bool, budget: UnpackBudget,
+                                     member: @escaping (UnpackedMember) -> Bool, into result: inout UnpackResult) -> Bool {
+        guard startsLikeImage, let image = CompressedTarImageFiles.index(bytes, budget: budget) else { return false }
+        readImage(image, label: "image tarball", layerLimit: budget.limits.memberSize, budget: budget, member: member, into: &result)
+        return true
     }
 
     /// Reads `bytes` as one of `formats` through libarchive; false when none recognised them.
@@ -218,6 +231,9 @@ public struct Unpacker: Sendable {
     private func unpackCompressedFile(path: String, bytes: UnsafeRawBufferPointer, format: CompressionFormat, budget: UnpackBudget,
                                       member: @escaping (UnpackedMember) -> Bool, into result: inout UnpackResult) {
         let (head, _, _) = Decompressor.decode(bytes, format: format, limits: DecodeLimits(memory: budget.limits.decoderMemory, output: 512), keep: 512)
+        if readCompressedImage(bytes, startsLikeImage: head.withUnsafeBytes(CompressedTarImageFiles.startsLikeImage), budget: budget, member: member, into: &result) {
+            return
+        }
         if head.withUnsafeBytes({ ArchiveSignature.archive($0) }) != nil,
            readArchive(bytes, formats: .insideCompression, label: format.description, rawName: [], budget: budget, member: member, into: &result) {
             return

@@ -76,4 +76,21 @@ final class ContainerImageTests: XCTestCase {
         XCTAssertEqual(result.container, "tar")
         XCTAssertEqual(Set(members.map(\.path)), ["/manifest.json", "/etc/passwd"])
     }
+
+    /// A compressed tarball is read as an image only when its members are all where
+    /// `docker save` puts them; the test on the first header lets an ordinary `.tar.gz` go on
+    /// to be read once, as an archive.
+    func testOnlyDockerSavePathsMakeACompressedTarballAnImage() throws {
+        let hex = String(repeating: "ab", count: 32)
+        for path in ["manifest.json", "repositories", "index.json", "oci-layout", "blobs", "blobs/sha256/\(hex)", "\(hex).json",
+                     hex, "\(hex)/layer.tar", "\(hex)/json", "\(hex)/VERSION"] {
+            XCTAssertTrue(CompressedTarImageFiles.isImagePath(path), path)
+        }
+        for path in ["etc", "etc/passwd", "usr/lib/libc.so.6", "README", "notes.json", "\(hex)/etc/passwd", "manifest.json/x/y"] {
+            XCTAssertFalse(CompressedTarImageFiles.isImagePath(path), path)
+        }
+        XCTAssertTrue(try tar([("manifest.json", Array("[]".utf8))]).withUnsafeBytes(CompressedTarImageFiles.startsLikeImage))
+        XCTAssertFalse(try tar([("etc/passwd", Array("root:x:0:0::/root:/bin/sh\n".utf8))]).withUnsafeBytes(CompressedTarImageFiles.startsLikeImage))
+        XCTAssertFalse(Array("manifest.json".utf8).withUnsafeBytes(CompressedTarImageFiles.startsLikeImage), "not a tar header")
+    }
 }
