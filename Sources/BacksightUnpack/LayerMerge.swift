@@ -1,5 +1,7 @@
 /// The filesystem an image's layers make together, built from the top layer down: a path an
-/// upper layer holds hides the same path (and anything below it) in the layers beneath,
+/// upper layer holds hides the same path (and anything below it) in the layers beneath, a
+/// directory an upper layer holds files in hides a file of its path beneath (directories of
+/// both merge),
 /// `.wh.NAME` deletes NAME from the layers beneath, and `.wh..wh..opq` makes its directory
 /// opaque (the layers beneath contribute nothing inside it). Reading top-down lets every
 /// member be judged as it is read, each layer streamed once; what is kept is the set of paths
@@ -20,6 +22,8 @@ struct LayerMerge {
 
     /// Paths upper layers hold: the same path, and anything below it, is hidden beneath.
     private var present: Set<[UInt8]> = []
+    /// Directories upper layers hold files in: a file of the same path is hidden beneath.
+    private var directories: Set<[UInt8]> = []
     /// Paths upper layers deleted.
     private var removed: Set<[UInt8]> = []
     /// Directories upper layers made opaque.
@@ -42,12 +46,16 @@ struct LayerMerge {
             if !deleted.isEmpty { removedByThisLayer.insert(parent + [UInt8(ascii: "/")] + deleted) }
             return .whiteout
         }
-        if present.contains(path) || removed.contains(path) { return .hidden }
+        if present.contains(path) || removed.contains(path) || directories.contains(path) { return .hidden }
         for index in path.indices where path[index] == UInt8(ascii: "/") {
             let ancestor = Array(path[..<index])
             if opaque.contains(ancestor) || removed.contains(ancestor) || present.contains(ancestor) { return .hidden }
         }
         present.insert(path)
+        var end = slash
+        while end > path.startIndex, directories.insert(Array(path[..<end])).inserted {
+            end = path[..<end].lastIndex(of: UInt8(ascii: "/")) ?? path.startIndex
+        }
         return .visible
     }
 

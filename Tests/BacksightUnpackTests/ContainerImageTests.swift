@@ -20,6 +20,7 @@ final class ContainerImageTests: XCTestCase {
         XCTAssertEqual(admit(&merge, "/srv"), .visible)
         // A layer's whiteouts apply beneath it, not to itself.
         XCTAssertEqual(admit(&merge, "/var/cache/kept"), .visible)
+        XCTAssertEqual(admit(&merge, "/usr/lib/plugin/a.so"), .visible)
         merge.finishLayer()
         // Lower layer.
         XCTAssertEqual(admit(&merge, "/etc/hostname"), .hidden, "the upper file wins")
@@ -30,6 +31,9 @@ final class ContainerImageTests: XCTestCase {
         XCTAssertEqual(admit(&merge, "/var/cachet"), .visible)
         XCTAssertEqual(admit(&merge, "/srv/www/index.html"), .hidden, "below a file of an upper layer")
         XCTAssertEqual(admit(&merge, "/etc/passwd"), .visible)
+        XCTAssertEqual(admit(&merge, "/usr/lib/plugin"), .hidden, "a file beneath a directory of an upper layer")
+        XCTAssertEqual(admit(&merge, "/usr/lib"), .hidden, "likewise, further up")
+        XCTAssertEqual(admit(&merge, "/usr/lib/other.so"), .visible, "directories of both layers merge")
         merge.finishLayer()
         var root = LayerMerge()
         XCTAssertEqual(admit(&root, "/.wh..wh..opq"), .whiteout)
