@@ -24,7 +24,8 @@ final class ImageTreeRecorder {
     /// Text files up to this size keep their bytes (account files are far smaller).
     static let textLimit = 64 << 10
     /// Bytes kept in all, configuration files held back included; past it, files are
-    /// recorded without their bytes and configuration files are analysed without the tree.
+    /// recorded without their bytes and configuration files are analysed at once, in the tree
+    /// as read so far.
     static let keptLimit = 16 << 20
 
     /// A configuration file held back until the container is read.
@@ -49,15 +50,22 @@ final class ImageTreeRecorder {
     /// - Parameter identity: names the container (its path in the scan).
     init(identity: String) { self.identity = identity }
 
-    /// Holds a configuration file back (true), when it is one and fits.
+    /// Holds a configuration file back (true), when it is one and fits in what may be kept,
+    /// whatever its own size: padding a file past a size limit must not hide it from the checks.
     func holdBack(_ member: UnpackedMember, content: UnsafeRawBufferPointer) -> Bool {
-        guard let file = ConfigurationFile.recognise(diskPath: member.path), content.count <= Self.textLimit,
-              kept + content.count <= Self.keptLimit else { return false }
+        guard let file = ConfigurationFile.recognise(diskPath: member.path), kept + content.count <= Self.keptLimit else { return false }
         let bytes = Array(content)
         kept += bytes.count
-        entries[Self.key(member.path)] = .file(bytes)
+        entries[Self.key(member.path)] = .file(content.count <= Self.textLimit ? bytes : nil)
         heldBack.append(HeldBack(member: member, bytes: bytes, file: file))
         return true
+    }
+
+    /// The place of a configuration file that could not be held back (past ``keptLimit``): it is
+    /// analysed at once, in the tree as read so far. Nil for any other file.
+    func placeAsReadSoFar(_ member: UnpackedMember) -> ConfigurationPlace? {
+        guard let file = ConfigurationFile.recognise(diskPath: member.path) else { return nil }
+        return place(of: file, in: tree(below: root(of: file)))
     }
 
     /// Records a member and, for a file, its report.
@@ -82,18 +90,32 @@ final class ImageTreeRecorder {
         }
     }
 
-    /// The place of a held-back file: the tree below its root inside the container.
+    /// The place of a held-back file: the tree below its root inside the container, built once
+    /// per root when every member is known.
     func place(of held: HeldBack) -> ConfigurationPlace {
-        let root = Array(held.file.treeRoot.joined(separator: [UInt8(ascii: "/")]))
-        let prefix = root.isEmpty ? [] : root + [UInt8(ascii: "/")]
-        let tree = trees[root] ?? {
-            var below: [[UInt8]: MemoryTree.Entry] = [:]
-            for (path, entry) in entries where path.starts(with: prefix) { below[Array(path.dropFirst(prefix.count))] = entry }
-            return MemoryTree(identity: identity + "!/" + String(decoding: root, as: UTF8.self), entries: below)
-        }()
+        let root = root(of: held.file)
+        let tree = trees[root] ?? tree(below: root)
         trees[root] = tree
+        return place(of: held.file, in: tree)
+    }
+
+    private func root(of file: ConfigurationFile) -> [UInt8] {
+        Array(file.treeRoot.joined(separator: [UInt8(ascii: "/")]))
+    }
+
+    /// The members recorded so far below `root`, as a tree of their own.
+    private func tree(below root: [UInt8]) -> MemoryTree {
+        let prefix = root.isEmpty ? [] : root + [UInt8(ascii: "/")]
+        var below: [[UInt8]: MemoryTree.Entry] = [:]
+        for (path, entry) in entries where path.starts(with: prefix) { below[Array(path.dropFirst(prefix.count))] = entry }
+        return MemoryTree(identity: identity + "!/" + String(decoding: root, as: UTF8.self), entries: below)
+    }
+
+    private func place(of file: ConfigurationFile, in tree: MemoryTree) -> ConfigurationPlace {
+        let root = root(of: file)
+        let prefix = root.isEmpty ? [] : root + [UInt8(ascii: "/")]
         let outcomes = outcomes
-        return ConfigurationPlace(file: held.file, tree: tree, known: { outcomes[prefix + $0.bytes] }, isWholeRoot: isWholeRoot)
+        return ConfigurationPlace(file: file, tree: tree, known: { outcomes[prefix + $0.bytes] }, isWholeRoot: isWholeRoot)
     }
 
     /// `etc/passwd` for `/etc/passwd`.

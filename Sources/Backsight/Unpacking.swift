@@ -60,7 +60,7 @@ struct Unpacking: Sendable {
         switch member.content {
         case let .file(content):
             if let tree, tree.holdBack(member, content: content) { return true }
-            report = analyze(memberPath, content, nil)
+            report = analyze(memberPath, content, tree?.placeAsReadSoFar(member))
             tree?.record(member, content: content, report: report)
         case let .symbolicLink(target):
             report = FileReport(path: memberPath, kind: .symlink, linkTarget: RelativePath.escape(target))

@@ -144,4 +144,25 @@ final class RootContextScanTests: XCTestCase {
         let inImage = try XCTUnwrap(reports.first { $0.key.hasPrefix("root.tar!") && $0.key.hasSuffix("etc/pam.d/login") }?.value)
         XCTAssertNotNil(finding(inImage, "rootfs/pam-config-missing-module"), "\(inImage.findings.map(\.ruleID))")
     }
+
+    /// A configuration file padded past the size of text an image keeps is still checked in
+    /// the image: held back with its bytes while the container's budget lasts, and past that
+    /// analysed at once in the tree as read so far.
+    func testPaddedConfigurationFilesInsideImagesAreStillChecked() async throws {
+        let builder = try PackageBuilder()
+        defer { builder.remove() }
+        let padding = String(repeating: "# keep\n", count: 10_000)  // 70,000 bytes
+        let heavy = String(repeating: "# keep\n", count: 2_500_000)  // 17.5 MB, past what an image keeps
+        for (name, text) in [("padded", padding), ("heavy", heavy)] {
+            let root = try builder.tree(name, [.file("etc/ld.so.preload", Array((text + "/usr/lib/libgone.so\n").utf8))])
+            try PackageBuilder.run("/bin/tar", ["-cf", builder.directory + "/\(name).tar", "-C", root, "."])
+            try FileManager.default.removeItem(atPath: root)
+        }
+        let reports = try await scan(builder.directory)
+        for name in ["padded", "heavy"] {
+            let report = try XCTUnwrap(reports.first { $0.key.hasPrefix("\(name).tar!") && $0.key.hasSuffix("etc/ld.so.preload") }?.value, name)
+            let preload = try XCTUnwrap(finding(report, "rootfs/ld-so-preload-entry"), "\(name): \(report.findings.map { $0.ruleID })")
+            XCTAssertTrue(preload.evidence.contains { $0.value == "configured-library-missing" }, name)
+        }
+    }
 }
