@@ -61,24 +61,21 @@ struct AtomPrefilter: Sendable {
             for position in 0 ..< 3 { raw.baseAddress?.advanced(by: position * 16).copyMemory(from: high[position], byteCount: 16) }
         }
         fingerprints = table
-        var bytes: [UInt8] = []
+        (atomBytes, atomStart) = Self.flatten(atoms)
+        (bucketAtoms, bucketStart) = Self.flatten(buckets)
+    }
+
+    /// The lists one after another, and where each starts (list `n` is
+    /// `flat[starts[n] ..< starts[n + 1]]`).
+    private static func flatten<Element>(_ lists: [[Element]]) -> (flat: [Element], starts: [Int]) {
+        var flat: [Element] = []
         var starts: [Int] = []
-        for atom in atoms {
-            starts.append(bytes.count)
-            bytes += atom
+        for list in lists {
+            starts.append(flat.count)
+            flat += list
         }
-        starts.append(bytes.count)
-        atomBytes = bytes
-        atomStart = starts
-        var bucketStarts: [Int] = []
-        var flat: [Int] = []
-        for members in buckets {
-            bucketStarts.append(flat.count)
-            flat += members
-        }
-        bucketStarts.append(flat.count)
-        bucketStart = bucketStarts
-        bucketAtoms = flat
+        starts.append(flat.count)
+        return (flat, starts)
     }
 
     /// Calls `onHit(atom, start)` for every occurrence of every atom that starts before the

@@ -35,6 +35,19 @@ static size_t finish(const bs_atom_fingerprints *filter, const uint8_t *data, si
 }
 
 #if BS_X86
+/// Writes the candidates of one step: each set bit of `hits` is a lane whose bucket bits are in
+/// `lanes`. Returns the new count.
+static inline size_t emit(unsigned hits, const uint8_t *lanes, size_t p, size_t *positions, uint8_t *buckets, size_t count) {
+    while (hits) {
+        unsigned lane = (unsigned)__builtin_ctz(hits);
+        positions[count] = p + lane;
+        buckets[count] = lanes[lane];
+        count++;
+        hits &= hits - 1;
+    }
+    return count;
+}
+
 __attribute__((target("ssse3")))
 static size_t candidates_ssse3(const bs_atom_fingerprints *filter, const uint8_t *data, size_t length, size_t p,
                                size_t *positions, uint8_t *buckets, size_t capacity, size_t *resume) {
@@ -60,13 +73,7 @@ static size_t candidates_ssse3(const bs_atom_fingerprints *filter, const uint8_t
         unsigned hits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(bits, zero)) ^ 0xffffu;
         if (hits) {
             _mm_storeu_si128((__m128i *)lanes, bits);
-            while (hits) {
-                unsigned lane = (unsigned)__builtin_ctz(hits);
-                positions[count] = p + lane;
-                buckets[count] = lanes[lane];
-                count++;
-                hits &= hits - 1;
-            }
+            count = emit(hits, lanes, p, positions, buckets, count);
         }
         p += 16;
     }
@@ -98,13 +105,7 @@ static size_t candidates_avx2(const bs_atom_fingerprints *filter, const uint8_t 
         unsigned hits = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(bits, zero));
         if (hits) {
             _mm256_storeu_si256((__m256i *)lanes, bits);
-            while (hits) {
-                unsigned lane = (unsigned)__builtin_ctz(hits);
-                positions[count] = p + lane;
-                buckets[count] = lanes[lane];
-                count++;
-                hits &= hits - 1;
-            }
+            count = emit(hits, lanes, p, positions, buckets, count);
         }
         p += 32;
     }
