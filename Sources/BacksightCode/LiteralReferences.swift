@@ -2,10 +2,10 @@ import BacksightELF
 
 /// Whether anything in an x86 object could hand the code a pointer to one of a few data
 /// addresses, read from the bytes without decoding: a RIP-relative displacement (x86-64) or a
-/// displacement from the GOT (i386 position-independent code) or a 32-bit immediate at every
-/// byte of the code, a pointer-sized word at every four-byte boundary of the data, a
-/// relocation's addend. Every position is tried, so the answer errs towards yes; a 64-bit
-/// immediate (`movabs`, the large code model) is not read.
+/// displacement from the GOT (i386 position-independent code), a 32-bit immediate or (x86-64)
+/// a 64-bit one (`movabs`, the large code model) at every byte of the code, a pointer-sized
+/// word at every four-byte boundary of the data, a relocation's addend. Every position is
+/// tried, so the answer errs towards yes.
 ///
 /// Other instruction sets build addresses from pairs of instructions (`adrp`/`add`,
 /// `movw`/`movt`, `lui`/`addiu`) that a byte scan cannot pair up exactly: for them the answer
@@ -38,6 +38,9 @@ enum LiteralReferences {
                         ? UInt64(bitPattern: Int64(bitPattern: address &+ 4) &+ displacement)
                         : UInt64(UInt32(truncatingIfNeeded: Int64(bitPattern: gotBase) &+ displacement))
                     if isTarget(relative) || isTarget(UInt64(word)) { return true }
+                    if is64Bit, offset + 8 <= bytes.count, isTarget(bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self).littleEndian) {
+                        return true
+                    }
                 }
             } else {
                 // Pointers in data, at every four-byte boundary.

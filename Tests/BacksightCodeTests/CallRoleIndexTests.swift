@@ -89,6 +89,25 @@ final class LiteralReferencesTests: XCTestCase {
             XCTAssertNil(LiteralReferences.mayReference([0x1000], in: image))
         }
     }
+
+    /// The large code model loads an address with `movabs` (a 64-bit immediate), here one above
+    /// 4 GiB that no 32-bit field can hold: it is read, so nothing is ruled out.
+    func testA64BitImmediateIsRead() throws {
+        let name = Array("[kworker/0:2]".utf8) + [0]
+        let rodata: UInt64 = 0x1_0040_2000
+        var movabs: [UInt8] = [0x48, 0xBE]  // movabs rsi, imm64
+        for shift in stride(from: 0, to: 64, by: 8) { movabs.append(UInt8(truncatingIfNeeded: rodata >> UInt64(shift))) }
+        let file = ELFBytes(sections: [
+            .init(name: ".text", type: ELFBytes.SHT_PROGBITS, flags: ELFBytes.SHF_ALLOC | ELFBytes.SHF_EXECINSTR, address: 0x1_0040_1000,
+                  contents: [0x90] + movabs + [0xC3]),
+            .init(name: ".rodata", type: ELFBytes.SHT_PROGBITS, flags: ELFBytes.SHF_ALLOC, address: rodata, contents: name),
+        ]).build().bytes
+        try file.withUnsafeBytes { buffer in
+            let image = try XCTUnwrap(ObjectCode(model: try ELFReader.model(of: buffer), bytes: buffer).image)
+            XCTAssertEqual(LiteralReferences.mayReference([rodata], in: image), true)
+            XCTAssertEqual(LiteralReferences.mayReference([rodata + 1], in: image), false)
+        }
+    }
 }
 
 /// The code image of a corpus file, for `body` to read while its bytes are held.
