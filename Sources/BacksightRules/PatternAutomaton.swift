@@ -5,7 +5,7 @@
 /// States are numbered so that every state where some atom ends comes last: the scan loop
 /// needs a single comparison per byte to know whether anything ended here. Up to a few dozen
 /// atoms, a vector prefilter (`AtomPrefilter`) searches instead where the processor has one.
-struct PatternAutomaton: Sendable {
+final class PatternAutomaton: Sendable {
     /// The class of each byte value.
     private let byteClass: [Int32]
     private let classCount: Int
@@ -23,6 +23,17 @@ struct PatternAutomaton: Sendable {
     /// For up to a few dozen atoms, a vector prefilter that proposes the few positions where an
     /// atom may start, when the processor has one.
     private let prefilter: AtomPrefilter?
+    /// For up to ``maximumGroups`` times as many, the atoms in groups of that size, each searched
+    /// by an automaton (and prefilter) of its own: a few vector passes cost less than one walk
+    /// of the table. Empty otherwise.
+    private let groups: [Group]
+    static let maximumGroups = 8
+
+    private struct Group: Sendable {
+        let automaton: PatternAutomaton
+        /// The group's atom numbers in the whole set.
+        let atoms: [Int]
+    }
 
     /// The number of states, for tests and diagnostics.
     var stateCount: Int { classCount == 0 ? 0 : transitions.count / classCount }
@@ -32,6 +43,7 @@ struct PatternAutomaton: Sendable {
         atomLengths = atoms.map(\.count)
         longestAtom = atomLengths.max() ?? 0
         prefilter = AtomPrefilter(atoms: atoms)
+        groups = prefilter == nil ? Self.groups(of: atoms) : []
 
         // Byte classes: class 0 for bytes in no atom, one class for each byte that is in one.
         var classes = [Int32](repeating: 0, count: 256)
@@ -130,6 +142,10 @@ struct PatternAutomaton: Sendable {
     /// only atoms ending inside its own part, so every occurrence is reported exactly once.
     func scan(_ bytes: UnsafeRawBufferPointer, _ onHit: (_ atom: Int, _ start: Int) -> Void) {
         guard !bytes.isEmpty, !outputAtoms.isEmpty else { return }
+        for group in groups {
+            group.automaton.scan(bytes) { atom, start in onHit(group.atoms[atom], start) }
+        }
+        if !groups.isEmpty { return }
         if let prefilter {
             let stop = prefilter.scan(bytes, onHit)
             guard stop < bytes.count else { return }
@@ -139,6 +155,19 @@ struct PatternAutomaton: Sendable {
             return
         }
         scanWithTable(bytes, onHit)
+    }
+
+    /// Atoms too many for one prefilter and few enough for a handful, in groups of like first
+    /// bytes (they share the prefilter's buckets best); none otherwise.
+    private static func groups(of atoms: [[UInt8]]) -> [Group] {
+        let size = AtomPrefilter.maximumAtoms
+        guard AtomPrefilter.isAvailable, atoms.count > size, atoms.count <= size * maximumGroups, !atoms.contains(where: \.isEmpty) else { return [] }
+        let order = atoms.indices.sorted { atoms[$0].lexicographicallyPrecedes(atoms[$1]) }
+        let count = (order.count + size - 1) / size
+        return (0 ..< count).map { group in
+            let members = Array(order[group * order.count / count ..< (group + 1) * order.count / count])
+            return Group(automaton: PatternAutomaton(atoms: members.map { atoms[$0] }), atoms: members)
+        }
     }
 
     /// The automaton's own search: one transition per byte, in four lanes on large buffers.

@@ -57,7 +57,7 @@ struct PatternHits: Sendable {
 }
 
 /// One automaton and the patterns its atoms belong to.
-struct PatternGroup: Sendable {
+final class PatternGroup: Sendable {
     let automaton: PatternAutomaton
     /// For atom `a`, the patterns using it are `atomPatterns[atomStart[a] ..< atomStart[a + 1]]`.
     private let atomStart: [Int32]

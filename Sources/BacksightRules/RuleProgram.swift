@@ -85,17 +85,14 @@ final class RuleProgram: Sendable {
     /// when no pattern is needed. An ELF shared library is then never searched for the patterns
     /// of a rule that requires a kernel module, nor a text file for those of ELF-scope rules.
     func patterns(scopes: [Scope], mayHold: (Int) -> Bool) -> PatternIndex? {
+        // Most buffers need every user's patterns: the union is built only when some user is out.
+        var applies: [Bool] = []
+        applies.reserveCapacity(patternUsers.count)
+        for user in patternUsers { applies.append(scopes.contains(user.scope) && mayHold(user.rule)) }
+        if !applies.contains(true) { return nil }
+        if !applies.contains(false) { return subjectPatterns }
         var needed = Set<Int>()
-        var everyUser = true
-        for user in patternUsers {
-            if scopes.contains(user.scope), mayHold(user.rule) {
-                needed.formUnion(user.patterns)
-            } else {
-                everyUser = false
-            }
-        }
-        if needed.isEmpty { return nil }
-        if everyUser { return subjectPatterns }
+        for (user, applies) in zip(patternUsers, applies) where applies { needed.formUnion(user.patterns) }
         return narrowedIndexes.index(members: needed.sorted(), patterns: catalog.patterns)
     }
 

@@ -80,6 +80,29 @@ final class PatternAutomatonTests: XCTestCase {
         }
     }
 
+    /// More atoms than one prefilter takes are searched in groups, each with its own prefilter
+    /// and table: together they report exactly what a naive search finds, on text-like bytes
+    /// where the prefilters stay and on a small alphabet where they hand over to their tables.
+    func testGroupsOfAtomsAgreeWithNaiveSearch() {
+        var random = SeededBytes(seed: 11)
+        for alphabet in [Array("abcdefghijklmnopqrstuvwxyz0123456789_ ".utf8), [0x61, 0x62, 0x63, 0x00]] {
+            let atoms = (0..<150).map { index in random.bytes(2 + index % 6, alphabet: alphabet) }
+            var haystack = random.bytes(40_000, alphabet: alphabet)
+            for (index, atom) in atoms.enumerated() where index % 7 == 0 {
+                let at = (index * 263) % (haystack.count - atom.count)
+                haystack.replaceSubrange(at ..< at + atom.count, with: atom)
+            }
+            let automaton = PatternAutomaton(atoms: atoms)
+            var found: [[Int]] = Array(repeating: [], count: atoms.count)
+            haystack.withUnsafeBytes { buffer in
+                automaton.scan(buffer) { atom, start in found[atom].append(start) }
+            }
+            for (number, atom) in atoms.enumerated() {
+                XCTAssertEqual(found[number].sorted(), naiveOccurrences(of: atom, in: haystack), "atom \(number)")
+            }
+        }
+    }
+
     /// Large buffers are walked in four interleaved lanes; occurrences that straddle a lane
     /// boundary must be reported exactly once.
     func testLaneBoundariesLoseAndDuplicateNothing() {
