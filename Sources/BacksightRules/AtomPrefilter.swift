@@ -21,8 +21,13 @@ struct AtomPrefilter: Sendable {
 
     /// Whether this processor has the vector byte shuffle the prefilter needs (SSSE3 or NEON).
     static var isAvailable: Bool { bs_atom_prefilter_level() > 0 }
+    /// The vector units this processor offers, narrowest first, each with the number
+    /// ``init(atoms:level:)`` takes; 0 is the byte-at-a-time search.
+    static var levels: ClosedRange<Int32> { 0 ... bs_atom_prefilter_level() }
 
     private let fingerprints: bs_atom_fingerprints
+    /// The vector unit the search uses (``bs_atom_prefilter_level()`` unless a test asks for less).
+    private let level: Int32
     /// The atoms one after another; atom `n` is `atomBytes[atomStart[n] ..< atomStart[n + 1]]`.
     private let atomBytes: [UInt8]
     private let atomStart: [Int]
@@ -31,7 +36,9 @@ struct AtomPrefilter: Sendable {
     private let bucketAtoms: [Int]
 
     /// Nil when the processor has no vector shuffle, or the atoms are too many or one is empty.
-    init?(atoms: [[UInt8]]) {
+    /// `level` picks a narrower vector unit than the best (tests run every path with it).
+    init?(atoms: [[UInt8]], level: Int32 = bs_atom_prefilter_level()) {
+        self.level = level
         guard Self.isAvailable, !atoms.isEmpty, atoms.count <= Self.maximumAtoms,
               let shortest = atoms.map(\.count).min(), shortest >= 1 else { return nil }
         let width = min(3, shortest)
@@ -96,7 +103,7 @@ struct AtomPrefilter: Sendable {
             var candidates = 0
             while from < count {
                 var resume = count
-                let found = bs_atom_candidates(&filter, base, count, from, &positions, &buckets, capacity, &resume)
+                let found = bs_atom_candidates(&filter, level, base, count, from, &positions, &buckets, capacity, &resume)
                 for index in 0 ..< found {
                     let start = positions[index]
                     var bits = buckets[index]

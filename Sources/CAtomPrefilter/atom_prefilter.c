@@ -157,19 +157,19 @@ int bs_atom_prefilter_level(void) {
 #endif
 }
 
-size_t bs_atom_candidates(const bs_atom_fingerprints *filter, const uint8_t *data, size_t length,
+size_t bs_atom_candidates(const bs_atom_fingerprints *filter, int level, const uint8_t *data, size_t length,
                           size_t from, size_t *positions, uint8_t *buckets, size_t capacity,
                           size_t *resume) {
     if (filter->width < 1 || filter->width > 3 || from >= length || length - from < (size_t)filter->width) {
         *resume = length;
         return 0;
     }
+    if (level > bs_atom_prefilter_level()) level = bs_atom_prefilter_level();
 #if BS_X86
-    int level = bs_atom_prefilter_level();
     if (level == 2) return candidates_avx2(filter, data, length, from, positions, buckets, capacity, resume);
     if (level == 1) return candidates_ssse3(filter, data, length, from, positions, buckets, capacity, resume);
 #elif BS_NEON
-    return candidates_neon(filter, data, length, from, positions, buckets, capacity, resume);
+    if (level >= 1) return candidates_neon(filter, data, length, from, positions, buckets, capacity, resume);
 #endif
     return finish(filter, data, length, from, positions, buckets, 0, capacity, resume);
 }

@@ -34,12 +34,14 @@ final class PatternAutomatonTests: XCTestCase {
         try XCTSkipIf(!AtomPrefilter.isAvailable, "this processor has no vector byte shuffle: the automaton searches alone")
         var random = SeededBytes(seed: 7)
         let alphabet: [UInt8] = [0x61, 0x62, 0x63, 0xe1]
-        for round in 0..<90 {
+        // Every vector unit of this processor, and the byte-at-a-time search, on every round.
+        for round in 0..<(90 * AtomPrefilter.levels.count) {
+            let level = AtomPrefilter.levels.lowerBound + Int32(round % AtomPrefilter.levels.count)
             var atoms = (0..<(1 + round % AtomPrefilter.maximumAtoms)).map { index in random.bytes(1 + (index + round) % 9, alphabet: alphabet) }
             if round % 3 == 0, let first = atoms.first { atoms.append(first + [0x61]) }  // one atom starts another
             if round % 5 == 0, let first = atoms.first { atoms.append([0x62] + first) }  // one atom ends another
             atoms = Array(atoms.prefix(AtomPrefilter.maximumAtoms))
-            let prefilter = try XCTUnwrap(AtomPrefilter(atoms: atoms))
+            let prefilter = try XCTUnwrap(AtomPrefilter(atoms: atoms, level: level))
             var haystack = random.bytes([0, 1, 2, 3, 31, 32, 33, 47, 64, 300, 5000][round % 11], alphabet: alphabet)
             if haystack.count > 20, let atom = atoms.last {
                 haystack.replaceSubrange(0 ..< atom.count, with: atom)
@@ -51,7 +53,7 @@ final class PatternAutomatonTests: XCTestCase {
             }
             XCTAssertEqual(stop, haystack.count, "buffers shorter than the trial are searched to the end")
             for (number, atom) in atoms.enumerated() {
-                XCTAssertEqual(found[number], naiveOccurrences(of: atom, in: haystack), "round \(round), atom \(atom)")
+                XCTAssertEqual(found[number], naiveOccurrences(of: atom, in: haystack), "round \(round), level \(level), atom \(atom)")
             }
         }
         XCTAssertNil(AtomPrefilter(atoms: Array(repeating: [1, 2, 3, 4], count: AtomPrefilter.maximumAtoms + 1)))

@@ -24,9 +24,10 @@ int bs_atom_prefilter_level(void);
 /// position and its bucket bits to `positions` and `buckets` (at most `capacity`, which must
 /// be at least 64) and returns how many it wrote. `*resume` receives the position to call
 /// again from; it equals `length` when the whole range has been searched. Positions within
-/// `width - 1` bytes of the end are never candidates. Must not be called when
-/// `bs_atom_prefilter_level()` is 0.
-size_t bs_atom_candidates(const bs_atom_fingerprints *filter, const uint8_t *data, size_t length,
+/// `width - 1` bytes of the end are never candidates. `level` picks the vector unit, at most
+/// `bs_atom_prefilter_level()` (lower levels let tests run every path on one processor); 0
+/// reads one byte at a time.
+size_t bs_atom_candidates(const bs_atom_fingerprints *filter, int level, const uint8_t *data, size_t length,
                           size_t from, size_t *positions, uint8_t *buckets, size_t capacity,
                           size_t *resume);
 
