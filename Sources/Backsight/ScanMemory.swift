@@ -1,7 +1,8 @@
 /// How the threads of one scan share memory (issue #14: peak RSS under 150 MiB in every case,
 /// the kernel package included). A thread reserves in a ``MemoryBudget`` before it reads a
 /// large file, and the unpacker reserves the payloads whose decoded size is declared up front
-/// (a kernel image's compressed kernel, a `.ko.xz`), so one thread's large work waits while
+/// (a kernel image's compressed kernel, a `.ko.xz`) and, while each is read and analysed, the
+/// members it decodes out of compressed archives, so one thread's large work waits while
 /// another's would take the scan over the budget. Small files are not reserved: they go on.
 enum ScanMemory {
     /// What the reservations of all threads may add up to. The process takes about 40 MiB

@@ -166,6 +166,11 @@ final class ArchiveReader {
             if let size, size > UInt64(content.limit) {
                 return drain(path: path, size: size)
             }
+            // A member decoded into memory holds its share of the budget while it is read and
+            // analysed; one read in place is already held with the bytes around it.
+            if let size, membersAreCompressed || archive_filter_count(archive) > 1 {
+                return budget.holdingMember(size) { readContent(path: path, size: size) }
+            }
             return readContent(path: path, size: size)
         case backsight_ae_symlink():
             let target = archive_entry_symlink(entry).map(Self.bytes(of:)) ?? []

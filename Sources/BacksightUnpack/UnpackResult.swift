@@ -100,6 +100,14 @@ public final class UnpackBudget {
         memory?.grow(by: 2 * min(size, UInt64(Int32.max)))
     }
 
+    /// Runs `body`, which reads an archive member of `size` bytes and has it analysed, holding
+    /// as much of the memory budget as ``reserveDecoding(_:)`` would, and gives it back after:
+    /// two threads each inside a large member no longer add up past the budget unseen.
+    func holdingMember<Result>(_ size: UInt64, _ body: () -> Result) -> Result {
+        guard let memory else { return body() }
+        return memory.holding(2 * min(size, UInt64(Int32.max)), body)
+    }
+
     /// Goes one level deeper; false (without going) when the depth limit is reached.
     func enter() -> Bool {
         guard depth < limits.depth else { return false }

@@ -1,4 +1,5 @@
 import BacksightLimits
+import BacksightTestSupport
 @testable import BacksightUnpack
 import Foundation
 import XCTest
@@ -81,6 +82,31 @@ final class DeclaredSizeTests: XCTestCase {
         XCTAssertEqual(decoded, kernel)
         XCTAssertEqual(heldAfterUnpacking, 2 * UInt64(kernel.count))
         XCTAssertEqual(account.held, 0)
+    }
+
+    /// A member decoded out of a compressed archive holds twice its size of the budget while it
+    /// is read and handed on, and gives it back after; one read in place out of a plain tar
+    /// holds nothing more (the file's own reservation covers its bytes).
+    func testADecodedMemberIsReservedWhileItIsHandedOn() throws {
+        let member = [UInt8](repeating: 0x41, count: 3 << 20)
+        let builder = try PackageBuilder()
+        defer { builder.remove() }
+        let tree = try builder.tree("t", [.file("big.bin", member)])
+        try PackageBuilder.run("/usr/bin/tar", ["-cf", builder.directory + "/a.tar", "-C", tree, "big.bin"])
+        let plain = Array(try Data(contentsOf: URL(fileURLWithPath: builder.directory + "/a.tar")))
+        for (archive, expected) in [(try Fixtures.xz(plain), 2 * UInt64(member.count)), (plain, 0)] {
+            let account = MemoryBudget(limit: 1 << 30, smallest: 2 << 20).account()
+            var heldDuringMember: UInt64?
+            let budget = UnpackBudget(limits: UnpackLimits(), memory: account)
+            _ = archive.withUnsafeBytes { bytes in
+                Unpacker().unpack(path: "a.tar", bytes: bytes, budget: budget) { found in
+                    if case let .file(data) = found.content, data.count == member.count { heldDuringMember = account.held }
+                    return true
+                }
+            }
+            XCTAssertEqual(heldDuringMember, expected, archive == plain ? "plain tar" : "tar.xz")
+            XCTAssertEqual(account.held, 0)
+        }
     }
 
     /// Debian 12's amd64 kernel image, when this machine has it (`MEASURING.md` says how to get it).
