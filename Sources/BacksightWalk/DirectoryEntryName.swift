@@ -12,11 +12,3 @@ public func directoryEntryName(_ entry: UnsafeMutablePointer<dirent>) -> [UInt8]
         return Array(UnsafeRawBufferPointer(start: name, count: strlen(name)))
     }
 }
-
-/// Whether `readdir` listed the entry as a regular file (`DT_REG`); false for every other type
-/// and for `DT_UNKNOWN` (file systems that do not say), which are then stat'ed. The type byte
-/// sits before the name, inside the record, and is read alone for the reason above.
-public func directoryEntryIsRegularFile(_ entry: UnsafeMutablePointer<dirent>) -> Bool {
-    guard let offset = MemoryLayout<dirent>.offset(of: \dirent.d_type) else { return false }
-    return UnsafeRawPointer(entry).load(fromByteOffset: offset, as: UInt8.self) == UInt8(DT_REG)
-}

@@ -129,8 +129,6 @@ public struct Walker: Sendable {
         let device: UInt64
         let inode: UInt64
         var names: [[UInt8]]
-        /// Per name, whether the directory listed it as a regular file (`DT_REG`).
-        var listedRegular: [Bool]
         var next = 0
     }
 
@@ -139,14 +137,13 @@ public struct Walker: Sendable {
         var stack: [Frame] = []
         let rootDevice = UInt64(rootStat.st_dev)
         switch listDirectory(rootDescriptor) {
-        case let .success(listing) where options.claimsDirectory?(listing.names) == true:
+        case let .success(names) where options.claimsDirectory?(names) == true:
             close(rootDescriptor)
             let name = Array(root.utf8.split(separator: UInt8(ascii: "/")).last ?? [])
             _ = visit(.claimedDirectory(path: RelativePath(bytes: name), isRoot: true))
             return
-        case let .success(listing):
-            stack.append(Frame(descriptor: rootDescriptor, path: RelativePath(bytes: []), device: rootDevice, inode: UInt64(rootStat.st_ino),
-                               names: listing.names, listedRegular: listing.regular))
+        case let .success(names):
+            stack.append(Frame(descriptor: rootDescriptor, path: RelativePath(bytes: []), device: rootDevice, inode: UInt64(rootStat.st_ino), names: names))
         case let .failure(error):
             close(rootDescriptor)
             _ = visit(.skipped(path: RelativePath(bytes: []), kind: .directory, reason: .unreadable(errno: error.code)))
@@ -162,17 +159,10 @@ public struct Walker: Sendable {
                 continue
             }
             let name = stack[top].names[stack[top].next]
-            let listedRegular = stack[top].listedRegular[stack[top].next]
             stack[top].next += 1
             let parent = stack[top].descriptor
             let path = stack[top].path.appending(name)
 
-            if listedRegular {
-                // Listed as a regular file: opened at once, which saves an `fstatat`; what was
-                // opened is checked on its descriptor either way.
-                if !visit(openRegular(name, parent: parent, path: path, hardLinks: &hardLinks)) { return }
-                continue
-            }
             var info = stat()
             let statResult = name.withCString { fstatat(parent, $0, &info, AT_SYMLINK_NOFOLLOW) }
             guard statResult == 0 else {
@@ -191,7 +181,23 @@ public struct Walker: Sendable {
             case .symlink:
                 item = .symlink(path: path, target: name.withCString { readLinkTarget(directory: parent, path: $0) })
             case .regular:
-                item = openRegular(name, parent: parent, path: path, hardLinks: &hardLinks)
+                if UInt64(info.st_size) > options.maximumFileSize {
+                    item = .skipped(path: path, kind: .regular, reason: .tooLarge(size: UInt64(info.st_size), limit: options.maximumFileSize))
+                } else if info.st_nlink > 1, let first = hardLinks[FileIdentity(info)] {
+                    item = .hardLink(path: path, firstPath: first)
+                } else {
+                    if info.st_nlink > 1 { hardLinks[FileIdentity(info)] = path }
+                    options.hooks?.beforeOpen?(path)
+                    let fd = name.withCString { openat(parent, $0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) }
+                    if fd < 0 {
+                        let code = errno
+                        item = .skipped(path: path, kind: .regular, reason: code == ENOENT ? .vanished : code == ELOOP ? .changedDuringScan : .unreadable(errno: code))
+                    } else {
+                        options.openRecorder?.record(descriptor: fd, requested: path)
+                        item = openedItem(fd: fd, path: path, expected: info)
+                        if case .file = item { options.hooks?.afterOpen?(path) }
+                    }
+                }
             default:
                 item = .skipped(path: path, kind: kind, reason: .notRegularFile(kind))
             }
@@ -223,12 +229,11 @@ public struct Walker: Sendable {
             return .skipped(path: path, kind: .directory, reason: .changedDuringScan)
         }
         switch listDirectory(fd) {
-        case let .success(listing) where options.claimsDirectory?(listing.names) == true:
+        case let .success(names) where options.claimsDirectory?(names) == true:
             close(fd)
             return .claimedDirectory(path: path, isRoot: false)
-        case let .success(listing):
-            stack.append(Frame(descriptor: fd, path: path, device: UInt64(info.st_dev), inode: UInt64(info.st_ino),
-                               names: listing.names, listedRegular: listing.regular))
+        case let .success(names):
+            stack.append(Frame(descriptor: fd, path: path, device: UInt64(info.st_dev), inode: UInt64(info.st_ino), names: names))
             return nil
         case let .failure(error):
             close(fd)
@@ -236,45 +241,7 @@ public struct Walker: Sendable {
         }
     }
 
-    /// A name listed or stat'ed as a regular file: opened without following links (nor
-    /// blocking, nor taking a terminal), then checked on the descriptor to be a regular file
-    /// still, under the size limit, and not a second name of a file already opened.
-    private func openRegular(_ name: [UInt8], parent: Int32, path: RelativePath,
-                                   hardLinks: inout [FileIdentity: RelativePath]) -> WalkItem {
-        options.hooks?.beforeOpen?(path)
-        let fd = name.withCString { openat(parent, $0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) }
-        guard fd >= 0 else {
-            let code = errno
-            return .skipped(path: path, kind: .regular, reason: code == ENOENT ? .vanished : code == ELOOP ? .changedDuringScan : .unreadable(errno: code))
-        }
-        options.openRecorder?.record(descriptor: fd, requested: path)
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            let code = errno
-            close(fd)
-            return .skipped(path: path, kind: .regular, reason: .unreadable(errno: code))
-        }
-        let kind = EntryKind(mode: UInt32(info.st_mode))
-        guard kind == .regular else {
-            close(fd)
-            return .skipped(path: path, kind: kind, reason: .changedDuringScan)
-        }
-        if UInt64(info.st_size) > options.maximumFileSize {
-            close(fd)
-            return .skipped(path: path, kind: .regular, reason: .tooLarge(size: UInt64(info.st_size), limit: options.maximumFileSize))
-        }
-        if info.st_nlink > 1 {
-            if let first = hardLinks[FileIdentity(info)] {
-                close(fd)
-                return .hardLink(path: path, firstPath: first)
-            }
-            hardLinks[FileIdentity(info)] = path
-        }
-        options.hooks?.afterOpen?(path)
-        return .file(OpenedFile(path: path, descriptor: fd, size: UInt64(max(0, info.st_size)), device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
-    }
-
-    /// Checks that the opened root is still the regular file that was stat'ed.
+    /// Checks that the opened descriptor is still the regular file that was listed.
     private func openedItem(fd: Int32, path: RelativePath, expected: stat) -> WalkItem {
         var info = stat()
         guard fstat(fd, &info) == 0 else {
@@ -289,21 +256,15 @@ public struct Walker: Sendable {
         return .file(OpenedFile(path: path, descriptor: fd, size: UInt64(max(0, info.st_size)), device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
     }
 
-    /// A directory's names, sorted bytewise, and per name whether it was listed as a regular file.
-    private struct Listing {
-        var names: [[UInt8]]
-        var regular: [Bool]
-    }
-
     /// The names in a directory, sorted bytewise, without `.` and `..`. The descriptor stays open.
-    private func listDirectory(_ descriptor: Int32) -> Result<Listing, DirectoryError> {
+    private func listDirectory(_ descriptor: Int32) -> Result<[[UInt8]], DirectoryError> {
         let copy = dup(descriptor)
         guard copy >= 0, let directory = fdopendir(copy) else {
             let code = errno
             return .failure(DirectoryError(code: code))
         }
         defer { closedir(directory) }
-        var entries: [(name: [UInt8], regular: Bool)] = []
+        var names: [[UInt8]] = []
         while true {
             errno = 0
             guard let entry = readdir(directory) else {
@@ -312,10 +273,10 @@ public struct Walker: Sendable {
             }
             let name = directoryEntryName(entry)
             if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] || name.isEmpty { continue }
-            entries.append((name, directoryEntryIsRegularFile(entry)))
+            names.append(name)
         }
-        entries.sort { $0.name.lexicographicallyPrecedes($1.name) }
-        return .success(Listing(names: entries.map(\.name), regular: entries.map(\.regular)))
+        names.sort { $0.lexicographicallyPrecedes($1) }
+        return .success(names)
     }
 }
 
