@@ -62,10 +62,12 @@ enum RuleCompiler {
     }
 
     /// Compiles `sources`: files in a directory named `lists` are symbol lists, the rest rules.
-    static func catalog(from sources: [RuleSource]) throws(RuleCompileError) -> RuleCatalog {
+    /// `threads` threads read the files' YAML; the rest is done in order.
+    static func catalog(from sources: [RuleSource], threads: Int = 1) throws(RuleCompileError) -> RuleCatalog {
+        let documents = parse(sources, threads: threads)
         var lists: [String: SymbolList] = [:]
-        for source in sources where SymbolList.isListFile(source.path) {
-            guard let document = try SourceNode.parse(source.text, file: source.path) else {
+        for (source, document) in zip(sources, documents) where SymbolList.isListFile(source.path) {
+            guard let document = try document.get() else {
                 throw RuleCompileError(file: source.path, line: 1, column: 1, message: "empty symbol list file")
             }
             let list = try SymbolList.parse(document)
@@ -78,8 +80,8 @@ enum RuleCompiler {
         var parser = RuleParser(lists: lists)
         var definitions: [RuleDefinition] = []
         var firstByID: [String: RuleDefinition] = [:]
-        for source in sources where !SymbolList.isListFile(source.path) {
-            guard let document = try SourceNode.parse(source.text, file: source.path) else {
+        for (source, document) in zip(sources, documents) where !SymbolList.isListFile(source.path) {
+            guard let document = try document.get() else {
                 throw RuleCompileError(file: source.path, line: 1, column: 1, message: "empty rule file")
             }
             let definition = try parser.parseRule(document)
@@ -113,6 +115,23 @@ enum RuleCompiler {
             rules: definitions, patterns: parser.patterns,
             lists: lists.values.sorted { $0.name < $1.name }, dependencies: dependencies
         )
+    }
+
+    /// The YAML document of each source, in the order of `sources`, read by up to `threads`
+    /// threads (reading the YAML is most of a compile, and a scan waits for the compile). Errors
+    /// stay with their source, so the first one the caller meets is the one a reading in order
+    /// would meet.
+    private static func parse(_ sources: [RuleSource], threads: Int) -> [Result<SourceNode?, RuleCompileError>] {
+        guard threads > 1, sources.count > 1 else { return sources.map(parse) }
+        let documents = ParsedDocuments(count: sources.count)
+        DispatchQueue.concurrentPerform(iterations: min(threads, sources.count)) { _ in
+            while let index = documents.claim() { documents.set(index, parse(sources[index])) }
+        }
+        return documents.results
+    }
+
+    private static func parse(_ source: RuleSource) -> Result<SourceNode?, RuleCompileError> {
+        Result { () throws(RuleCompileError) in try SourceNode.parse(source.text, file: source.path) }
     }
 
     /// Fills in rule indexes of `match:` leaves; unknown ids are errors.
@@ -177,5 +196,34 @@ enum RuleCompiler {
         }
 
         for rule in definitions.indices where marks[rule] == .unvisited { try visit(rule) }
+    }
+}
+
+/// The parsed documents of one compile: threads claim the next source to read, and each
+/// sets its result at that source's index; read once every thread has finished.
+private final class ParsedDocuments: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<SourceNode?, RuleCompileError>]
+    private var next = 0
+
+    init(count: Int) {
+        slots = Array(repeating: .success(nil), count: count)
+    }
+
+    /// The index of a source no thread has claimed yet; nil when none is left.
+    func claim() -> Int? {
+        lock.withLock {
+            guard next < slots.count else { return nil }
+            defer { next += 1 }
+            return next
+        }
+    }
+
+    func set(_ index: Int, _ result: Result<SourceNode?, RuleCompileError>) {
+        lock.withLock { slots[index] = result }
+    }
+
+    var results: [Result<SourceNode?, RuleCompileError>] {
+        lock.withLock { slots }
     }
 }

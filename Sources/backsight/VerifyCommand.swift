@@ -47,11 +47,12 @@ struct VerifyCommand: AsyncParsableCommand {
         } catch {
             throw FatalError(description: "backsight: cannot read \(error.localizedDescription)")
         }
+        let options = ScanOptions(jobs: jobs)
         let ruleSet = try RuleLoading.load(extraFolders: ruleFolders, useDefault: !noDefaultRules, only: [], excluded: [],
-                                           signatures: !noSignatures)
+                                           signatures: !noSignatures, threads: options.jobs)
         let target = root ?? URL(fileURLWithPath: expect).deletingLastPathComponent().path
         let results: ScanResults
-        do { results = try Scanner(ruleSet: ruleSet, options: ScanOptions(jobs: jobs)).scan(root: target) } catch {
+        do { results = try Scanner(ruleSet: ruleSet, options: options).scan(root: target) } catch {
             throw FatalError(description: "backsight: \(error.description)")
         }
         var check = LabelledSetCheck(set: labelled, knownMisses: excused)
