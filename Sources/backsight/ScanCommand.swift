@@ -22,7 +22,7 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: "Output format: text, jsonl or sarif.")
     var format: Format = .text
 
-    @Option(help: "Scanning threads (default: all cores).")
+    @Option(help: "Threads that read the rule files and scan (default: all cores).")
     var jobs: Int?
 
     @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding has this severity or higher: info, low, medium, high, critical.")

@@ -33,7 +33,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-signatures"), help: "Leave out the known-sample byte signatures (rules under signatures/).")
     var noSignatures = false
 
-    @Option(help: "Scanning threads (default: all cores).")
+    @Option(help: "Threads that read the rule files and scan (default: all cores).")
     var jobs: Int?
 
     func run() async throws {
