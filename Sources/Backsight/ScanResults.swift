@@ -54,6 +54,13 @@ final class ScanRun: Sendable {
     /// one would put a worker to sleep and wake it again for nearly every file.
     let work: BoundedQueue<[WalkItem]>
     static let walkBatch = 8
+    /// How many batches the walker may be ahead of the workers. Where a tree holds many small
+    /// files (`usr/share/man`, `usr/share/locale`, `var/lib/dpkg/info`), the workers take them
+    /// faster than the walker's system calls give them, and wait; a walker far ahead over the
+    /// stretches before (large programs and libraries) hides much of that (two batches a job
+    /// before: Benchmarks/where-the-time-goes.md, session 7). Each waiting entry may hold an
+    /// open descriptor: at most 8 × 64.
+    static let walkAhead = 64
     let room: DispatchSemaphore
     let cancelled = Atomic<Bool>(false)
     let finishedWorkers = Atomic<Int>(0)
@@ -66,8 +73,7 @@ final class ScanRun: Sendable {
         self.analyzer = analyzer
         self.jobs = jobs
         self.maximumFileSize = maximumFileSize
-        // Each waiting entry may hold an open descriptor: at most 8 × 64 of them.
-        work = BoundedQueue(capacity: min(jobs * 2, 64))
+        work = BoundedQueue(capacity: Self.walkAhead)
         // Start at 0 and signal up to the capacity: libdispatch traps when a semaphore is freed
         // with a value below the one it was created with, which is what a scan stopped early
         // leaves behind (workers took room the consumer never gave back).

@@ -62,7 +62,10 @@ enum RuleCompiler {
     }
 
     /// Compiles `sources`: files in a directory named `lists` are symbol lists, the rest rules.
-    static func catalog(from sources: [RuleSource]) throws(RuleCompileError) -> RuleCatalog {
+    /// Up to `threads` threads read the rule files (their YAML and conditions: most of the work);
+    /// the results are then taken in order, so the first error met is the one a reading in order
+    /// would meet, and the patterns are numbered as such a reading would number them.
+    static func catalog(from sources: [RuleSource], threads: Int = 1) throws(RuleCompileError) -> RuleCatalog {
         var lists: [String: SymbolList] = [:]
         for source in sources where SymbolList.isListFile(source.path) {
             guard let document = try SourceNode.parse(source.text, file: source.path) else {
@@ -75,14 +78,17 @@ enum RuleCompiler {
             lists[list.name] = list
         }
 
-        var parser = RuleParser(lists: lists)
+        let ruleSources = sources.filter { !SymbolList.isListFile($0.path) }
+        let readRules = OrderedResults.map(ruleSources, threads: threads) { [lists] source in
+            Result { () throws(RuleCompileError) in try readRule(source, lists: lists) }
+        }
+        var patterns: [PatternSpec] = []
         var definitions: [RuleDefinition] = []
         var firstByID: [String: RuleDefinition] = [:]
-        for source in sources where !SymbolList.isListFile(source.path) {
-            guard let document = try SourceNode.parse(source.text, file: source.path) else {
-                throw RuleCompileError(file: source.path, line: 1, column: 1, message: "empty rule file")
-            }
-            let definition = try parser.parseRule(document)
+        for (source, read) in zip(ruleSources, readRules) {
+            var (definition, ownPatterns) = try read.get()
+            definition.condition = definition.condition.numberingPatterns(from: patterns.count)
+            patterns += ownPatterns
             let id = definition.metadata.id
             if let first = firstByID[id] {
                 throw RuleCompileError(
@@ -110,9 +116,19 @@ enum RuleCompiler {
         }
         try checkCycles(definitions, dependencies: dependencies, firstReference: firstReference)
         return RuleCatalog(
-            rules: definitions, patterns: parser.patterns,
+            rules: definitions, patterns: patterns,
             lists: lists.values.sorted { $0.name < $1.name }, dependencies: dependencies
         )
+    }
+
+    /// One rule file's definition, and the literal patterns its leaves number from 0.
+    private static func readRule(_ source: RuleSource, lists: [String: SymbolList]) throws(RuleCompileError) -> (RuleDefinition, [PatternSpec]) {
+        guard let document = try SourceNode.parse(source.text, file: source.path) else {
+            throw RuleCompileError(file: source.path, line: 1, column: 1, message: "empty rule file")
+        }
+        var parser = RuleParser(lists: lists)
+        let definition = try parser.parseRule(document)
+        return (definition, parser.patterns)
     }
 
     /// Fills in rule indexes of `match:` leaves; unknown ids are errors.
@@ -177,5 +193,55 @@ enum RuleCompiler {
         }
 
         for rule in definitions.indices where marks[rule] == .unvisited { try visit(rule) }
+    }
+}
+
+extension Condition {
+    /// The same condition with its pattern leaves numbered from `first` on instead of from 0.
+    func numberingPatterns(from first: Int) -> Condition {
+        guard first != 0 else { return self }
+        switch self {
+        case .all(let children, let order): return .all(children.map { $0.numberingPatterns(from: first) }, order: order)
+        case .any(let children): return .any(children.map { $0.numberingPatterns(from: first) })
+        case .atLeast(let count, let children): return .atLeast(count, children.map { $0.numberingPatterns(from: first) })
+        case .not(let child): return .not(child.numberingPatterns(from: first))
+        case .leaf(.pattern(let number)): return .leaf(.pattern(first + number))
+        case .count(.pattern(let number), let low, let high): return .count(.pattern(first + number), min: low, max: high)
+        case .leaf, .count, .rule: return self
+        }
+    }
+}
+
+/// A map whose elements are computed on several threads, in order: each thread claims the next
+/// element no thread has claimed and sets its result at that index.
+private final class OrderedResults<Element: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Element?]
+    private var next = 0
+
+    private init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+    }
+
+    /// `transform` of each of `items`, in their order, computed on up to `threads` threads.
+    static func map<Item: Sendable>(_ items: [Item], threads: Int, _ transform: @escaping @Sendable (Item) -> Element) -> [Element] {
+        guard threads > 1, items.count > 1 else { return items.map(transform) }
+        let results = OrderedResults(count: items.count)
+        DispatchQueue.concurrentPerform(iterations: min(threads, items.count)) { _ in
+            while let index = results.claim() { results.set(index, transform(items[index])) }
+        }
+        return results.slots.compactMap { $0 }
+    }
+
+    private func claim() -> Int? {
+        lock.withLock {
+            guard next < slots.count else { return nil }
+            defer { next += 1 }
+            return next
+        }
+    }
+
+    private func set(_ index: Int, _ result: Element) {
+        lock.withLock { slots[index] = result }
     }
 }

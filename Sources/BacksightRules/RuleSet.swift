@@ -80,14 +80,15 @@ public final class RuleSet: Sendable {
 
     /// Compiles every `*.yaml`/`*.yml` rule file under `directories` (recursively); files in a
     /// directory named `lists` are symbol lists. A path naming a file is read as one file.
-    public static func compile(directories: [String]) throws(RuleCompileError) -> RuleSet {
-        try compile(sources: RuleCompiler.sources(in: directories))
+    /// Up to `threads` threads read the files' YAML, most of the work (a scan passes its job count).
+    public static func compile(directories: [String], threads: Int = 1) throws(RuleCompileError) -> RuleSet {
+        try compile(sources: RuleCompiler.sources(in: directories), threads: threads)
     }
 
     /// Compiles rule and list files already in memory (a source is a list file when its path
-    /// has a `lists` directory right above the file name).
-    public static func compile(sources: [RuleSource]) throws(RuleCompileError) -> RuleSet {
-        let catalog = try RuleCompiler.catalog(from: sources)
+    /// has a `lists` directory right above the file name), reading their YAML on up to `threads` threads.
+    public static func compile(sources: [RuleSource], threads: Int = 1) throws(RuleCompileError) -> RuleSet {
+        let catalog = try RuleCompiler.catalog(from: sources, threads: threads)
         return RuleSet(catalog: catalog, reporting: Array(catalog.rules.indices))
     }
 

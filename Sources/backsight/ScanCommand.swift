@@ -22,7 +22,7 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: "Output format: text, jsonl or sarif.")
     var format: Format = .text
 
-    @Option(help: "Scanning threads (default: all cores).")
+    @Option(help: "Threads that read the rule files and scan (default: all cores).")
     var jobs: Int?
 
     @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding has this severity or higher: info, low, medium, high, critical.")
@@ -84,13 +84,13 @@ struct ScanCommand: AsyncParsableCommand {
     }
 
     mutating func run() async throws {
+        var options = ScanOptions(jobs: jobs)
         let ruleSet = try RuleLoading.load(extraFolders: ruleFolders, useDefault: !noDefaultRules, only: onlyRules,
-                                           excluded: excludedRules, signatures: !noSignatures)
+                                           excluded: excludedRules, signatures: !noSignatures, threads: options.jobs)
         guard let target = root ?? DefaultLocations.corpus() else {
             throw ValidationError("no ROOT given and no bundled Corpus/ found; name a directory to scan")
         }
         try checkOwnLiblzma(ruleSet: ruleSet)
-        var options = ScanOptions(jobs: jobs)
         options.maximumFileSize = maximumFileSize
         options.maximumFileTime = maximumFileTime > 0 ? .milliseconds(Int64((maximumFileTime * 1000).rounded(.up))) : nil
         options.maximumDepth = maximumDepth
@@ -173,7 +173,9 @@ final class Progress {
 
 /// Loading the rule set the options name.
 enum RuleLoading {
-    static func load(extraFolders: [String], useDefault: Bool, only: [String], excluded: [String], signatures: Bool = true) throws -> RuleSet {
+    /// `threads`: how many threads read the rule files (a scan's job count).
+    static func load(extraFolders: [String], useDefault: Bool, only: [String], excluded: [String], signatures: Bool = true,
+                     threads: Int = 1) throws -> RuleSet {
         var folders = extraFolders
         if useDefault {
             guard let bundled = DefaultLocations.rules() else {
@@ -182,7 +184,7 @@ enum RuleLoading {
             folders.insert(bundled, at: 0)
         }
         do {
-            let selected = try RuleSet.compile(directories: folders).filtered(including: Set(only), excluding: Set(excluded))
+            let selected = try RuleSet.compile(directories: folders, threads: threads).filtered(including: Set(only), excluding: Set(excluded))
             return signatures ? selected : selected.withoutSignatures()
         } catch {
             Output.error(error.description)

@@ -33,7 +33,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-signatures"), help: "Leave out the known-sample byte signatures (rules under signatures/).")
     var noSignatures = false
 
-    @Option(help: "Scanning threads (default: all cores).")
+    @Option(help: "Threads that read the rule files and scan (default: all cores).")
     var jobs: Int?
 
     func run() async throws {
@@ -47,11 +47,12 @@ struct VerifyCommand: AsyncParsableCommand {
         } catch {
             throw FatalError(description: "backsight: cannot read \(error.localizedDescription)")
         }
+        let options = ScanOptions(jobs: jobs)
         let ruleSet = try RuleLoading.load(extraFolders: ruleFolders, useDefault: !noDefaultRules, only: [], excluded: [],
-                                           signatures: !noSignatures)
+                                           signatures: !noSignatures, threads: options.jobs)
         let target = root ?? URL(fileURLWithPath: expect).deletingLastPathComponent().path
         let results: ScanResults
-        do { results = try Scanner(ruleSet: ruleSet, options: ScanOptions(jobs: jobs)).scan(root: target) } catch {
+        do { results = try Scanner(ruleSet: ruleSet, options: options).scan(root: target) } catch {
             throw FatalError(description: "backsight: \(error.description)")
         }
         var check = LabelledSetCheck(set: labelled, knownMisses: excused)
