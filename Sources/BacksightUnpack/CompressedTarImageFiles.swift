@@ -4,16 +4,18 @@
 /// when the image reader asks for it. Layers are read one at a time from the top down, so
 /// memory holds one layer at most; every pass counts against the file's decoded-bytes budget.
 final class CompressedTarImageFiles: ImageFiles {
-    /// Members up to this size are kept from the first pass: manifests and configurations
-    /// are kilobytes.
+    /// Members up to this size are kept from the first pass, up to ``keptTotal`` in all:
+    /// manifests and configurations are kilobytes. Others are decoded again when asked for.
     static let keptSize: UInt64 = 1 << 20
+    static let keptTotal = 16 << 20
 
     private let bytes: UnsafeRawBufferPointer
     private let budget: UnpackBudget
     /// Path -> size, for every regular member.
     private var sizes: [String: UInt64] = [:]
-    /// The members kept from the first pass, by path.
+    /// The members kept from the first pass, by path, and their bytes in all.
     private var kept: [String: [UInt8]] = [:]
+    private var keptBytes = 0
 
     private init(bytes: UnsafeRawBufferPointer, budget: UnpackBudget) {
         self.bytes = bytes
@@ -37,7 +39,10 @@ final class CompressedTarImageFiles: ImageFiles {
             switch member.content {
             case let .file(data):
                 files.sizes[path] = UInt64(data.count)
-                if UInt64(data.count) <= keptSize { files.kept[path] = Array(data) }
+                if UInt64(data.count) <= keptSize, files.keptBytes + data.count <= keptTotal {
+                    files.kept[path] = Array(data)
+                    files.keptBytes += data.count
+                }
             case let .skipped(reason, _) where reason == "too-large":
                 // Over the member limit of this pass: a layer, listed by the size it declares.
                 files.sizes[path] = member.size ?? 0
