@@ -8,6 +8,18 @@ final class PatternAutomatonTests: XCTestCase {
         return (0...(bytes.count - atom.count)).filter { Array(bytes[$0 ..< $0 + atom.count]) == atom }
     }
 
+    /// Checks that `search` over `haystack` reports, for every atom, exactly the starts a naive
+    /// search finds (in any order).
+    private func assertAgreesWithNaiveSearch(_ atoms: [[UInt8]], _ haystack: [UInt8], _ label: String,
+                                             file: StaticString = #filePath, line: UInt = #line,
+                                             search: (UnsafeRawBufferPointer, (_ atom: Int, _ start: Int) -> Void) -> Void) {
+        var found: [[Int]] = Array(repeating: [], count: atoms.count)
+        haystack.withUnsafeBytes { buffer in search(buffer) { atom, start in found[atom].append(start) } }
+        for (number, atom) in atoms.enumerated() {
+            XCTAssertEqual(found[number].sorted(), naiveOccurrences(of: atom, in: haystack), "\(label), atom \(number)", file: file, line: line)
+        }
+    }
+
     func testAgreesWithNaiveSearchOnRandomData() {
         var random = SeededBytes(seed: 42)
         // A small alphabet makes overlaps, shared prefixes and suffix-of-another atoms common.
@@ -15,16 +27,8 @@ final class PatternAutomatonTests: XCTestCase {
         let atoms = (0..<40).map { index in random.bytes(2 + index % 5, alphabet: alphabet) } + [[0x61, 0x61], [0x61, 0x61, 0x61]]
         let haystack = random.bytes(5000, alphabet: alphabet)
         let automaton = PatternAutomaton(atoms: atoms)
-        var found: [[Int]] = Array(repeating: [], count: atoms.count)
-        var foundByTable: [[Int]] = Array(repeating: [], count: atoms.count)
-        haystack.withUnsafeBytes { buffer in
-            automaton.scan(buffer) { atom, start in found[atom].append(start) }
-            automaton.scanWithTable(buffer) { atom, start in foundByTable[atom].append(start) }
-        }
-        for (number, atom) in atoms.enumerated() {
-            XCTAssertEqual(found[number].sorted(), naiveOccurrences(of: atom, in: haystack), "atom \(atom)")
-            XCTAssertEqual(foundByTable[number].sorted(), naiveOccurrences(of: atom, in: haystack), "atom \(atom), table")
-        }
+        assertAgreesWithNaiveSearch(atoms, haystack, "scan") { automaton.scan($0, $1) }
+        assertAgreesWithNaiveSearch(atoms, haystack, "table") { automaton.scanWithTable($0, $1) }
     }
 
     /// Up to a few dozen atoms take the vector prefilter; it must report exactly what a naive
@@ -73,13 +77,7 @@ final class PatternAutomatonTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(stop, AtomPrefilter.trialBytes)
         XCTAssertLessThan(stop, haystack.count, "the prefilter stops where candidates are this thick")
         let automaton = PatternAutomaton(atoms: atoms)
-        var found: [[Int]] = Array(repeating: [], count: atoms.count)
-        haystack.withUnsafeBytes { buffer in
-            automaton.scan(buffer) { atom, start in found[atom].append(start) }
-        }
-        for (number, atom) in atoms.enumerated() {
-            XCTAssertEqual(found[number].sorted(), naiveOccurrences(of: atom, in: haystack), "atom \(number)")
-        }
+        assertAgreesWithNaiveSearch(atoms, haystack, "handed over") { automaton.scan($0, $1) }
     }
 
     /// More atoms than one prefilter takes are searched in groups, each with its own prefilter
@@ -95,13 +93,7 @@ final class PatternAutomatonTests: XCTestCase {
                 haystack.replaceSubrange(at ..< at + atom.count, with: atom)
             }
             let automaton = PatternAutomaton(atoms: atoms)
-            var found: [[Int]] = Array(repeating: [], count: atoms.count)
-            haystack.withUnsafeBytes { buffer in
-                automaton.scan(buffer) { atom, start in found[atom].append(start) }
-            }
-            for (number, atom) in atoms.enumerated() {
-                XCTAssertEqual(found[number].sorted(), naiveOccurrences(of: atom, in: haystack), "atom \(number)")
-            }
+            assertAgreesWithNaiveSearch(atoms, haystack, "groups, alphabet of \(alphabet.count)") { automaton.scan($0, $1) }
         }
     }
 
@@ -114,13 +106,7 @@ final class PatternAutomatonTests: XCTestCase {
         for size in [4096, 4097, 4099, 40_003] {
             let haystack = random.bytes(size, alphabet: alphabet)
             let automaton = PatternAutomaton(atoms: atoms)
-            var found: [[Int]] = Array(repeating: [], count: atoms.count)
-            haystack.withUnsafeBytes { buffer in
-                automaton.scanWithTable(buffer) { atom, start in found[atom].append(start) }
-            }
-            for (number, atom) in atoms.enumerated() {
-                XCTAssertEqual(found[number].sorted(), naiveOccurrences(of: atom, in: haystack), "size \(size), atom \(number)")
-            }
+            assertAgreesWithNaiveSearch(atoms, haystack, "size \(size)") { automaton.scanWithTable($0, $1) }
         }
     }
 
