@@ -1,3 +1,4 @@
+import BacksightELF
 import CCapstone
 
 /// The instruction sets the code analysis disassembles, with the calling-convention facts the
@@ -19,6 +20,11 @@ enum CodeArchitecture: Hashable, Sendable {
         case 8: self = .mips(is64Bit: is64Bit, bigEndian: !littleEndian)
         default: return nil
         }
+    }
+
+    /// The architecture an ELF header names, or nil when the analysis does not cover it.
+    init?(header: ELFHeader) {
+        self.init(machine: header.machineNumber, is64Bit: header.is64Bit, littleEndian: header.isLittleEndian)
     }
 
     var wordSize: Int {

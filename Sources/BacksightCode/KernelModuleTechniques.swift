@@ -30,8 +30,7 @@ enum KernelModuleTechniques {
             if !evidence.isEmpty { facts[fact.rawValue, default: []] += evidence }
         }
         add(.kprobeSymbolLookup, kprobeOnSymbolLookup(module))
-        let architecture = CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
-                                            littleEndian: model.header.isLittleEndian)
+        let architecture = CodeArchitecture(header: model.header)
         add(.moduleListUnlink, ownListReferences(module, architecture: architecture))
         if let architecture {
             if architecture.isX86 { add(.controlRegisterWrite, controlRegisterWrites(module, architecture: architecture)) }

@@ -13,8 +13,7 @@ public final class ObjectCode {
     public init(model: ELFModel, bytes: UnsafeRawBufferPointer) {
         self.model = model
         self.bytes = bytes
-        architecture = CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
-                                        littleEndian: model.header.isLittleEndian)
+        architecture = CodeArchitecture(header: model.header)
     }
 
     /// The loaded image, nil when the instruction set is not covered.

@@ -114,10 +114,7 @@ final class LiteralReferencesTests: XCTestCase {
 func withCorpusImage<T>(_ path: String, _ body: (ObjectImage) throws -> T) throws -> T {
     let bytes = try Corpus.bytes(path)
     return try bytes.withUnsafeBytes { buffer in
-        let model = try ELFReader.model(of: buffer)
-        let architecture = try XCTUnwrap(CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
-                                                          littleEndian: model.header.isLittleEndian))
-        return try body(ObjectImage(model: model, bytes: buffer, architecture: architecture))
+        try body(try XCTUnwrap(ObjectCode(model: try ELFReader.model(of: buffer), bytes: buffer).image))
     }
 }
 

@@ -16,12 +16,9 @@ final class ObjectImageLookupTests: XCTestCase {
             // A relocatable object: every section at address 0, overlapping.
             "kernel/ftrace-hook-legacy/x86_64/ftrace-hook-legacy.ko",
         ] {
-            let data = try Corpus.bytes(path)
-            try data.withUnsafeBytes { buffer in
-                let model = try ELFReader.model(of: buffer)
-                let architecture = try XCTUnwrap(CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
-                                                                  littleEndian: model.header.isLittleEndian))
-                let image = ObjectImage(model: model, bytes: buffer, architecture: architecture)
+            try withCorpusImage(path) { image in
+                let model = image.model
+                let buffer = image.bytes
                 let mapped = model.sections.filter { $0.isAllocated && $0.size > 0 }.sorted { $0.address < $1.address }
                 XCTAssertFalse(mapped.isEmpty, path)
                 var probes: [UInt64] = []

@@ -99,13 +99,7 @@ final class ProgramTracesTests: XCTestCase {
     }
 
     private func helperNumbers(_ path: String) throws -> [Int64] {
-        let data = try Corpus.bytes(path)
-        return try data.withUnsafeBytes { buffer in
-            let model = try ELFReader.model(of: buffer)
-            let architecture = try XCTUnwrap(CodeArchitecture(machine: model.header.machineNumber, is64Bit: model.header.is64Bit,
-                                                              littleEndian: model.header.isLittleEndian))
-            return SystemCallHelpers.calls(in: ObjectImage(model: model, bytes: buffer, architecture: architecture)).map(\.number)
-        }
+        try withCorpusImage(path) { SystemCallHelpers.calls(in: $0).map(\.number) }
     }
 
     func testAtCallsRelativeToTheWorkingDirectoryAreTheirOlderNames() {
