@@ -32,7 +32,7 @@ final class CompressedTarImageFiles: ImageFiles {
         var isImageLike = true
         let sink = MemberSink(prefix: [], countLimit: budget.limits.members) { member in
             let path = String(decoding: member.path.dropFirst(), as: UTF8.self)
-            guard Self.isImagePath(path) else {
+            guard ImageTarballPaths.isWritten(path) else {
                 isImageLike = false
                 return false
             }
@@ -65,23 +65,7 @@ final class CompressedTarImageFiles: ImageFiles {
         var name = String(decoding: head.prefix(100).prefix { $0 != 0 }, as: UTF8.self)
         if name.hasPrefix("./") { name.removeFirst(2) }
         if name.hasSuffix("/") { name.removeLast() }
-        return isImagePath(name)
-    }
-
-    /// Whether `path` (inside the tarball) is one `docker save` writes.
-    static func isImagePath(_ path: String) -> Bool {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        switch parts.count {
-        case 1:
-            let name = parts[0]
-            return ["manifest.json", "repositories", "index.json", "oci-layout", "blobs"].contains(name)
-                || name.hasSuffix(".json") && name.dropLast(5).allSatisfy(\.isHexDigit)
-                || name.allSatisfy(\.isHexDigit)
-        case 2:
-            return parts[0] == "blobs" || ["layer.tar", "json", "VERSION"].contains(parts[1])
-        default:
-            return parts[0] == "blobs"
-        }
+        return ImageTarballPaths.isWritten(name)
     }
 
     func contains(_ path: String) -> Bool { sizes[path] != nil }

@@ -25,6 +25,27 @@ public enum ImageFileError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// The paths an image tarball holds: what `docker save` writes (`manifest.json`,
+/// `repositories`, `<id>.json`, `<id>/layer.tar`, `<id>/json`, `<id>/VERSION`) and an OCI
+/// layout in a tar (`oci-layout`, `index.json`, `blobs/…`).
+enum ImageTarballPaths {
+    /// Whether `path` (inside the tarball, without a leading `/`) is one of them.
+    static func isWritten(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        switch parts.count {
+        case 1:
+            let name = parts[0]
+            return ["manifest.json", "repositories", "index.json", "oci-layout", "blobs"].contains(name)
+                || name.hasSuffix(".json") && name.dropLast(5).allSatisfy(\.isHexDigit)
+                || name.allSatisfy(\.isHexDigit)
+        case 2:
+            return parts[0] == "blobs" || ["layer.tar", "json", "VERSION"].contains(parts[1])
+        default:
+            return parts[0] == "blobs"
+        }
+    }
+}
+
 /// The files of an image tarball, found in one pass over the tar's headers and used in place
 /// (an uncompressed tar's members are slices of its bytes; nothing is copied).
 struct TarImageFiles: ImageFiles {
@@ -43,9 +64,8 @@ struct TarImageFiles: ImageFiles {
         var isImageLike = true
         let sink = MemberSink(prefix: [], countLimit: budget.limits.members) { member in
             let path = String(decoding: member.path.dropFirst(), as: UTF8.self)
-            let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-            let layerEntry = parts.count == 2 && ["layer.tar", "json", "VERSION"].contains(parts[1])
-            guard parts.count == 1 || parts.first == "blobs" || layerEntry else {
+            // Any other top-level name too: an uncompressed tar's headers cost little to read.
+            guard !path.contains("/") || ImageTarballPaths.isWritten(path) else {
                 isImageLike = false
                 return false
             }

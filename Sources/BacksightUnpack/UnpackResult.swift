@@ -97,7 +97,7 @@ public final class UnpackBudget {
     /// over the output afterwards. Nothing when the size is unknown.
     func reserveDecoding(_ size: UInt64?) {
         guard let size else { return }
-        memory?.grow(by: 2 * min(size, UInt64(Int32.max)))
+        memory?.grow(by: Self.reservation(size))
     }
 
     /// Runs `body`, which reads an archive member of `size` bytes and has it analysed, holding
@@ -105,8 +105,11 @@ public final class UnpackBudget {
     /// two threads each inside a large member no longer add up past the budget unseen.
     func holdingMember<Result>(_ size: UInt64, _ body: () -> Result) -> Result {
         guard let memory else { return body() }
-        return memory.holding(2 * min(size, UInt64(Int32.max)), body)
+        return memory.holding(Self.reservation(size), body)
     }
+
+    /// What `size` decoded bytes hold of the budget: themselves and as much again.
+    private static func reservation(_ size: UInt64) -> UInt64 { 2 * min(size, UInt64(Int32.max)) }
 
     /// Goes one level deeper; false (without going) when the depth limit is reached.
     func enter() -> Bool {

@@ -34,15 +34,7 @@ public struct Unpacker: Sendable {
             } else if Self.isLZMAFile(bytes, budget: budget) {
                 unpackCompressedFile(path: path, bytes: bytes, format: .lzmaAlone, budget: budget, member: member, into: &result)
             } else if let compression = ArchiveSignature.compression(bytes),
-                      readCompressedImage(bytes, startsLikeImage: (compression == "gzip" ? GzipHead.first(512, of: bytes) : CpioNameCheck.decodedPrefix(bytes, count: 512) ?? [])
-                                              .withUnsafeBytes(CompressedTarImageFiles.startsLikeImage),
-                                          budget: budget, member: member, into: &result) {
-            } else if let compression = ArchiveSignature.compression(bytes),
-                      // gzip files that hold no archive (man pages, changelogs) are left alone,
-                      // told apart on their first 512 decoded bytes.
-                      compression != "gzip" || GzipHead.first(512, of: bytes).withUnsafeBytes({ ArchiveSignature.archive($0) }) != nil,
-                      readArchive(bytes, formats: compression == "gzip" ? .insideCompression : .insideCompression.union(.raw),
-                                  label: compression, rawName: Self.decodedName(path), budget: budget, member: member, into: &result) {
+                      readCompressedArchive(path: path, bytes: bytes, compression: compression, budget: budget, member: member, into: &result) {
             } else if ArchiveSignature.archive(bytes) == .tar, let image = TarImageFiles.index(bytes, budget: budget) {
                 readImage(image, label: "image tarball", layerLimit: UInt64(bytes.count), budget: budget, member: member, into: &result)
             } else if let formats = ArchiveSignature.archive(bytes),
@@ -84,6 +76,23 @@ public struct Unpacker: Sendable {
         result.problems += outcome.problems
         result.members += outcome.emitted
         result.stopped = outcome.stopped
+    }
+
+    /// A file compressed by `compression` (gzip, bzip2, zstd, …) that holds an image tarball or
+    /// an archive (or, but for gzip, one file); its first 512 decoded bytes, decoded once, tell
+    /// which. False when it is neither: gzip files that hold no archive (man pages, changelogs)
+    /// are left alone.
+    private func readCompressedArchive(path: String, bytes: UnsafeRawBufferPointer, compression: String, budget: UnpackBudget,
+                                       member: @escaping (UnpackedMember) -> Bool, into result: inout UnpackResult) -> Bool {
+        let isGzip = compression == "gzip"
+        let head = isGzip ? GzipHead.first(512, of: bytes) : CpioNameCheck.decodedPrefix(bytes, count: 512) ?? []
+        if readCompressedImage(bytes, startsLikeImage: head.withUnsafeBytes(CompressedTarImageFiles.startsLikeImage), budget: budget,
+                               member: member, into: &result) {
+            return true
+        }
+        guard !isGzip || head.withUnsafeBytes({ ArchiveSignature.archive($0) }) != nil else { return false }
+        return readArchive(bytes, formats: isGzip ? .insideCompression : .insideCompression.union(.raw), label: compression,
+                           rawName: Self.decodedName(path), budget: budget, member: member, into: &result)
     }
 
     /// A compressed image tarball (`docker save | gzip`), when its decoded head starts like

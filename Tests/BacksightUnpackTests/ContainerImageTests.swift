@@ -88,10 +88,10 @@ final class ContainerImageTests: XCTestCase {
         let hex = String(repeating: "ab", count: 32)
         for path in ["manifest.json", "repositories", "index.json", "oci-layout", "blobs", "blobs/sha256/\(hex)", "\(hex).json",
                      hex, "\(hex)/layer.tar", "\(hex)/json", "\(hex)/VERSION"] {
-            XCTAssertTrue(CompressedTarImageFiles.isImagePath(path), path)
+            XCTAssertTrue(ImageTarballPaths.isWritten(path), path)
         }
         for path in ["etc", "etc/passwd", "usr/lib/libc.so.6", "README", "notes.json", "\(hex)/etc/passwd", "manifest.json/x/y"] {
-            XCTAssertFalse(CompressedTarImageFiles.isImagePath(path), path)
+            XCTAssertFalse(ImageTarballPaths.isWritten(path), path)
         }
         XCTAssertTrue(try tar([("manifest.json", Array("[]".utf8))]).withUnsafeBytes(CompressedTarImageFiles.startsLikeImage))
         XCTAssertFalse(try tar([("etc/passwd", Array("root:x:0:0::/root:/bin/sh\n".utf8))]).withUnsafeBytes(CompressedTarImageFiles.startsLikeImage))
