@@ -16,6 +16,11 @@
 #   rootfs.docker.tar            the same two layers as a `docker save` tarball (manifest.json, config
 #                                with diff_ids, <id>/layer.tar)
 #   rootfs.docker.tar.gz, .tar.xz that tarball gzipped and xz-compressed, as `docker save | gzip` leaves it
+#   rootfs.podman.tar.gz         the same layers as `podman save` and `skopeo copy … docker-archive:` write
+#                                them (<digest>.tar layers and <digest>.json config at the top, legacy
+#                                <id>/layer.tar symbolic links to them), gzipped
+#   rootfs.crane.tar             as go-containerregistry's `crane pull` writes them: gzipped layers named
+#                                <digest>.tar.gz, the config named sha256:<digest>
 #   hostile/truncated.sqfs       rootfs.xz.sqfs cut in half
 #   hostile/loop.sqfs            a directory entry (etc) pointing back at the root directory
 #   hostile/escape.sqfs          links that point out of the image (relative and absolute)
@@ -36,7 +41,8 @@ TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 cd "$HERE"
 rm -rf hostile && mkdir -p hostile
-rm -rf access.xz.sqfs access.cpio.gz rootfs.*.sqfs rootfs.cpio.gz firmware.bin rootfs_1.0_amd64.deb rootfs.oci rootfs.docker.tar rootfs.docker.tar.gz rootfs.docker.tar.xz
+rm -rf access.xz.sqfs access.cpio.gz rootfs.*.sqfs rootfs.cpio.gz firmware.bin rootfs_1.0_amd64.deb rootfs.oci rootfs.docker.tar rootfs.docker.tar.gz rootfs.docker.tar.xz \
+    rootfs.podman.tar.gz rootfs.crane.tar
 
 squash() { # SOURCE OUTPUT COMPRESSOR [extra mksquashfs options]
     local source="$1" output="$2" compressor="$3"; shift 3
@@ -46,9 +52,11 @@ squash() { # SOURCE OUTPUT COMPRESSOR [extra mksquashfs options]
 
 for compressor in gzip xz zstd; do squash "$ROOTFS" "rootfs.$compressor.sqfs" "$compressor"; done
 
-(cd "$ROOTFS" && find . -mindepth 1 | sort | cpio -o -H newc --reproducible -R 0:0 --quiet) | gzip -n -9 > rootfs.cpio.gz
-
 # cpio keeps modification times: a copy with every time at 0 makes the archive the same on every checkout.
+cp -a "$ROOTFS" "$TMP/rootfs-copy"
+find "$TMP/rootfs-copy" -exec touch -h -d @0 {} +
+(cd "$TMP/rootfs-copy" && find . -mindepth 1 | sort | cpio -o -H newc --reproducible -R 0:0 --quiet) | gzip -n -9 > rootfs.cpio.gz
+
 cp -a "$(dirname "$HERE")/access" "$TMP/access"
 find "$TMP/access" -exec touch -h -d @0 {} +
 squash "$TMP/access" access.xz.sqfs xz
@@ -188,6 +196,42 @@ with tarfile.open("rootfs.docker.tar", "w", format=tarfile.GNU_FORMAT) as out:
 docker = open("rootfs.docker.tar", "rb").read()
 open("rootfs.docker.tar.gz", "wb").write(gzip.compress(docker, mtime=0))
 open("rootfs.docker.tar.xz", "wb").write(lzma.compress(docker, format=lzma.FORMAT_XZ, check=lzma.CHECK_CRC64))
+
+def tarball(entries):
+    # entries: (name, bytes) for files, (name, None, target) for symbolic links, in the order written.
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for entry in entries:
+            info = tarfile.TarInfo(entry[0])
+            info.mtime, info.mode, info.uid, info.gid = 0, 0o444, 0, 0
+            if entry[1] is None:
+                info.type, info.linkname = tarfile.SYMTYPE, entry[2]
+                tar.addfile(info)
+            else:
+                info.size = len(entry[1])
+                tar.addfile(info, io.BytesIO(entry[1]))
+    return out.getvalue()
+
+# podman save, skopeo docker-archive: blobs first, at the top level, then the legacy per-layer
+# directories (their layer.tar a symbolic link), manifest.json and repositories last.
+entries = [(hashlib.sha256(layer).hexdigest() + ".tar", layer) for layer in plain]
+config_digest = hashlib.sha256(config).hexdigest()
+entries.append((config_digest + ".json", config))
+for number, layer in enumerate(plain):
+    legacy = hashlib.sha256(b"legacy %d " % number + layer).hexdigest()
+    entries += [(legacy + "/layer.tar", None, "../" + hashlib.sha256(layer).hexdigest() + ".tar"),
+                (legacy + "/VERSION", b"1.0"), (legacy + "/json", dump({"id": legacy}))]
+entries.append(("manifest.json", dump([{"Config": config_digest + ".json", "RepoTags": ["localhost/rootfs:1.0"],
+                                        "Layers": [hashlib.sha256(layer).hexdigest() + ".tar" for layer in plain]}])))
+entries.append(("repositories", dump({"localhost/rootfs": {"1.0": legacy}})))
+open("rootfs.podman.tar.gz", "wb").write(gzip.compress(tarball(entries), mtime=0))
+
+# crane pull: the layers as their registry holds them (gzipped), named by the compressed digest.
+entries = [(hashlib.sha256(layer).hexdigest() + ".tar.gz", layer) for layer in gzipped]
+entries.append(("sha256:" + config_digest, config))
+entries.append(("manifest.json", dump([{"Config": "sha256:" + config_digest, "RepoTags": ["rootfs:1.0"],
+                                        "Layers": [hashlib.sha256(layer).hexdigest() + ".tar.gz" for layer in gzipped]}])))
+open("rootfs.crane.tar", "wb").write(tarball(entries))
 PY
 
 ls -l "$HERE" "$HERE/hostile" >&2

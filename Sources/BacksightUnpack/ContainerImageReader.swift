@@ -35,7 +35,7 @@ enum ContainerImageReader {
                 var stopped = false
                 var emitted = 0
                 let error = files.withFile(layer.path, limit: layerLimit) { bytes, offset in
-                    if let mismatch = ImageManifests.mismatch(bytes, digest: layer.digest, path: layer.path, offset: offset) {
+                    if let mismatch = ImageManifests.mismatch(bytes, layer: layer, offset: offset, budget: budget) {
                         outcome.problems.append(mismatch)
                     }
                     let digest = layer.digest ?? SHA256Digest.hex(bytes).map { "sha256:" + $0 } ?? layer.path

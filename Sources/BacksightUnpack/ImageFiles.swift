@@ -26,8 +26,10 @@ public enum ImageFileError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The paths an image tarball holds: what `docker save` writes (`manifest.json`,
-/// `repositories`, `<id>.json`, `<id>/layer.tar`, `<id>/json`, `<id>/VERSION`) and an OCI
-/// layout in a tar (`oci-layout`, `index.json`, `blobs/…`).
+/// `repositories`, `<id>.json`, `<id>/layer.tar`, `<id>/json`, `<id>/VERSION`), what `podman
+/// save` and skopeo write (`<digest>.tar` layers at the top), what `crane pull` writes
+/// (`<digest>.tar.gz` layers, the config as `sha256:<digest>`) and an OCI layout in a tar
+/// (`oci-layout`, `index.json`, `blobs/…`).
 enum ImageTarballPaths {
     /// Whether `path` (inside the tarball, without a leading `/`) is one of them.
     static func isWritten(_ path: String) -> Bool {
@@ -35,9 +37,11 @@ enum ImageTarballPaths {
         switch parts.count {
         case 1:
             let name = parts[0]
-            return ["manifest.json", "repositories", "index.json", "oci-layout", "blobs"].contains(name)
-                || name.hasSuffix(".json") && name.dropLast(5).allSatisfy(\.isHexDigit)
-                || name.allSatisfy(\.isHexDigit)
+            if ["manifest.json", "repositories", "index.json", "oci-layout", "blobs"].contains(name) { return true }
+            let digest = name.hasPrefix("sha256:") ? name.dropFirst(7) : name
+            let stem = [".json", ".tar", ".tar.gz"].first(where: digest.hasSuffix).map { digest.dropLast($0.count) } ?? digest
+            // The empty name is the tar's own `./`, which a re-packed image may start with.
+            return stem.allSatisfy(\.isHexDigit)
         case 2:
             return parts[0] == "blobs" || ["layer.tar", "json", "VERSION"].contains(parts[1])
         default:

@@ -11,6 +11,9 @@ struct ImageManifests {
         var path: String
         /// `sha256:<hex>`: the digest the layer's bytes must have.
         var digest: String?
+        /// The digest is a diff ID (`docker save`'s config): it names the uncompressed tar, so a
+        /// layer stored compressed must match it once decoded.
+        var digestIsOfDecodedTar = false
     }
 
     /// One image: its name (a tag, when one is given) and its layers, bottom first.
@@ -89,7 +92,8 @@ struct ImageManifests {
                 diffIDs = decoded.rootfs?.diffIDs ?? []
             }
             let layers = entry.layers.enumerated().map { position, path in
-                Layer(path: path, digest: Self.digest(inBlobPath: path) ?? (diffIDs.count == entry.layers.count ? diffIDs[position] : nil))
+                if let blob = Self.digest(inBlobPath: path) { return Layer(path: path, digest: blob) }
+                return Layer(path: path, digest: diffIDs.count == entry.layers.count ? diffIDs[position] : nil, digestIsOfDecodedTar: true)
             }
             add(Image(name: entry.repoTags?.first, layers: layers), label: label)
         }
@@ -155,6 +159,24 @@ struct ImageManifests {
         let actual = SHA256Digest.hex(bytes).map { "sha256:" + $0 }
         guard let actual, actual != digest.lowercased() else { return nil }
         return .digestMismatch(blob: path, offset: offset, expected: digest, actual: actual)
+    }
+
+    /// A mismatch between a layer's bytes and its digest. A diff ID is checked against the
+    /// decoded bytes of a gzipped layer (decoding spends `budget`); a layer compressed otherwise
+    /// under a diff ID is not checked.
+    static func mismatch(_ bytes: UnsafeRawBufferPointer, layer: Layer, offset: UInt64, budget: UnpackBudget) -> UnpackError? {
+        let isXZ = ArchiveSignature.has(bytes, at: 0, [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00])
+        guard let digest = layer.digest, layer.digestIsOfDecodedTar, let compression = ArchiveSignature.compression(bytes) ?? (isXZ ? "xz" : nil) else {
+            return mismatch(bytes, digest: layer.digest, path: layer.path, offset: offset)
+        }
+        guard compression == "gzip", digest.hasPrefix("sha256:") else { return nil }
+        let (hex, decoded) = GzipDecodedDigest.of(bytes, limit: budget.remainingOutput)
+        budget.spend(decoded)
+        guard let hex else {
+            return .malformedContainer(container: layer.path, offset: offset, reason: "the gzipped layer does not decode whole within the budget; its diff ID \(digest) is not checked")
+        }
+        let actual = "sha256:" + hex
+        return actual == digest.lowercased() ? nil : .digestMismatch(blob: layer.path + " (decoded)", offset: offset, expected: digest, actual: actual)
     }
 
     /// Reads and decodes one JSON file (checked against `digest` when given); nil, with a problem, when it cannot be.

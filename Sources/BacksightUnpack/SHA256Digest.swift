@@ -20,3 +20,36 @@ package enum SHA256Digest {
         }
     }
 }
+
+extension SHA256Digest {
+    /// SHA-256 over bytes handed on a chunk at a time; owns its libcrypto context.
+    final class Stream {
+        private let context: OpaquePointer?
+
+        /// Nil when libcrypto cannot set up SHA-256.
+        init?() {
+            guard let implementation, let context = EVP_MD_CTX_new() else { return nil }
+            guard EVP_DigestInit_ex(context, implementation, nil) == 1 else {
+                EVP_MD_CTX_free(context)
+                return nil
+            }
+            self.context = context
+        }
+
+        deinit { EVP_MD_CTX_free(context) }
+
+        /// False when libcrypto failed; the digest is then unusable.
+        func update(_ bytes: UnsafeRawBufferPointer) -> Bool {
+            bytes.isEmpty || EVP_DigestUpdate(context, bytes.baseAddress, bytes.count) == 1
+        }
+
+        /// The lowercase hex digest of everything updated; the stream is finished after it.
+        func finish() -> String? {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest -> String? in
+                var size: UInt32 = 0
+                guard let base = digest.baseAddress, EVP_DigestFinal_ex(context, base, &size) == 1, size == 32 else { return nil }
+                return hexString(UnsafeBufferPointer(digest))
+            }
+        }
+    }
+}

@@ -50,7 +50,7 @@ final class ImageTests: XCTestCase {
         XCTAssertGreaterThan(directory.values.filter { $0.verdict != .clean }.count, 3, "the rootfs holds positives")
         let reports = try await scan(Self.images.path, options: inventory)
         let images = ["rootfs.gzip.sqfs", "rootfs.xz.sqfs", "rootfs.zstd.sqfs", "rootfs.cpio.gz", "firmware.bin", "rootfs_1.0_amd64.deb",
-                      "rootfs.oci", "rootfs.docker.tar", "rootfs.docker.tar.gz", "rootfs.docker.tar.xz"]
+                      "rootfs.oci", "rootfs.docker.tar", "rootfs.docker.tar.gz", "rootfs.docker.tar.xz", "rootfs.podman.tar.gz", "rootfs.crane.tar"]
         for image in images {
             let prefix = image + "!/"
             var members: [String: Outcome] = [:]
@@ -95,11 +95,11 @@ final class ImageTests: XCTestCase {
     /// The container images' upper layer removes three positives of the lower one (a whiteout of
     /// a file, of a directory, an opaque directory) and replaces `etc/hostname`: the removed files
     /// are not reported, and every member names the layer it comes from. A `docker save`
-    /// tarball that is gzipped or xz-compressed is read as the image it holds, not as a tar
-    /// whose layers are scanned one by one.
+    /// tarball that is gzipped or xz-compressed, and a gzipped `podman save` tarball, are read
+    /// as the image they hold, not as a tar whose layers are scanned one by one.
     func testContainerImagesApplyWhiteoutsAndNameLayers() async throws {
         let reports = try await scan(Self.images.path)
-        for image in ["rootfs.oci", "rootfs.docker.tar", "rootfs.docker.tar.gz", "rootfs.docker.tar.xz"] {
+        for image in ["rootfs.oci", "rootfs.docker.tar", "rootfs.docker.tar.gz", "rootfs.docker.tar.xz", "rootfs.podman.tar.gz", "rootfs.crane.tar"] {
             for removed in ["opt/old/libprocesshider.so", "usr/lib/libextra.so", "var/cache/stale/pam_backdoor.so"] {
                 XCTAssertNil(reports["\(image)!/\(removed)"], "\(image): \(removed) is whited out")
             }
@@ -116,9 +116,12 @@ final class ImageTests: XCTestCase {
         let blobs = try FileManager.default.contentsOfDirectory(atPath: Self.images.appendingPathComponent("rootfs.oci/blobs/sha256").path)
         XCTAssertTrue(blobs.contains(String(try XCTUnwrap(reports["rootfs.oci!/etc/hostname"]?.layer).dropFirst(7))))
         XCTAssertNotEqual(reports["rootfs.oci!/etc/hostname"]?.layer, reports["rootfs.docker.tar!/etc/hostname"]?.layer, "gzipped and plain layers differ")
-        for compressed in ["rootfs.docker.tar.gz", "rootfs.docker.tar.xz"] {
-            XCTAssertEqual(reports["\(compressed)!/etc/hostname"]?.layer, reports["rootfs.docker.tar!/etc/hostname"]?.layer, compressed)
-            XCTAssertNil(reports.keys.first { $0.hasPrefix(compressed + "!/") && $0.hasSuffix("layer.tar") }, "\(compressed): layers are merged, not members")
+        // So do podman's and crane's layouts, whose layers lie at the top as `<digest>.tar` and
+        // `<digest>.tar.gz`.
+        for other in ["rootfs.docker.tar.gz", "rootfs.docker.tar.xz", "rootfs.podman.tar.gz", "rootfs.crane.tar"] {
+            XCTAssertEqual(reports["\(other)!/etc/hostname"]?.layer, reports["rootfs.docker.tar!/etc/hostname"]?.layer, other)
+            XCTAssertNil(reports.keys.first { $0.hasPrefix(other + "!/") && ($0.hasSuffix(".tar") || $0.hasSuffix(".tar.gz")) },
+                         "\(other): layers are merged, not members")
         }
         XCTAssertNil(reports.keys.first { $0.hasPrefix("rootfs.oci/") }, "the layout's blobs are not scanned as files of their own")
     }

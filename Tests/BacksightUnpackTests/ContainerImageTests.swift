@@ -74,6 +74,33 @@ final class ContainerImageTests: XCTestCase {
         }
     }
 
+    /// `crane pull` stores layers gzipped but names them in the config by diff ID, the digest of
+    /// the tar inside: the decoded tar is checked, so a matching layer is no problem, a layer
+    /// whose tar was changed is a mismatch, and a cut-off layer says it could not be checked.
+    func testDiffIDsOfGzippedLayersAreCheckedOnTheDecodedTar() throws {
+        let layer = try tar([("etc/hostname", Array("box\n".utf8))])
+        let changed = try tar([("etc/hostname", Array("b0x\n".utf8))])
+        let gzipped = try ChildProcess.spawn("/bin/gzip", ["-n", "-c"], input: layer).output
+        XCTAssertEqual(Array(gzipped.prefix(2)), [0x1F, 0x8B])
+        func image(diffID: [UInt8], layer: [UInt8]) throws -> [UInt8] {
+            let config = #"{"rootfs": {"type": "layers", "diff_ids": ["sha256:"# + (diffID.withUnsafeBytes(SHA256Digest.hex) ?? "") + #""]}}"#
+            return try tar([("ab.tar.gz", layer), ("sha256:cd", Array(config.utf8)),
+                            ("manifest.json", Array(#"[{"Config": "sha256:cd", "Layers": ["ab.tar.gz"]}]"#.utf8))])
+        }
+        let (matching, members) = Fixtures.unpack(try image(diffID: layer, layer: gzipped), path: "crane.tar")
+        XCTAssertEqual(matching.container, "docker")
+        XCTAssertEqual(matching.problems.map(\.description), [])
+        XCTAssertEqual(members.map(\.path), ["/etc/hostname"])
+        let (mismatched, _) = Fixtures.unpack(try image(diffID: changed, layer: gzipped), path: "crane.tar")
+        XCTAssertEqual(mismatched.problems.count, 1)
+        guard case let .digestMismatch(blob, _, expected, _)? = mismatched.problems.first else { return XCTFail("\(mismatched.problems)") }
+        XCTAssertEqual(blob, "ab.tar.gz (decoded)")
+        XCTAssertEqual(expected, "sha256:" + (changed.withUnsafeBytes(SHA256Digest.hex) ?? ""))
+        let (cut, _) = Fixtures.unpack(try image(diffID: layer, layer: Array(gzipped.dropLast(12))), path: "crane.tar")
+        XCTAssertTrue(cut.problems.contains { $0.description.contains("does not decode whole") }, "\(cut.problems)")
+        XCTAssertFalse(cut.problems.contains { if case .digestMismatch = $0 { true } else { false } }, "\(cut.problems)")
+    }
+
     func testAnOrdinaryTarIsNotAnImage() throws {
         let (result, members) = Fixtures.unpack(try tar([("manifest.json", Array("[]".utf8)), ("etc/passwd", Array("root:x:0:0::/root:/bin/sh\n".utf8))]),
                                                 path: "root.tar")
@@ -87,10 +114,11 @@ final class ContainerImageTests: XCTestCase {
     func testOnlyDockerSavePathsMakeACompressedTarballAnImage() throws {
         let hex = String(repeating: "ab", count: 32)
         for path in ["manifest.json", "repositories", "index.json", "oci-layout", "blobs", "blobs/sha256/\(hex)", "\(hex).json",
-                     hex, "\(hex)/layer.tar", "\(hex)/json", "\(hex)/VERSION"] {
+                     hex, "\(hex)/layer.tar", "\(hex)/json", "\(hex)/VERSION", "\(hex).tar", "\(hex).tar.gz", "sha256:\(hex)"] {
             XCTAssertTrue(ImageTarballPaths.isWritten(path), path)
         }
-        for path in ["etc", "etc/passwd", "usr/lib/libc.so.6", "README", "notes.json", "\(hex)/etc/passwd", "manifest.json/x/y"] {
+        for path in ["etc", "etc/passwd", "usr/lib/libc.so.6", "README", "notes.json", "\(hex)/etc/passwd", "manifest.json/x/y",
+                     "rootfs.tar", "layer.tar.gz", "sha256:notes", "\(hex).tar.xz.sh"] {
             XCTAssertFalse(ImageTarballPaths.isWritten(path), path)
         }
         XCTAssertTrue(try tar([("manifest.json", Array("[]".utf8))]).withUnsafeBytes(CompressedTarImageFiles.startsLikeImage))
