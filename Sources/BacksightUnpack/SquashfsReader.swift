@@ -201,6 +201,11 @@ final class SquashfsReader {
             stopped = true
             return
         }
+        // A member decoded into memory holds its share of the budget while it is read and analysed.
+        budget.holdingMember(size) { readContent(inode, path: path, size: size, data: data) }
+    }
+
+    private func readContent(_ inode: UnsafeMutablePointer<sqfs_inode_generic_t>, path: [UInt8], size: UInt64, data: OpaquePointer) {
         content.removeAll()
         var chunk = [UInt8](repeating: 0, count: 1 << 17)
         var offset: UInt64 = 0

@@ -254,6 +254,7 @@ public struct Unpacker: Sendable {
         let collector = SingleMemberCollector(name: Self.decodedName(path), memberLimit: budget.limits.memberSize, declaredSize: declaredSize)
         let summary = Decompressor.decode(bytes, format: format, limits: budget.decodeLimits) { collector.take($0) }
         budget.spend(summary.produced)
+        if declaredSize == nil { budget.reserveDecoding(min(summary.produced, budget.limits.memberSize)) }
         if let error = summary.error { result.problems.append(error) }
         let sink = MemberSink(prefix: [], countLimit: budget.limits.members, emit: member)
         collector.finish(summary, sink: sink)
@@ -396,6 +397,8 @@ public struct Unpacker: Sendable {
         let (decoded, summary, _) = Decompressor.decode(bytes, from: offset, format: format, limits: limits, keep: keep, declaredSize: expected)
         budget.spend(summary.produced)
         guard summary.produced > 0 else { return nil }
+        // A stream that declared no size holds its share once decoded, for what is built over it.
+        if expected == nil { budget.reserveDecoding(UInt64(decoded.count)) }
         // An LZMA_Alone header is 13 bytes of weak checks, so code and tables hold many by
         // chance; one that breaks off as damaged data is noise, not a stream, and must not use
         // up the file's payload budget (a large module has dozens of them).

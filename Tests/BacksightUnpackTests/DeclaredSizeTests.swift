@@ -84,6 +84,30 @@ final class DeclaredSizeTests: XCTestCase {
         XCTAssertEqual(account.held, 0)
     }
 
+    /// A stream that declares no decoded size (LZMA_Alone written from a pipe) holds twice
+    /// what it decoded to once it is decoded, until the file is done.
+    func testAStreamWithoutADeclaredSizeIsReservedOnceDecoded() throws {
+        let content = Array(String(repeating: "streamed without a size ", count: 4000).utf8)
+        let stream = try Fixtures.xz(content, ["--format=lzma"])
+        XCTAssertEqual(Array(stream[5..<13]), [UInt8](repeating: 0xFF, count: 8), "the header leaves the size unknown")
+        let account = MemoryBudget(limit: 1 << 30).account()
+        var heldAfterUnpacking: UInt64 = 0
+        var members = 0
+        account.holding(0) {
+            let budget = UnpackBudget(limits: UnpackLimits(), memory: account)
+            _ = stream.withUnsafeBytes {
+                Unpacker().unpack(path: "notes.lzma", bytes: $0, budget: budget) { found in
+                    if case let .file(data) = found.content, data.elementsEqual(content) { members += 1 }
+                    return true
+                }
+            }
+            heldAfterUnpacking = account.held
+        }
+        XCTAssertEqual(members, 1)
+        XCTAssertEqual(heldAfterUnpacking, 2 * UInt64(content.count))
+        XCTAssertEqual(account.held, 0)
+    }
+
     /// A member decoded out of a compressed archive holds twice its size of the budget while it
     /// is read and handed on, and gives it back after; one read in place out of a plain tar
     /// holds nothing more (the file's own reservation covers its bytes).
@@ -107,6 +131,28 @@ final class DeclaredSizeTests: XCTestCase {
             XCTAssertEqual(heldDuringMember, expected, archive == plain ? "plain tar" : "tar.xz")
             XCTAssertEqual(account.held, 0)
         }
+    }
+
+    /// A SquashFS member is decoded into memory as well: it holds twice its size while it is
+    /// handed on, and nothing after.
+    func testASquashfsMemberIsReservedWhileItIsHandedOn() throws {
+        let image = try Fixtures.corpusFile("images/rootfs.xz.sqfs")
+        let account = MemoryBudget(limit: 1 << 30).account()
+        let budget = UnpackBudget(limits: UnpackLimits(), memory: account)
+        var held: [UInt64] = []
+        var expected: [UInt64] = []
+        _ = image.withUnsafeBytes { bytes in
+            Unpacker().unpack(path: "rootfs.xz.sqfs", bytes: bytes, budget: budget) { found in
+                if case let .file(data) = found.content, !data.isEmpty {
+                    held.append(account.held)
+                    expected.append(2 * UInt64(data.count))
+                }
+                return true
+            }
+        }
+        XCTAssertGreaterThan(held.count, 5)
+        XCTAssertEqual(held, expected)
+        XCTAssertEqual(account.held, 0)
     }
 
     /// Debian 12's amd64 kernel image, when this machine has it (`MEASURING.md` says how to get it).
