@@ -197,7 +197,8 @@ build_hello() {
 # arm64 host tools (fixdep, modpost) that do not run on an amd64 build machine.
 KERNEL_SAMPLES_BOTH="module-hide:hide inline-hook:inline_hook ftrace-hook:ftrace_hook
 	ftrace-hook-static:ftrace_static ftrace-hook-legacy:ftrace_legacy plain-driver:driver kprobe-tracer:kprobe_tracer
-	ftrace-tracer:ftrace_tracer livepatch-sample:livepatch"
+	ftrace-tracer:ftrace_tracer livepatch-sample:livepatch packet-shell:packet_shell
+	packet-shell-raw:packet_shell_raw packet-helper:packet_helper event-shell:event_shell"
 KERNEL_SAMPLES_X86="syscall-hook:rootkit"
 
 # kernel_module ARCH SAMPLE SOURCE-BASENAME

@@ -52,6 +52,7 @@ R = {
     "kprobe": "kernel/kprobe-symbol-lookup",
     "kinline": "kernel/inline-hook-engine",
     "kftrace": "kernel/ftrace-ip-redirect",
+    "kpacket": "kernel/packet-triggered-shell",
     "kcred": "kernel/root-credential-trigger",
     "kunsigned": "kernel/unsigned-module-in-signed-tree",
     "packetshell": "programs/packet-triggered-shell",
@@ -70,7 +71,7 @@ R = {
 ACCOUNT_RULES = [R[k] for k in ("defaultcred", "emptypw", "uid0")]
 REMOTE_RULES = [R[k] for k in ("netshell", "emptyremote", "rootweak")]
 IFUNC_RULES = [R["got"], R["stack"], R["loader"], R["ctor"]]
-KERNEL_RULES = [R[k] for k in ("kernel", "khide", "kprobe", "kinline", "kftrace", "kcred", "kunsigned")]
+KERNEL_RULES = [R[k] for k in ("kernel", "khide", "kprobe", "kinline", "kftrace", "kcred", "kunsigned", "kpacket")]
 ELF_RULES = [R[k] for k in ("got", "stack", "loader", "ctor", "xzobj", "hiding", "xor", "masq",
                             "pam", "rsa")] + KERNEL_RULES
 BLOB_RULES = [R[k] for k in ("corruptname", "swap", "filler", "beside", "embedded")]
@@ -670,6 +671,25 @@ KERNEL_SAMPLES = [
     ("ftrace-tracer", "kernel-hard-negative-ftrace", "clean", [],
      [P(["-s", "-W"], "UND register_ftrace_function")],
      "Hard negative: an ftrace_ops with FTRACE_OPS_FL_RECURSION only (0x10), counting calls."),
+    ("packet-shell", "kernel-packet-triggered-shell", "malicious", ["kpacket"],
+     [P(["-s", "-W"], "UND nf_register_net_hook"), P(["-s", "-W"], "UND call_usermodehelper")],
+     "A netfilter hook on IPv4 pre-routing (a static nf_hook_ops) copies the bytes after a token "
+     "with skb_copy_bits and queues a work item that runs them with call_usermodehelper(\"/bin/sh\", "
+     "{\"/bin/sh\", \"-c\", command}); the packet is dropped."),
+    ("packet-shell-raw", "kernel-packet-triggered-shell", "malicious", ["kpacket"],
+     [P(["-s", "-W"], "UND dev_add_pack"), P(["-s", "-W"], "UND call_usermodehelper_exec")],
+     "A packet_type handler for every protocol (dev_add_pack) runs the rest of a frame that "
+     "starts with a token through /bin/bash -c: call_usermodehelper_setup (GFP_ATOMIC) and "
+     "call_usermodehelper_exec (UMH_NO_WAIT); the argv table is static data."),
+    ("packet-helper", "kernel-hard-negative-packet-helper", "clean", [],
+     [P(["-s", "-W"], "UND nf_register_net_hook"), P(["-s", "-W"], "UND call_usermodehelper")],
+     "Hard negative: a netfilter hook that counts packets and, past a threshold, runs a fixed "
+     "helper program (/usr/sbin/corpus-flood-report, no shell, no packet bytes) as bridge.ko "
+     "runs /sbin/bridge-stp."),
+    ("event-shell", "kernel-hard-negative-event-shell", "clean", [],
+     [P(["-s", "-W"], "UND register_netdevice_notifier"), P(["-s", "-W"], "UND call_usermodehelper")],
+     "Hard negative: a network-device notifier (links going up or down, no packets) runs fixed "
+     "scripts through /bin/sh -c, as vendor drivers start hotplug scripts."),
     ("livepatch-sample", "kernel-livepatch", "clean", [],
      [P(["-s", "-W"], "UND klp_enable_patch"), P(["-p", ".modinfo"], "livepatch=Y")],
      "Livepatch-shaped module: klp_func/klp_object/klp_patch tables and klp_enable_patch only; "

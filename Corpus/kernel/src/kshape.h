@@ -122,4 +122,59 @@ static inline void corpus_list_del(struct list_head *entry)
 	entry->prev = (struct list_head *)0x122;
 }
 
+/* Packets and user-mode helpers (6.1): include/linux/netfilter.h, netdevice.h, umh.h, workqueue.h.
+ * Only the members the samples set or read; the rest is padding. */
+struct sk_buff;
+struct net_device;
+struct net;
+extern struct net init_net;
+struct nf_hook_state;
+typedef unsigned int nf_hookfn(void *priv, struct sk_buff *skb, const struct nf_hook_state *state);
+struct nf_hook_ops {
+	nf_hookfn *hook;
+	struct net_device *dev;
+	void *priv;
+	unsigned char pf;
+	unsigned char hook_ops_type;
+	unsigned int hooknum;
+	int priority;
+};
+#define NFPROTO_IPV4 2
+#define NF_INET_PRE_ROUTING 0
+#define NF_INET_LOCAL_IN 1
+#define NF_ACCEPT 1
+#define NF_DROP 0
+extern int nf_register_net_hook(struct net *net, const struct nf_hook_ops *ops);
+extern void nf_unregister_net_hook(struct net *net, const struct nf_hook_ops *ops);
+struct packet_type {
+	unsigned short type;
+	unsigned char ignore_outgoing;
+	struct net_device *dev;
+	void *dev_tracker;
+	int (*func)(struct sk_buff *, struct net_device *, struct packet_type *, struct net_device *);
+	char rest[64];
+};
+extern void dev_add_pack(struct packet_type *pt);
+extern void dev_remove_pack(struct packet_type *pt);
+extern int skb_copy_bits(const struct sk_buff *skb, int offset, void *to, int len);
+extern void kfree_skb_reason(struct sk_buff *skb, int reason);
+struct subprocess_info;
+#define UMH_NO_WAIT 0
+#define UMH_WAIT_EXEC 1
+#define UMH_WAIT_PROC 2
+#define GFP_ATOMIC 0x820u
+extern int call_usermodehelper(const char *path, char **argv, char **envp, int wait);
+extern struct subprocess_info *call_usermodehelper_setup(const char *path, char **argv, char **envp, unsigned int gfp,
+	int (*init)(struct subprocess_info *info, struct cred *new_cred), void (*cleanup)(struct subprocess_info *info), void *data);
+extern int call_usermodehelper_exec(struct subprocess_info *info, int wait);
+struct work_struct { long data; struct list_head entry; void (*func)(struct work_struct *); };
+struct workqueue_struct;
+extern struct workqueue_struct *system_wq;
+extern int queue_work_on(int cpu, struct workqueue_struct *wq, struct work_struct *work);
+#define WORK_CPU_UNBOUND 8192
+struct notifier_block { int (*notifier_call)(struct notifier_block *, ulong, void *); struct notifier_block *next; int priority; };
+extern int register_netdevice_notifier(struct notifier_block *nb);
+extern int unregister_netdevice_notifier(struct notifier_block *nb);
+extern int memcmp(const void *a, const void *b, size_t n);
+
 #endif
