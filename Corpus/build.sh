@@ -229,6 +229,28 @@ build_kernel() {
 	fi
 }
 
+# eBPF samples: each program compiled with clang -target bpfel (getdents-hide also bpfeb, as a
+# big-endian host loads it), and a loader per architecture that embeds the object verbatim, as
+# libbpf skeletons do (bpf/src/embed.py writes the array).
+BPF_SAMPLES="getdents-hide:getdents_hide exec-trace:exec_trace"
+build_bpf() {
+	local entry sample src a
+	for entry in $BPF_SAMPLES; do
+		sample="${entry%%:*}" src="${entry#*:}"
+		clang-14 -target bpfel -O2 -Wall -ffile-prefix-map="$CORPUS"=. -c -o "bpf/$sample/$sample.bpf.o" "bpf/$sample/src/$src.bpf.c"
+		python3 bpf/src/embed.py "bpf/$sample/$sample.bpf.o" > "$TMP/$src.skel.h"
+		for a in x86_64 aarch64; do
+			have "$a" || continue
+			mkdir -p "bpf/$sample/$a"
+			# shellcheck disable=SC2086
+			"$(cc_of "$a")" ${CFLAGS_BASE/-fPIC/-fPIE} -pie $LDFLAGS_BASE -I"$TMP" -DSKELETON="\"$src.skel.h\"" \
+				-o "bpf/$sample/$a/$sample-loader" bpf/src/loader.c
+		done
+	done
+	clang-14 -target bpfeb -O2 -Wall -ffile-prefix-map="$CORPUS"=. -c -o bpf/getdents-hide/getdents-hide.bpfeb.o \
+		bpf/getdents-hide/src/getdents_hide.bpf.c
+}
+
 build_rootfs() {
 	have x86_64 || return 0
 	local r=rootfs
@@ -268,6 +290,7 @@ main() {
 	build_xz_object
 	build_kernel
 	python3 kernel/make-module-trees.py
+	build_bpf
 	bash programs/build-access-daemons.sh
 	for a in $ALL_ARCHS; do
 		have "$a" || continue

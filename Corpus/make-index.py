@@ -53,6 +53,7 @@ R = {
     "kinline": "kernel/inline-hook-engine",
     "kftrace": "kernel/ftrace-ip-redirect",
     "kpacket": "kernel/packet-triggered-shell",
+    "bpfwrite": "kernel/bpf-writes-user-memory",
     "kcred": "kernel/root-credential-trigger",
     "kunsigned": "kernel/unsigned-module-in-signed-tree",
     "packetshell": "programs/packet-triggered-shell",
@@ -615,6 +616,32 @@ for sample, name, technique, verdict, matched, props, note in ACCESS_DAEMONS:
                 matched, [r for r in ACCESS_DAEMON_RULES + PROGRAM_RULES
                           if r not in matched and not (sample == "telnet-master-password" and r == R["socketshell"])], props,
                 note + " Dynamic (PIE), " + flags + ".")
+
+# ---- eBPF ----------------------------------------------------------------------
+
+BPF_OBJECT = [P(["-h"], "Machine:\\s+Linux BPF")]
+add("bpf/getdents-hide/getdents-hide.bpf.o", "bpf-user-memory-write", "bpf", "elf-relocatable", "malicious",
+    [R["bpfwrite"]], [], BPF_OBJECT + [P(["-S", "-W"], "tracepoint/syscalls/sys_exit_getdents64")],
+    "eBPF process hiding (clang -target bpfel): on getdents64 entry the buffer address is kept in a hash "
+    "map per thread; on exit the records are walked (bounded loop, bpf_probe_read_user) and the one named "
+    "like the hidden process is covered by growing the previous d_reclen with bpf_probe_write_user (call 36).")
+add("bpf/getdents-hide/getdents-hide.bpfeb.o", "bpf-user-memory-write", "bpf", "elf-relocatable", "malicious",
+    [R["bpfwrite"]], [], BPF_OBJECT + [P(["-h"], "big endian")],
+    "The same program for a big-endian host (clang -target bpfeb): the call's registers and immediate in "
+    "big-endian order.")
+add("bpf/exec-trace/exec-trace.bpf.o", "bpf-hard-negative-tracer", "bpf", "elf-relocatable", "clean",
+    [], [R["bpfwrite"]], BPF_OBJECT + [P(["-S", "-W"], "tracepoint/syscalls/sys_enter_execve")],
+    "Hard negative: an execsnoop-style tracer on execve entry: bpf_get_current_comm, "
+    "bpf_probe_read_user_str of the path, bpf_ringbuf_output; it reads user memory, never writes it.")
+for a in ("x86_64", "aarch64"):
+    add("bpf/getdents-hide/%s/getdents-hide-loader" % a, "bpf-user-memory-write", a, "elf-executable", "malicious",
+        [R["bpfwrite"]], [], [P(["-p", ".rodata"], "sys_exit_getdents64")],
+        "A loader carrying bpf/getdents-hide/getdents-hide.bpf.o verbatim in .rodata (the array libbpf "
+        "skeletons embed), built with gcc for %s (PIE)." % a)
+    add("bpf/exec-trace/%s/exec-trace-loader" % a, "bpf-hard-negative-tracer", a, "elf-executable", "clean",
+        [], [R["bpfwrite"]], [P(["-p", ".rodata"], "sys_enter_execve")],
+        "Hard negative: the tracer's loader, carrying bpf/exec-trace/exec-trace.bpf.o verbatim, built with "
+        "gcc for %s (PIE)." % a)
 
 # ---- kernel --------------------------------------------------------------------
 

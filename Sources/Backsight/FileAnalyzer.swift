@@ -9,6 +9,8 @@ struct FileAnalyzer: Sendable {
     let configuration: ConfigurationFacts?
     /// Finds XOR-hidden strings in interposing libraries; nil when no rule reads them.
     let hiddenStrings: HiddenStringsAnalyzer?
+    /// Whether a rule asks which eBPF programs a file carries write into user memory.
+    let readsBPFPrograms: Bool
     /// Opens containers and decodes payloads; nil leaves them closed.
     let unpacking: Unpacking?
     /// Reads the other files of a file's directory when a rule asks what they are; nil when none does.
@@ -36,6 +38,7 @@ struct FileAnalyzer: Sendable {
         let configuration = ConfigurationFacts(ruleSet: ruleSet, options: options)
         self.configuration = configuration.isEmpty ? nil : configuration
         hiddenStrings = wanted.contains(Characteristic.xorHiddenStrings.rawValue) ? HiddenStringsAnalyzer(ruleSet: ruleSet) : nil
+        readsBPFPrograms = wanted.contains(Characteristic.bpfProgramWritesUserMemory.rawValue)
         var limits = options.unpackLimits
         limits.memberSize = min(limits.memberSize, options.maximumFileSize)
         unpacking = options.unpacks ? Unpacking(ruleSet: ruleSet, limits: limits) : nil
@@ -156,6 +159,11 @@ struct FileAnalyzer: Sendable {
             if let hiddenStrings {
                 subject.deferredCharacteristics[Characteristic.xorHiddenStrings.rawValue] = DeferredCharacteristic {
                     hiddenStrings.characteristic(bytes: bytes, model: elf)
+                }
+            }
+            if readsBPFPrograms {
+                subject.deferredCharacteristics[Characteristic.bpfProgramWritesUserMemory.rawValue] = DeferredCharacteristic {
+                    EBPFHelperEvidence.userMemoryWrites(in: bytes, deadline: deadline)
                 }
             }
         case let .failure(error):

@@ -60,6 +60,11 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
     /// objects that export a function of the interposition lists; each evidence item is one
     /// decoded word with its section, offset and key.
     case xorHiddenStrings = "xor-hidden-strings"
+    /// The file is an eBPF object, or carries one verbatim in its data (libbpf skeletons, `bpf2go`,
+    /// aya), whose programs call `bpf_probe_write_user` (helper 36): they write into the memory of
+    /// the process a system call came from, which eBPF rootkits use to change what `getdents64`
+    /// or `read` return. The kernel logs that the helper is for debugging; tracers only read.
+    case bpfProgramWritesUserMemory = "bpf-program-writes-user-memory"
 
     // MARK: Programs (file scope)
     //
@@ -250,7 +255,7 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
              .loginExecuted, .shellOnSocket, .ptyAllocated, .processRenamed, .kernelThreadName,
              .selfDeleting, .historyDisabled, .loginRecordsWiped, .temporaryDirectoryExecutable, .memoryFileExecuted, .connectsOut,
              .networkLiteralRunsCommand, .loginPasswordComparedWithLiteral,
-             .xorHiddenStrings, .largeModelRelocationsInRodata, .localLabelFunctionSymbols,
+             .xorHiddenStrings, .bpfProgramWritesUserMemory, .largeModelRelocationsInRodata, .localLabelFunctionSymbols,
              .sectionNameSymbolMismatch, .missingCommentSection, .kprobeOnSymbolLookup, .moduleListSelfReference,
              .cr0Write, .ftraceIPModifyOps, .unsignedModuleInSignedTree:
             return .elf
