@@ -45,6 +45,7 @@ R = {
     "uid0": "access/additional-uid-zero-account",
     "netshell": "access/network-shell-at-boot",
     "emptyremote": "access/remote-login-accepts-empty-passwords",
+    "pamexec": "access/pam-exec-exposes-password",
     "rootweak": "access/remote-root-login-weak-password",
     "authkey": "access/shipped-authorized-key",
     "rootlogin": "access/remote-root-password-login",
@@ -911,6 +912,15 @@ add("access/dropbear-blank/etc/default/dropbear", "access-blank-passwords", "any
     "suspicious", [R["rootlogin"], R["emptyremote"]], [], [], "DROPBEAR_EXTRA_ARGS=\"-B\".")
 add("access/dropbear-keys-only/etc/init.d/dropbear", "access-benign", "any", "text", "clean",
     [], REMOTE_RULES + [R["rootlogin"]], [], "Hard negative: dropbear -R -s -p 22 (no password logins).")
+add("access/pam-exec-harvest/etc/pam.d/common-auth", "access-pam-password-exposed", "any", "text", "malicious",
+    [R["pamexec"], R["pammissing"]], [], [],
+    "Debian's common-auth with one line more: auth optional pam_exec.so quiet expose_authtok "
+    "/usr/local/sbin/pam-audit (line 5), which hands every typed password to that program. The tree "
+    "holds no modules, so the missing-module rule (low) names them too.")
+add("access/pam-exec-notify/etc/pam.d/sshd", "access-benign", "any", "text", "clean",
+    [R["pammissing"]], [R["pamexec"]], [],
+    "Hard negative: pam_exec for a login notice on a session line (seteuid, no expose_authtok), and a "
+    "commented-out auth line with expose_authtok.")
 add("access/sshd-empty-passwords/etc/ssh/sshd_config", "access-blank-passwords", "any", "text",
     "suspicious", [R["emptyremote"]], [R["rootlogin"], R["rootweak"]], [], "PermitEmptyPasswords yes (line 3).")
 add("access/sshd-keys-only/etc/ssh/sshd_config", "access-benign", "any", "text", "clean",

@@ -124,6 +124,21 @@ def main():
           "#!/bin/sh\nwhile true; do\n\techo ping | nc -w 2 127.0.0.1 8080 >/dev/null || logger health failed\n"
           "\tsleep 60\ndone &\n", 0o755)
 
+    # PAM hands the typed password to a program: pam_exec with expose_authtok on an auth line
+    # (a credential harvester), beside pam_exec for a login notice, which never sees it.
+    write("pam-exec-harvest/etc/pam.d/common-auth",
+          "# /etc/pam.d/common-auth - authentication settings common to all services\n"
+          "auth\t[success=1 default=ignore]\tpam_unix.so nullok\n"
+          "auth\trequisite\t\t\tpam_deny.so\n"
+          "auth\trequired\t\t\tpam_permit.so\n"
+          "auth\toptional\tpam_exec.so quiet expose_authtok /usr/local/sbin/pam-audit\n")
+    write("pam-exec-notify/etc/pam.d/sshd",
+          "# Login notices for the operators.\n"
+          "@include common-auth\n"
+          "account    required     pam_nologin.so\n"
+          "session    optional     pam_exec.so seteuid /usr/local/bin/login-notify\n"
+          "# auth optional pam_exec.so expose_authtok /usr/local/sbin/pam-audit   (removed)\n")
+
     # Weak remote-login options.
     write("dropbear-blank/etc/init.d/dropbear",
           "#!/bin/sh\nDAEMON=/usr/sbin/dropbear\nARGS=\"-R -B -p 22\"\n"
