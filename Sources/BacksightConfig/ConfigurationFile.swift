@@ -33,6 +33,11 @@ public struct ConfigurationFile: Sendable, Hashable {
         case inittab
         /// A start-up script: `etc/init.d/*`, `etc/rc.local`, `etc/rcS`, `etc/rc`, `etc/rc.d/**`.
         case initScript = "init script"
+        /// A crontab whose lines name the user a command runs as: `etc/crontab`, `etc/cron.d/*`.
+        case systemCrontab = "system crontab"
+        /// A user's crontab: `var/spool/cron/crontabs/*` (Debian, busybox), `var/spool/cron/*`
+        /// (Red Hat), `etc/crontabs/*` (OpenWrt).
+        case userCrontab = "user crontab"
         /// `etc/inetd.conf`.
         case inetdConf = "inetd.conf"
         /// `etc/xinetd.conf`, `etc/xinetd.d/*`.
@@ -88,6 +93,7 @@ public struct ConfigurationFile: Sendable, Hashable {
                 case "shadow": return .shadow
                 case "group": return .group
                 case "inittab": return .inittab
+                case "crontab": return .systemCrontab
                 case "rc.local", "rcS", "rc", "rc.sysinit": return .initScript
                 case "inetd.conf": return .inetdConf
                 case "xinetd.conf": return .xinetdService
@@ -98,6 +104,8 @@ public struct ConfigurationFile: Sendable, Hashable {
                 case "profile.d": return .profileScript
                 case "pam.d": return .pamService
                 case "init.d": return .initScript
+                case "cron.d": return .systemCrontab
+                case "crontabs": return .userCrontab
                 case "xinetd.d": return .xinetdService
                 case "ssh" where tail[1] == "sshd_config": return .sshdConfig
                 case "default", "sysconfig": return tail[1] == "dropbear" ? .dropbearDefaults : nil
@@ -115,6 +123,9 @@ public struct ConfigurationFile: Sendable, Hashable {
             return rest.count >= 4 && rest[1] == "systemd" && rest[2] == "system" ? .systemdUnit : nil
         case "usr":
             return rest.count >= 5 && rest[1] == "lib" && rest[2] == "systemd" && rest[3] == "system" ? .systemdUnit : nil
+        case "var":
+            guard rest.count >= 4, rest[1] == "spool", rest[2] == "cron" else { return nil }
+            return rest.count == 4 && rest[3] != "crontabs" || rest.count == 5 && rest[3] == "crontabs" ? .userCrontab : nil
         case "root":
             return rest.count == 3 && rest[1] == ".ssh" && keyFiles.contains(rest[2]) ? .authorizedKeys : nil
         case "home":

