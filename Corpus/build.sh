@@ -232,18 +232,24 @@ build_kernel() {
 # eBPF samples: each program compiled with clang -target bpfel (getdents-hide also bpfeb, as a
 # big-endian host loads it), and a loader per architecture that embeds the object verbatim, as
 # libbpf skeletons do (bpf/src/embed.py writes the array).
-BPF_SAMPLES="getdents-hide:getdents_hide exec-trace:exec_trace"
+BPF_SAMPLES="getdents-hide:getdents_hide exec-trace:exec_trace pam-probe:pam_probe alloc-profile:alloc_profile"
 build_bpf() {
-	local entry sample src a
+	local entry sample src a targets
 	for entry in $BPF_SAMPLES; do
 		sample="${entry%%:*}" src="${entry#*:}"
 		clang-14 -target bpfel -O2 -Wall -ffile-prefix-map="$CORPUS"=. -c -o "bpf/$sample/$sample.bpf.o" "bpf/$sample/src/$src.bpf.c"
 		python3 bpf/src/embed.py "bpf/$sample/$sample.bpf.o" > "$TMP/$src.skel.h"
+		# What the loader attaches the probes to by name at run time (libbpf's attach_uprobe).
+		case "$sample" in
+		pam-probe) targets='{ "/lib/x86_64-linux-gnu/libpam.so.0", "pam_get_authtok" }' ;;
+		alloc-profile) targets='{ "/lib/x86_64-linux-gnu/libc.so.6", "malloc" }' ;;
+		*) targets='{ "", "" }' ;;
+		esac
 		for a in x86_64 aarch64; do
 			have "$a" || continue
 			mkdir -p "bpf/$sample/$a"
 			# shellcheck disable=SC2086
-			"$(cc_of "$a")" ${CFLAGS_BASE/-fPIC/-fPIE} -pie $LDFLAGS_BASE -I"$TMP" -DSKELETON="\"$src.skel.h\"" \
+			"$(cc_of "$a")" ${CFLAGS_BASE/-fPIC/-fPIE} -pie $LDFLAGS_BASE -I"$TMP" -DSKELETON="\"$src.skel.h\"" -DATTACH_TARGETS="$targets" \
 				-o "bpf/$sample/$a/$sample-loader" bpf/src/loader.c
 		done
 	done

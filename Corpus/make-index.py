@@ -55,6 +55,7 @@ R = {
     "kftrace": "kernel/ftrace-ip-redirect",
     "kpacket": "kernel/packet-triggered-shell",
     "bpfwrite": "kernel/bpf-writes-user-memory",
+    "bpfauth": "auth/bpf-password-probe",
     "kcred": "kernel/root-credential-trigger",
     "kunsigned": "kernel/unsigned-module-in-signed-tree",
     "packetshell": "programs/packet-triggered-shell",
@@ -622,7 +623,7 @@ for sample, name, technique, verdict, matched, props, note in ACCESS_DAEMONS:
 
 BPF_OBJECT = [P(["-h"], "Machine:\\s+Linux BPF")]
 add("bpf/getdents-hide/getdents-hide.bpf.o", "bpf-user-memory-write", "bpf", "elf-relocatable", "malicious",
-    [R["bpfwrite"]], [], BPF_OBJECT + [P(["-S", "-W"], "tracepoint/syscalls/sys_exit_getdents64")],
+    [R["bpfwrite"]], [R["bpfauth"]], BPF_OBJECT + [P(["-S", "-W"], "tracepoint/syscalls/sys_exit_getdents64")],
     "eBPF process hiding (clang -target bpfel): on getdents64 entry the buffer address is kept in a hash "
     "map per thread; on exit the records are walked (bounded loop, bpf_probe_read_user) and the one named "
     "like the hidden process is covered by growing the previous d_reclen with bpf_probe_write_user (call 36).")
@@ -631,16 +632,33 @@ add("bpf/getdents-hide/getdents-hide.bpfeb.o", "bpf-user-memory-write", "bpf", "
     "The same program for a big-endian host (clang -target bpfeb): the call's registers and immediate in "
     "big-endian order.")
 add("bpf/exec-trace/exec-trace.bpf.o", "bpf-hard-negative-tracer", "bpf", "elf-relocatable", "clean",
-    [], [R["bpfwrite"]], BPF_OBJECT + [P(["-S", "-W"], "tracepoint/syscalls/sys_enter_execve")],
+    [], [R["bpfwrite"], R["bpfauth"]], BPF_OBJECT + [P(["-S", "-W"], "tracepoint/syscalls/sys_enter_execve")],
     "Hard negative: an execsnoop-style tracer on execve entry: bpf_get_current_comm, "
     "bpf_probe_read_user_str of the path, bpf_ringbuf_output; it reads user memory, never writes it.")
+add("bpf/pam-probe/pam-probe.bpf.o", "bpf-password-probe", "bpf", "elf-relocatable", "malicious",
+    [R["bpfauth"]], [R["bpfwrite"]], BPF_OBJECT + [P(["-S", "-W"], "uretprobe/pam_get_authtok")],
+    "eBPF password sniffing: a uprobe on pam_get_authtok keeps the authtok out-pointer (third argument) per "
+    "thread; the uretprobe reads the password through it (bpf_probe_read_user, _str) with the caller's comm "
+    "and sends them through a ring buffer. Reads only: no bpf_probe_write_user.")
+add("bpf/alloc-profile/alloc-profile.bpf.o", "bpf-hard-negative-profiler", "bpf", "elf-relocatable", "clean",
+    [], [R["bpfauth"], R["bpfwrite"]], BPF_OBJECT + [P(["-S", "-W"], "\\buprobe\\b")],
+    "Hard negative: a memleak-style profiler, two probes in sections named plain \"uprobe\" (attached to malloc "
+    "and free by the loader) counting bytes per process in a hash map.")
 for a in ("x86_64", "aarch64"):
+    add("bpf/pam-probe/%s/pam-probe-loader" % a, "bpf-password-probe", a, "elf-executable", "malicious",
+        [R["bpfauth"]], [R["bpfwrite"]], [P(["-p", ".rodata"], "pam_get_authtok")],
+        "The sniffer's loader: the object verbatim in .rodata, and libpam's path and pam_get_authtok as the "
+        "attach target, built with gcc for %s (PIE)." % a)
+    add("bpf/alloc-profile/%s/alloc-profile-loader" % a, "bpf-hard-negative-profiler", a, "elf-executable", "clean",
+        [], [R["bpfauth"], R["bpfwrite"]], [P(["-p", ".rodata"], "count_malloc")],
+        "Hard negative: the profiler's loader, naming libc.so.6 and malloc as where the probes attach, built "
+        "with gcc for %s (PIE)." % a)
     add("bpf/getdents-hide/%s/getdents-hide-loader" % a, "bpf-user-memory-write", a, "elf-executable", "malicious",
-        [R["bpfwrite"]], [], [P(["-p", ".rodata"], "sys_exit_getdents64")],
+        [R["bpfwrite"]], [R["bpfauth"]], [P(["-p", ".rodata"], "sys_exit_getdents64")],
         "A loader carrying bpf/getdents-hide/getdents-hide.bpf.o verbatim in .rodata (the array libbpf "
         "skeletons embed), built with gcc for %s (PIE)." % a)
     add("bpf/exec-trace/%s/exec-trace-loader" % a, "bpf-hard-negative-tracer", a, "elf-executable", "clean",
-        [], [R["bpfwrite"]], [P(["-p", ".rodata"], "sys_enter_execve")],
+        [], [R["bpfwrite"], R["bpfauth"]], [P(["-p", ".rodata"], "sys_enter_execve")],
         "Hard negative: the tracer's loader, carrying bpf/exec-trace/exec-trace.bpf.o verbatim, built with "
         "gcc for %s (PIE)." % a)
 

@@ -9,8 +9,8 @@ struct FileAnalyzer: Sendable {
     let configuration: ConfigurationFacts?
     /// Finds XOR-hidden strings in interposing libraries; nil when no rule reads them.
     let hiddenStrings: HiddenStringsAnalyzer?
-    /// Whether a rule asks which eBPF programs a file carries write into user memory.
-    let readsBPFPrograms: Bool
+    /// The eBPF facts some rule reads (none: eBPF objects are not looked for).
+    let bpfFacts: Set<Characteristic>
     /// Opens containers and decodes payloads; nil leaves them closed.
     let unpacking: Unpacking?
     /// Reads the other files of a file's directory when a rule asks what they are; nil when none does.
@@ -38,7 +38,7 @@ struct FileAnalyzer: Sendable {
         let configuration = ConfigurationFacts(ruleSet: ruleSet, options: options)
         self.configuration = configuration.isEmpty ? nil : configuration
         hiddenStrings = wanted.contains(Characteristic.xorHiddenStrings.rawValue) ? HiddenStringsAnalyzer(ruleSet: ruleSet) : nil
-        readsBPFPrograms = wanted.contains(Characteristic.bpfProgramWritesUserMemory.rawValue)
+        bpfFacts = Set([Characteristic.bpfProgramWritesUserMemory, .bpfProgramProbesAuthentication].filter { wanted.contains($0.rawValue) })
         var limits = options.unpackLimits
         limits.memberSize = min(limits.memberSize, options.maximumFileSize)
         unpacking = options.unpacks ? Unpacking(ruleSet: ruleSet, limits: limits) : nil
@@ -161,9 +161,18 @@ struct FileAnalyzer: Sendable {
                     hiddenStrings.characteristic(bytes: bytes, model: elf)
                 }
             }
-            if readsBPFPrograms {
-                subject.deferredCharacteristics[Characteristic.bpfProgramWritesUserMemory.rawValue] = DeferredCharacteristic {
-                    EBPFHelperEvidence.userMemoryWrites(in: bytes, deadline: deadline)
+            if !bpfFacts.isEmpty {
+                // The objects are found once, by whichever fact a rule reads first.
+                let objects = EBPFHelperEvidence.Objects(bytes: bytes, deadline: deadline)
+                if bpfFacts.contains(.bpfProgramWritesUserMemory) {
+                    subject.deferredCharacteristics[Characteristic.bpfProgramWritesUserMemory.rawValue] = DeferredCharacteristic {
+                        EBPFHelperEvidence.userMemoryWrites(objects.found)
+                    }
+                }
+                if bpfFacts.contains(.bpfProgramProbesAuthentication) {
+                    subject.deferredCharacteristics[Characteristic.bpfProgramProbesAuthentication.rawValue] = DeferredCharacteristic {
+                        EBPFHelperEvidence.authenticationProbes(objects.found, in: bytes)
+                    }
                 }
             }
         case let .failure(error):

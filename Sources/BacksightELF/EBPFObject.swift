@@ -18,6 +18,9 @@ public struct EBPFObject: Sendable, Hashable {
         public var offset: Int
     }
     public var calls: [HelperCall]
+    /// The sections holding code, by name (libbpf names them for where they attach:
+    /// `uretprobe/pam_get_authtok`, `tracepoint/syscalls/sys_exit_getdents64`, `xdp`).
+    public var programs: [String]
 
     /// `e_machine` of eBPF objects.
     public static let machine: UInt16 = 247
@@ -50,8 +53,10 @@ public struct EBPFObject: Sendable, Hashable {
         let slice = UnsafeRawBufferPointer(rebasing: bytes[offset...])
         guard let model = try? ELFReader.model(of: slice, deadline: deadline, parts: []) else { return nil }
         var calls: [HelperCall] = []
+        var programs: [String] = []
         for section in model.sections where section.isExecutable && section.hasFileBytes && section.size >= 8 {
             guard section.offset <= UInt64(slice.count), section.size <= UInt64(slice.count) - section.offset else { continue }
+            programs.append(section.name)
             let start = Int(section.offset)
             let end = start + Int(section.size) / 8 * 8
             for position in stride(from: start, to: end, by: 8) {
@@ -68,7 +73,7 @@ public struct EBPFObject: Sendable, Hashable {
                 calls.append(HelperCall(helper: Int32(bitPattern: immediate), section: section.name, offset: position - start))
             }
         }
-        return EBPFObject(offset: offset, calls: calls)
+        return EBPFObject(offset: offset, calls: calls, programs: programs)
     }
 
     /// The next `\x7fELF` at or after `start`.

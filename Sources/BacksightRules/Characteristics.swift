@@ -65,6 +65,12 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
     /// the process a system call came from, which eBPF rootkits use to change what `getdents64`
     /// or `read` return. The kernel logs that the helper is for debugging; tracers only read.
     case bpfProgramWritesUserMemory = "bpf-program-writes-user-memory"
+    /// The file is, or carries, an eBPF object with a user-space probe (`uprobe`, `uretprobe`)
+    /// on an authentication function: PAM's `pam_get_authtok`, `pam_get_item`, `pam_authenticate`
+    /// or `pam_sm_authenticate`, OpenSSH's `auth_password` or `sshpam_auth_passwd`, named in the
+    /// program's section or, beside a probe program, in the file (loaders attach by name at run
+    /// time). Such a probe reads every password typed into sshd, su or sudo.
+    case bpfProgramProbesAuthentication = "bpf-program-probes-authentication"
 
     // MARK: Programs (file scope)
     //
@@ -255,7 +261,7 @@ public enum Characteristic: String, Sendable, Codable, CaseIterable {
              .loginExecuted, .shellOnSocket, .ptyAllocated, .processRenamed, .kernelThreadName,
              .selfDeleting, .historyDisabled, .loginRecordsWiped, .temporaryDirectoryExecutable, .memoryFileExecuted, .connectsOut,
              .networkLiteralRunsCommand, .loginPasswordComparedWithLiteral,
-             .xorHiddenStrings, .bpfProgramWritesUserMemory, .largeModelRelocationsInRodata, .localLabelFunctionSymbols,
+             .xorHiddenStrings, .bpfProgramWritesUserMemory, .bpfProgramProbesAuthentication, .largeModelRelocationsInRodata, .localLabelFunctionSymbols,
              .sectionNameSymbolMismatch, .missingCommentSection, .kprobeOnSymbolLookup, .moduleListSelfReference,
              .cr0Write, .ftraceIPModifyOps, .unsignedModuleInSignedTree:
             return .elf

@@ -27,6 +27,7 @@ final class EBPFObjectTests: XCTestCase {
             XCTAssertEqual(Set(exit), exitHelpers, file)
             XCTAssertEqual(exit.filter { $0 == 36 }.count, 1, file)
             XCTAssertTrue(object.calls.allSatisfy { $0.offset % 8 == 0 }, file)
+            XCTAssertEqual(object.programs, ["tracepoint/syscalls/sys_enter_getdents64", "tracepoint/syscalls/sys_exit_getdents64"], file)
         }
     }
 
@@ -43,6 +44,11 @@ final class EBPFObjectTests: XCTestCase {
             XCTAssertEqual(Array(loader[embedded.offset..<(embedded.offset + object.count)]), object, "the object lies verbatim at the offset")
             XCTAssertEqual(embedded.calls, standalone.first?.calls, path)
         }
+    }
+
+    func testProbeProgramsAreListedBySection() throws {
+        XCTAssertEqual(try objects("bpf/pam-probe/pam-probe.bpf.o").first?.programs, ["uprobe/pam_get_authtok", "uretprobe/pam_get_authtok"])
+        XCTAssertEqual(try objects("bpf/alloc-profile/x86_64/alloc-profile-loader").first?.programs, ["uprobe"], "both probes share one section")
     }
 
     func testTheTracerReadsAndNeverWrites() throws {

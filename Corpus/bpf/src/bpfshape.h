@@ -32,6 +32,13 @@ static long (*bpf_probe_read_user)(void *dst, u32 size, const void *unsafe_ptr) 
 static long (*bpf_probe_read_user_str)(void *dst, u32 size, const void *unsafe_ptr) = (void *)114;
 static long (*bpf_ringbuf_output)(void *ringbuf, void *data, u64 size, u64 flags) = (void *)130;
 
+/* The registers a user-space probe sees (x86-64 layout; the samples build for bpfel). */
+struct pt_regs { unsigned long r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss; };
+#define PT_REGS_PARM1(x) ((x)->di)
+#define PT_REGS_PARM2(x) ((x)->si)
+#define PT_REGS_PARM3(x) ((x)->dx)
+#define PT_REGS_RC(x) ((x)->ax)
+
 struct trace_entry { u16 type; u8 flags; u8 preempt_count; int pid; };
 struct syscall_enter { struct trace_entry entry; long id; unsigned long args[6]; };
 struct syscall_exit { struct trace_entry entry; long id; long ret; };

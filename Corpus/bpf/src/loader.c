@@ -12,6 +12,12 @@
 #include <sys/syscall.h>
 #include SKELETON
 
+/* Where the programs attach, for loaders that attach by name at run time. */
+#ifndef ATTACH_TARGETS
+#define ATTACH_TARGETS { "", "" }
+#endif
+static const char *const attach_targets[2] = ATTACH_TARGETS;
+
 struct object_request { unsigned long long bytes; unsigned int size; unsigned int flags; };
 
 int main(void)
@@ -24,6 +30,6 @@ int main(void)
 	if (syscall(SYS_bpf, 15, &request, sizeof(request)) < 0)
 		perror("bpf");
 #endif
-	printf("eBPF object of %u bytes\n", request.size);
+	printf("eBPF object of %u bytes for %s %s\n", request.size, attach_targets[0], attach_targets[1]);
 	return 0;
 }
