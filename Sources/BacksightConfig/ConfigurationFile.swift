@@ -14,7 +14,8 @@ public struct ConfigurationFile: Sendable, Hashable {
         case preloadList = "ld.so.preload"
         /// `etc/environment`: variables pam_env sets for every login session.
         case environmentFile = "environment file"
-        /// `etc/profile`, `etc/profile.d/*`, `etc/bash.bashrc`: shell start-up scripts.
+        /// `etc/profile`, `etc/profile.d/*`, `etc/bash.bashrc`, and root's and users' `.profile`,
+        /// `.bash_profile`, `.bashrc`: shell start-up scripts.
         case profileScript = "profile script"
         /// A systemd unit or drop-in under `etc/systemd/system`, `lib/systemd/system` or
         /// `usr/lib/systemd/system`.
@@ -79,6 +80,7 @@ public struct ConfigurationFile: Sendable, Hashable {
     private static func kind(anchoredAt anchor: Int, in names: [String]) -> Kind? {
         let rest = Array(names[anchor...])
         let keyFiles: Set<String> = ["authorized_keys", "authorized_keys2"]
+        let shellStartupFiles: Set<String> = [".profile", ".bash_profile", ".bash_login", ".bashrc"]
         switch rest.first {
         case "etc":
             let tail = Array(rest.dropFirst())
@@ -127,8 +129,10 @@ public struct ConfigurationFile: Sendable, Hashable {
             guard rest.count >= 4, rest[1] == "spool", rest[2] == "cron" else { return nil }
             return rest.count == 4 && rest[3] != "crontabs" || rest.count == 5 && rest[3] == "crontabs" ? .userCrontab : nil
         case "root":
+            if rest.count == 2, shellStartupFiles.contains(rest[1]) { return .profileScript }
             return rest.count == 3 && rest[1] == ".ssh" && keyFiles.contains(rest[2]) ? .authorizedKeys : nil
         case "home":
+            if rest.count == 3, shellStartupFiles.contains(rest[2]) { return .profileScript }
             return rest.count == 4 && rest[2] == ".ssh" && keyFiles.contains(rest[3]) ? .authorizedKeys : nil
         default:
             return nil

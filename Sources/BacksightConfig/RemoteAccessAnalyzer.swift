@@ -2,7 +2,8 @@ import BacksightLimits
 import BacksightWalk
 
 /// Finds remote shells and weak remote access that a tree sets up at boot: in `etc/inittab`,
-/// init scripts (`etc/init.d/*`, `etc/rc*`, busybox `rcS`), systemd units, crontabs, inetd and xinetd
+/// init scripts (`etc/init.d/*`, `etc/rc*`, busybox `rcS`), systemd units, crontabs, login
+/// scripts (`etc/profile`, `.bashrc`, ...), inetd and xinetd
 /// configuration, `sshd_config` and dropbear's defaults, and `authorized_keys` files shipped
 /// for root or a system account. Each finding names the file and the line.
 public struct RemoteAccessAnalyzer: Sendable {
@@ -44,7 +45,7 @@ public struct RemoteAccessAnalyzer: Sendable {
                 guard fields.count == 4 else { continue }
                 launches(StartupCommand.pipelines(String(fields[3])), line: number)
             }
-        case .initScript, .systemdUnit:
+        case .initScript, .systemdUnit, .profileScript:
             var variables: [String: String] = [:]
             for (number, text) in lines {
                 if let (name, value) = Self.assignment(text) { variables[name] = value }

@@ -138,9 +138,11 @@ final class AccessChecksTests: XCTestCase {
         XCTAssertEqual(try remoteFindings("vendor-key/home/alice/.ssh/authorized_keys"), [])
     }
 
-    /// Crontabs: where they lie, and the command of a line after its schedule (and user).
-    func testCrontabsAreStartupFiles() {
+    /// Crontabs and login scripts: where they lie, and the command of a crontab line after its
+    /// schedule (and user).
+    func testCrontabsAndLoginScriptsAreStartupFiles() {
         let kinds: [String: ConfigurationFile.Kind?] = [
+            "root/.bashrc": .profileScript, "home/admin/.profile": .profileScript, "root/.bash_history": nil, "home/admin/x/.bashrc": nil,
             "etc/crontab": .systemCrontab, "etc/cron.d/backup": .systemCrontab, "var/spool/cron/crontabs/root": .userCrontab,
             "var/spool/cron/root": .userCrontab, "etc/crontabs/root": .userCrontab, "var/spool/cron/atjobs/x": nil, "etc/cron.daily/logrotate": nil,
         ]
