@@ -198,7 +198,7 @@ build_hello() {
 KERNEL_SAMPLES_BOTH="module-hide:hide inline-hook:inline_hook ftrace-hook:ftrace_hook
 	ftrace-hook-static:ftrace_static ftrace-hook-legacy:ftrace_legacy plain-driver:driver kprobe-tracer:kprobe_tracer
 	ftrace-tracer:ftrace_tracer livepatch-sample:livepatch packet-shell:packet_shell
-	packet-shell-raw:packet_shell_raw packet-helper:packet_helper event-shell:event_shell"
+	packet-shell-raw:packet_shell_raw packet-helper:packet_helper event-shell:event_shell kprobe-shell:kprobe_shell"
 KERNEL_SAMPLES_X86="syscall-hook:rootkit"
 
 # kernel_module ARCH SAMPLE SOURCE-BASENAME

