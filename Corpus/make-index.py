@@ -1013,6 +1013,8 @@ add("rootfs/etc/ld.so.preload", "rootfs-ld-so-preload", "any", "text", "maliciou
     "Names /usr/lib/libprocesshider.so, which exists in the tree (the x86_64 rootkit).")
 add("rootfs/etc/environment", "rootfs-ld-preload-env", "any", "text", "malicious",
     [R["env"]], [R["preload"]], [], "LD_PRELOAD=/usr/lib/libprocesshider.so (line 3).")
+add("rootfs/root/.bashrc", "rootfs-ld-preload-env", "any", "text", "malicious",
+    [R["env"]], [R["preload"]], [], "Root's .bashrc: export LD_PRELOAD=/usr/lib/libprocesshider.so (line 4) for interactive shells.")
 add("rootfs/etc/systemd/system/x.service", "rootfs-ld-preload-env", "any", "text", "malicious",
     [R["env"]], [], [], "Environment=LD_PRELOAD=/usr/lib/libprocesshider.so for an sshd unit.")
 add("rootfs/etc/systemd/system/benign.service", "rootfs-benign", "any", "text", "clean",
