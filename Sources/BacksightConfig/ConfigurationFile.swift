@@ -39,6 +39,9 @@ public struct ConfigurationFile: Sendable, Hashable {
         /// A user's crontab: `var/spool/cron/crontabs/*` (Debian, busybox), `var/spool/cron/*`
         /// (Red Hat), `etc/crontabs/*` (OpenWrt).
         case userCrontab = "user crontab"
+        /// udev rules: `etc/udev/rules.d/*.rules`, `lib/udev/rules.d/*.rules`,
+        /// `usr/lib/udev/rules.d/*.rules`; their `RUN` and `PROGRAM` keys start programs.
+        case udevRules = "udev rules"
         /// `etc/inetd.conf`.
         case inetdConf = "inetd.conf"
         /// `etc/xinetd.conf`, `etc/xinetd.d/*`.
@@ -118,12 +121,15 @@ public struct ConfigurationFile: Sendable, Hashable {
                 break
             }
             if tail.count >= 2, tail[0] == "rc.d" { return .initScript }
+            if tail.count == 3, tail[0] == "udev", tail[1] == "rules.d", tail[2].hasSuffix(".rules") { return .udevRules }
             if tail.count == 3, tail[0] == "ssh", tail[1] == "sshd_config.d" { return .sshdConfig }
             if tail.count >= 3, tail[0] == "systemd", tail[1] == "system" { return .systemdUnit }
             return nil
         case "lib":
+            if rest.count == 4, rest[1] == "udev", rest[2] == "rules.d", rest[3].hasSuffix(".rules") { return .udevRules }
             return rest.count >= 4 && rest[1] == "systemd" && rest[2] == "system" ? .systemdUnit : nil
         case "usr":
+            if rest.count == 5, rest[1] == "lib", rest[2] == "udev", rest[3] == "rules.d", rest[4].hasSuffix(".rules") { return .udevRules }
             return rest.count >= 5 && rest[1] == "lib" && rest[2] == "systemd" && rest[3] == "system" ? .systemdUnit : nil
         case "var":
             guard rest.count >= 4, rest[1] == "spool", rest[2] == "cron" else { return nil }

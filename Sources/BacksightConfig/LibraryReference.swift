@@ -38,7 +38,7 @@ public enum ConfigurationParser {
                 if let module = pamModule(line, hasServiceColumn: kind == .pamConf) {
                     found.append(LibraryReference(line: lineNumber, written: module.path, role: .pamModule(type: module.type, control: module.control, ignoredWhenMissing: module.ignoredWhenMissing)))
                 }
-            case .passwd, .shadow, .group, .inittab, .initScript, .systemCrontab, .userCrontab, .inetdConf, .xinetdService, .sshdConfig, .dropbearDefaults, .authorizedKeys:
+            case .passwd, .shadow, .group, .inittab, .initScript, .systemCrontab, .userCrontab, .udevRules, .inetdConf, .xinetdService, .sshdConfig, .dropbearDefaults, .authorizedKeys:
                 return []
             }
         }

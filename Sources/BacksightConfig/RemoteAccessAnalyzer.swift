@@ -3,7 +3,7 @@ import BacksightWalk
 
 /// Finds remote shells and weak remote access that a tree sets up at boot: in `etc/inittab`,
 /// init scripts (`etc/init.d/*`, `etc/rc*`, busybox `rcS`), systemd units, crontabs, login
-/// scripts (`etc/profile`, `.bashrc`, ...), inetd and xinetd
+/// scripts (`etc/profile`, `.bashrc`, ...), udev rules, inetd and xinetd
 /// configuration, `sshd_config` and dropbear's defaults, and `authorized_keys` files shipped
 /// for root or a system account. Each finding names the file and the line.
 public struct RemoteAccessAnalyzer: Sendable {
@@ -56,6 +56,14 @@ public struct RemoteAccessAnalyzer: Sendable {
             // names the user. Variable lines (`SHELL=/bin/sh`) and comments have no command.
             for (number, text) in lines {
                 if let command = Self.cronCommand(text, namesUser: file.kind == .systemCrontab) {
+                    launches(StartupCommand.pipelines(command), line: number)
+                }
+            }
+        case .udevRules:
+            // `RUN+="program args"`, `PROGRAM=="…"`, `IMPORT{program}="…"`: programs udev starts
+            // when a device event matches (udev runs them without a shell; `sh -c` is read inside).
+            for (number, text) in lines {
+                for command in Self.udevPrograms(text) {
                     launches(StartupCommand.pipelines(command), line: number)
                 }
             }
@@ -145,6 +153,24 @@ public struct RemoteAccessAnalyzer: Sendable {
         guard let account = accounts.first(where: { $0.home == home || $0.home == home + "/" }) else { return nil }
         guard let uid = account.uid, uid < 1000 else { return nil }
         return "the system account \(account.name) (UID \(uid))"
+    }
+
+    /// The values of a udev rule line's `RUN`, `PROGRAM` and `IMPORT{program}` keys.
+    static func udevPrograms(_ line: String) -> [String] {
+        let text = line.trimmed([" ", "\t", "\r"])
+        guard !text.hasPrefix("#") else { return [] }
+        var programs: [String] = []
+        var rest = Substring(text)
+        while let key = ["RUN", "PROGRAM", "IMPORT{program}"].compactMap({ rest.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) {
+            rest = rest[key.upperBound...]
+            // An optional `{type}` after RUN, then the operator, then a double-quoted value.
+            if rest.hasPrefix("{"), let close = rest.firstIndex(of: "}") { rest = rest[rest.index(after: close)...] }
+            rest = rest.drop { $0 == " " || $0 == "+" || $0 == "=" || $0 == ":" || $0 == "!" }
+            guard rest.first == "\"", let end = rest.dropFirst().firstIndex(of: "\"") else { continue }
+            programs.append(String(rest[rest.index(after: rest.startIndex)..<end]))
+            rest = rest[rest.index(after: end)...]
+        }
+        return programs
     }
 
     /// The command of a crontab line: what follows the schedule (five fields, or one `@`

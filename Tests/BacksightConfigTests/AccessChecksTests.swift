@@ -142,6 +142,8 @@ final class AccessChecksTests: XCTestCase {
     /// schedule (and user).
     func testCrontabsAndLoginScriptsAreStartupFiles() {
         let kinds: [String: ConfigurationFile.Kind?] = [
+            "etc/udev/rules.d/99-usb.rules": .udevRules, "lib/udev/rules.d/50-udev-default.rules": .udevRules,
+            "usr/lib/udev/rules.d/60-x.rules": .udevRules, "etc/udev/rules.d/README": nil,
             "root/.bashrc": .profileScript, "home/admin/.profile": .profileScript, "root/.bash_history": nil, "home/admin/x/.bashrc": nil,
             "etc/crontab": .systemCrontab, "etc/cron.d/backup": .systemCrontab, "var/spool/cron/crontabs/root": .userCrontab,
             "var/spool/cron/root": .userCrontab, "etc/crontabs/root": .userCrontab, "var/spool/cron/atjobs/x": nil, "etc/cron.daily/logrotate": nil,
@@ -156,6 +158,10 @@ final class AccessChecksTests: XCTestCase {
         XCTAssertNil(RemoteAccessAnalyzer.cronCommand("SHELL=/bin/sh", namesUser: true))
         XCTAssertNil(RemoteAccessAnalyzer.cronCommand("# m h dom mon dow user command", namesUser: true))
         XCTAssertNil(RemoteAccessAnalyzer.cronCommand("@daily root", namesUser: true))
+        XCTAssertEqual(RemoteAccessAnalyzer.udevPrograms(#"ACTION=="add", PROGRAM=="/bin/id %k", RUN+="/bin/sh -c 'x | y'", RUN{builtin}+="kmod load""#),
+                       ["/bin/id %k", "/bin/sh -c 'x | y'", "kmod load"])
+        XCTAssertEqual(RemoteAccessAnalyzer.udevPrograms(#"ENV{DM_RUN_X}=="1", IMPORT{program}="/lib/udev/x", GOTO="end""#), ["/lib/udev/x"])
+        XCTAssertEqual(RemoteAccessAnalyzer.udevPrograms(#"# RUN+="/bin/sh""#), [])
     }
 
     func testCommandLines() {
