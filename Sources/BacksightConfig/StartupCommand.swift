@@ -34,7 +34,7 @@ enum StartupCommand {
     /// shell (by path, `pty.spawn` or `sh -i`).
     static func isShellOnSocket(code: String) -> Bool {
         let lower = code.lowercased()
-        let socket = lower.contains("socket") || lower.contains("tcpsocket") || lower.contains("fsockopen") || lower.contains("net.connect")
+        let socket = lower.contains("socket") || lower.contains("fsockopen") || lower.contains("net.connect")
         let shell = lower.contains("/bin/sh") || lower.contains("/bin/bash") || lower.contains("pty.spawn") || lower.contains("sh -i")
             || lower.contains("\"sh\"") || lower.contains("'sh'")
         return socket && shell
