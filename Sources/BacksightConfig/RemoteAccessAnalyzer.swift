@@ -155,20 +155,32 @@ public struct RemoteAccessAnalyzer: Sendable {
         return "the system account \(account.name) (UID \(uid))"
     }
 
-    /// The values of a udev rule line's `RUN`, `PROGRAM` and `IMPORT{program}` keys.
+    /// The values of a udev rule line's `RUN`, `PROGRAM` and `IMPORT{program}` keys, found in
+    /// one pass over the line (a hostile rules file may be one long line).
     static func udevPrograms(_ line: String) -> [String] {
-        let text = line.trimmed([" ", "\t", "\r"])
-        guard !text.hasPrefix("#") else { return [] }
+        let bytes = Array(line.utf8)
+        guard let first = bytes.firstIndex(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }),
+              bytes[first] != UInt8(ascii: "#") else { return [] }
+        let keys = ["RUN", "PROGRAM", "IMPORT{program}"].map { Array($0.utf8) }
         var programs: [String] = []
-        var rest = Substring(text)
-        while let key = ["RUN", "PROGRAM", "IMPORT{program}"].compactMap({ rest.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) {
-            rest = rest[key.upperBound...]
+        var index = first
+        while index < bytes.count {
+            guard let key = keys.first(where: { bytes.count - index >= $0.count && bytes[index..<(index + $0.count)].elementsEqual($0) }) else {
+                index += 1
+                continue
+            }
+            index += key.count
             // An optional `{type}` after RUN, then the operator, then a double-quoted value.
-            if rest.hasPrefix("{"), let close = rest.firstIndex(of: "}") { rest = rest[rest.index(after: close)...] }
-            rest = rest.drop { $0 == " " || $0 == "+" || $0 == "=" || $0 == ":" || $0 == "!" }
-            guard rest.first == "\"", let end = rest.dropFirst().firstIndex(of: "\"") else { continue }
-            programs.append(String(rest[rest.index(after: rest.startIndex)..<end]))
-            rest = rest[rest.index(after: end)...]
+            if index < bytes.count, bytes[index] == UInt8(ascii: "{"),
+               let close = bytes[index..<min(bytes.count, index + 32)].firstIndex(of: UInt8(ascii: "}")) { index = close + 1 }
+            while index < bytes.count, [UInt8(ascii: " "), UInt8(ascii: "+"), UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "!")].contains(bytes[index]) {
+                index += 1
+            }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { continue }
+            // No closing quote: no later value can have one either.
+            guard let end = bytes[(index + 1)...].firstIndex(of: UInt8(ascii: "\"")) else { break }
+            programs.append(String(decoding: bytes[(index + 1)..<end], as: UTF8.self))
+            index = end + 1
         }
         return programs
     }

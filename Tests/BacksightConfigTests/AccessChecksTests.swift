@@ -162,6 +162,12 @@ final class AccessChecksTests: XCTestCase {
                        ["/bin/id %k", "/bin/sh -c 'x | y'", "kmod load"])
         XCTAssertEqual(RemoteAccessAnalyzer.udevPrograms(#"ENV{DM_RUN_X}=="1", IMPORT{program}="/lib/udev/x", GOTO="end""#), ["/lib/udev/x"])
         XCTAssertEqual(RemoteAccessAnalyzer.udevPrograms(#"# RUN+="/bin/sh""#), [])
+        // A hostile line of half a million keys is read in one pass: RUN{ without a closing
+        // brace, then RUN+=" whose quotes pair up with the next key's.
+        let hostile = String(repeating: #"RUN{"#, count: 250_000) + String(repeating: #"RUN+=""#, count: 250_000)
+        let values = RemoteAccessAnalyzer.udevPrograms(hostile)
+        XCTAssertEqual(values.count, 125_000)
+        XCTAssertTrue(values.allSatisfy { $0 == "RUN+=" })
     }
 
     func testCommandLines() {
