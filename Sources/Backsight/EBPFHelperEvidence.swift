@@ -1,5 +1,3 @@
-import Glibc
-
 /// What the eBPF programs a file carries ask of the kernel, as rule evidence.
 enum EBPFHelperEvidence {
     /// `BPF_FUNC_probe_write_user`.
@@ -71,15 +69,6 @@ enum EBPFHelperEvidence {
 
     /// Whether `name` occurs in `bytes` as a whole string: a NUL (or the buffer's start) before it, a NUL after.
     private static func contains(_ bytes: UnsafeRawBufferPointer, _ name: String) -> Bool {
-        let pattern = Array(name.utf8) + [0]
-        guard let first = pattern.first, bytes.count >= pattern.count else { return false }
-        var index = 0
-        while index + pattern.count <= bytes.count {
-            guard let base = bytes.baseAddress, let hit = memchr(base + index, Int32(first), bytes.count - index - pattern.count + 1) else { return false }
-            let position = base.distance(to: UnsafeRawPointer(hit))
-            if memcmp(base + position, pattern, pattern.count) == 0, position == 0 || bytes[position - 1] == 0 { return true }
-            index = position + 1
-        }
-        return false
+        firstOffset(of: Array(name.utf8) + [0], in: bytes) { $0 == 0 || bytes[$0 - 1] == 0 } != nil
     }
 }

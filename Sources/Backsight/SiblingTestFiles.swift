@@ -35,7 +35,7 @@ final class SiblingTestFiles: Sendable {
         var candidates = 0
         for name in Self.regularFileNames(in: directory) where candidates < Self.maximumCandidates {
             guard case let .success(bytes) = fileSystem.readFile(Array(name.utf8), limit: limits.swapSearchInput + 1),
-                  bytes.count <= limits.swapSearchInput, bytes.starts(with: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]) else { continue }
+                  bytes.count <= limits.swapSearchInput, bytes.starts(with: StreamHeaders.xzMagic) else { continue }
             candidates += 1
             let result = bytes.withUnsafeBytes { unpacker.unpack(path: name, bytes: $0, budget: UnpackBudget(limits: limits)) { _ in true } }
             for fact in result.facts where fact.name == UnpackFact.swapRepairsStream {

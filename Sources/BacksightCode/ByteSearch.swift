@@ -1,7 +1,7 @@
-import Glibc
+import BacksightELF
 
-/// A substring search over a byte range: `memchr` for the first byte, then `memcmp` (Glibc's
-/// `memmem` needs `_GNU_SOURCE`).
+/// A substring search over a byte range (``firstOffset(of:in:where:)``: `memchr` for the first
+/// byte, then `memcmp`).
 struct ByteSearch {
     let bytes: UnsafeRawBufferPointer
 
@@ -11,14 +11,6 @@ struct ByteSearch {
 
     /// Whether `test` holds at some occurrence of `needle` (given its offset in ``bytes``).
     func contains(_ needle: [UInt8], where test: (Int) -> Bool) -> Bool {
-        guard let first = needle.first, let base = bytes.baseAddress, bytes.count >= needle.count else { return false }
-        var offset = 0
-        let last = bytes.count - needle.count
-        while offset <= last, let found = memchr(base + offset, Int32(first), last - offset + 1) {
-            let at = base.distance(to: UnsafeRawPointer(found))
-            if memcmp(base + at, needle, needle.count) == 0, test(at) { return true }
-            offset = at + 1
-        }
-        return false
+        firstOffset(of: needle, in: bytes, where: test) != nil
     }
 }

@@ -1,5 +1,4 @@
 import BacksightLimits
-import Glibc
 
 /// An eBPF object: an ELF file for machine BPF (247), as `clang -target bpf` writes it, found as
 /// a file of its own or inside another file's bytes (libbpf skeletons, Go's `bpf2go` and Rust's
@@ -22,6 +21,8 @@ public struct EBPFObject: Sendable, Hashable {
     /// `uretprobe/pam_get_authtok`, `tracepoint/syscalls/sys_exit_getdents64`, `xdp`).
     public var programs: [String]
 
+    /// The four bytes every ELF file starts with.
+    static let elfMagic: [UInt8] = [0x7f, 0x45, 0x4c, 0x46]
     /// `e_machine` of eBPF objects.
     public static let machine: UInt16 = 247
     /// Objects looked at in one file at most: an ELF magic is four bytes, and a hostile file
@@ -35,7 +36,9 @@ public struct EBPFObject: Sendable, Hashable {
         var found: [EBPFObject] = []
         var candidates = 0
         var start = 1
-        while let position = nextMagic(in: bytes, from: start), candidates < candidateLimit, !deadline.hasExpired {
+        while start < bytes.count, candidates < candidateLimit, !deadline.hasExpired,
+              let next = firstOffset(of: elfMagic, in: UnsafeRawBufferPointer(rebasing: bytes[start...])) {
+            let position = start + next
             candidates += 1
             if let object = object(at: position, in: bytes, deadline: deadline) { found.append(object) }
             start = position + 1
@@ -74,18 +77,5 @@ public struct EBPFObject: Sendable, Hashable {
             }
         }
         return EBPFObject(offset: offset, calls: calls, programs: programs)
-    }
-
-    /// The next `\x7fELF` at or after `start`.
-    private static func nextMagic(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        guard let base = bytes.baseAddress else { return nil }
-        var position = start
-        while position + 4 <= bytes.count {
-            guard let found = memchr(base + position, 0x7f, bytes.count - position - 3) else { return nil }
-            let index = base.distance(to: UnsafeRawPointer(found))
-            if bytes[index + 1] == 0x45, bytes[index + 2] == 0x4c, bytes[index + 3] == 0x46 { return index }
-            position = index + 1
-        }
-        return nil
     }
 }

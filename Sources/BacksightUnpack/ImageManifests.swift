@@ -165,7 +165,7 @@ struct ImageManifests {
     /// decoded bytes of a gzipped layer (decoding spends `budget`); a layer compressed otherwise
     /// under a diff ID is not checked.
     static func mismatch(_ bytes: UnsafeRawBufferPointer, layer: Layer, offset: UInt64, budget: UnpackBudget) -> UnpackError? {
-        let isXZ = ArchiveSignature.has(bytes, at: 0, [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00])
+        let isXZ = ArchiveSignature.has(bytes, at: 0, StreamHeaders.xzMagic)
         guard let digest = layer.digest, layer.digestIsOfDecodedTar, let compression = ArchiveSignature.compression(bytes) ?? (isXZ ? "xz" : nil) else {
             return mismatch(bytes, digest: layer.digest, path: layer.path, offset: offset)
         }
